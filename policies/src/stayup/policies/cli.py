@@ -1,0 +1,99 @@
+"""The `stayup` command line. Every user mistake ends in one line on stderr and a documented exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import EXIT_BAD_INPUT, InputError, StayupError
+
+
+def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
+    parser.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
+    parser.add_argument("--stack", required=stack_required, help="stack name (stacks/Pulumi.<stack>.yaml)")
+    parser.add_argument("--preview", action="store_true", help="simulate a first `pulumi preview`: computed values unknown")
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value; KEY without a namespace is the project's",
+    )
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Writes atomically: a failed run never leaves a half-written file."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output = output.resolve()
+    if output.is_dir():
+        raise InputError("is a directory", file=str(output), key="--output")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", file=str(output), key="--output") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, output)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from .preview.capture import capture
+    from .project import load_stack
+
+    config = load_stack(args.project, args.stack, args.config)
+    graph = capture(config, preview=args.preview)
+    write_output(dump_json(graph), args.output)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stayup",
+        description="Resilience checks for Pulumi stacks: power zones, dual egress, failover health checks.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    graph = sub.add_parser("graph", help="run a stack's program offline and print its resource graph (JSON)")
+    _add_project_args(graph)
+    graph.add_argument("--output", type=Path, help="write to FILE instead of stdout")
+    graph.set_defaults(func=cmd_graph)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except StayupError as exc:
+        print(f"stayup: error: {exc.line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("stayup: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_BAD_INPUT
+
+
+def run() -> None:
+    """Console entry point. Exits without interpreter teardown: the Pulumi SDK leaves per-thread
+    event loops whose finalizers print spurious tracebacks at shutdown."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,37 @@
+"""User-facing errors: one line, naming the file and key, with a documented exit code."""
+
+from __future__ import annotations
+
+# Exit codes shared by every stayup command (README "Exit codes").
+EXIT_PASS = 0
+EXIT_VIOLATION = 1
+EXIT_BAD_INPUT = 2
+EXIT_PROGRAM_FAILED = 3
+
+
+class StayupError(Exception):
+    """An error caused by the user's input or program; printed as one line, never a traceback."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None):
+        self.message = message
+        self.file = file
+        self.key = key
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        where = ": ".join(part for part in (self.file, self.key) if part)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(StayupError):
+    """Bad project, stack, config or flag (exit 2)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class ProgramError(StayupError):
+    """The Pulumi program itself failed (exit 3)."""
+
+    exit_code = EXIT_PROGRAM_FAILED

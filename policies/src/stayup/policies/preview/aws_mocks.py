@@ -1,0 +1,232 @@
+"""Realistic AWS answers for resources and invokes, so programs run offline as in a real deployment.
+
+Values are deterministic functions of the URN (or invoke arguments): reruns are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..regions import MOCK_ACCOUNT_ID, REGIONS, ZONE_IDS, ZONE_NAMES_BY_ID
+
+# Pulumi type token module -> ARN service where the two differ.
+_ARN_SERVICE = {
+    "lb": "elasticloadbalancing",
+    "alb": "elasticloadbalancing",
+    "elb": "elasticloadbalancing",
+    "route53": "route53",
+    "cloudwatch": "logs",
+    "rds": "rds",
+    "acm": "acm",
+}
+_GLOBAL_SERVICES = {"route53", "iam", "cloudfront"}
+
+# Physical id prefixes AWS uses, by type token.
+_ID_PREFIX = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/defaultRouteTable:DefaultRouteTable": "rtb-",
+    "aws:ec2/internetGateway:InternetGateway": "igw-",
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": "eigw-",
+    "aws:ec2/natGateway:NatGateway": "nat-",
+    "aws:ec2/eip:Eip": "eipalloc-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/instance:Instance": "i-",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
+    "aws:ec2/flowLog:FlowLog": "fl-",
+    "aws:ec2/networkInterface:NetworkInterface": "eni-",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
+    "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation": "rtbassoc-",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
+    "aws:route53/zone:Zone": "Z",
+}
+
+
+def digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:length]
+
+
+def physical_id(type_: str, name: str, urn: str) -> str:
+    prefix = _ID_PREFIX.get(type_)
+    if prefix == "Z":
+        return "Z" + digest(urn, length=20).upper()
+    if prefix is not None:
+        return prefix + digest(urn)
+    return f"{name}-{digest(urn, length=7)}"
+
+
+def arn_for(type_: str, physical: str, region: str) -> str:
+    module = type_.split(":")[1].split("/")[0] if type_.count(":") >= 2 else "unknown"
+    service = _ARN_SERVICE.get(module, module)
+    kind = type_.split("/")[-1].split(":")[0] if "/" in type_ else module
+    where = "" if service in _GLOBAL_SERVICES else region
+    account = "" if service == "route53" else MOCK_ACCOUNT_ID
+    return f"arn:aws:{service}:{where}:{account}:{kind.lower()}/{physical}"
+
+
+def public_ip(seed: str) -> str:
+    # Documentation range (RFC 5737): realistic shape, never a real host.
+    return f"203.0.113.{int(digest(seed, length=4), 16) % 254 + 1}"
+
+
+def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], region: str) -> tuple[
+    dict[str, Any], set[str]
+]:
+    """Provider-computed outputs of a resource, and the keys whose value AWS alone decides.
+
+    The second set holds attributes that are unknowable offline (e.g. the zone AWS picks for a
+    subnet declared without one): recorded as unknown, never guessed.
+    """
+    pid = physical_id(type_, name, urn)
+    out: dict[str, Any] = {"id": pid, "arn": arn_for(type_, pid, region)}
+    undecided: set[str] = set()
+    if type_.startswith("aws:") and "region" not in inputs:
+        out["region"] = region
+    if "tags" in inputs:
+        out["tagsAll"] = inputs["tags"]
+    if type_ == "aws:ec2/subnet:Subnet":
+        zone = inputs.get("availabilityZone")
+        zone_id = inputs.get("availabilityZoneId")
+        if isinstance(zone, str) and zone in ZONE_IDS:
+            out["availabilityZoneId"] = ZONE_IDS[zone]
+        elif isinstance(zone_id, str) and zone_id in ZONE_NAMES_BY_ID:
+            out["availabilityZone"] = ZONE_NAMES_BY_ID[zone_id]
+        elif zone is None and zone_id is None:
+            undecided |= {"availabilityZone", "availabilityZoneId"}
+    elif type_ == "aws:ec2/eip:Eip":
+        out.update(publicIp=public_ip(urn), allocationId=pid)
+    elif type_ == "aws:ec2/natGateway:NatGateway":
+        if inputs.get("connectivityType", "public") == "public" and inputs.get("availabilityMode") != "regional":
+            out["publicIp"] = public_ip(urn)
+    elif type_ == "aws:ec2/instance:Instance":
+        out["privateIp"] = f"10.0.{int(digest(urn, length=2), 16) % 250}.{int(digest(name, length=2), 16) % 250 + 4}"
+        if inputs.get("associatePublicIpAddress"):
+            out["publicIp"] = public_ip(urn)
+    elif type_ in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+        lb_name = inputs.get("name", name)
+        out.update(
+            dnsName=f"{lb_name}-{digest(urn, length=10)}.elb.{region}.amazonaws.com",
+            zoneId="Z" + digest(region, length=13).upper(),
+            arnSuffix=f"app/{lb_name}/{digest(urn, length=16)}",
+        )
+    elif type_ in ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"):
+        out["arnSuffix"] = f"targetgroup/{inputs.get('name', name)}/{digest(urn, length=16)}"
+    elif type_ == "aws:ec2/launchTemplate:LaunchTemplate":
+        out.update(latestVersion=1, defaultVersion=1)
+    elif type_ == "aws:rds/cluster:Cluster":
+        host = f"{name}.cluster-{digest(urn, length=12)}.{region}.rds.amazonaws.com"
+        out.update(endpoint=host, readerEndpoint=host.replace(".cluster-", ".cluster-ro-"), port=5432)
+    elif type_ == "aws:rds/instance:Instance":
+        host = f"{name}.{digest(urn, length=12)}.{region}.rds.amazonaws.com"
+        out.update(endpoint=f"{host}:5432", address=host)
+    elif type_ == "aws:route53/zone:Zone":
+        out.update(zoneId=pid, nameServers=[f"ns-{i}.awsdns-{i:02d}.org" for i in range(1, 5)])
+    elif type_ == "aws:route53/record:Record":
+        out["fqdn"] = inputs.get("name", name)
+    return out, undecided
+
+
+def default_vpc(region: str) -> dict[str, Any]:
+    vid = "vpc-" + digest("default-vpc", region)
+    return {
+        "id": vid,
+        "arn": f"arn:aws:ec2:{region}:{MOCK_ACCOUNT_ID}:vpc/{vid}",
+        "cidrBlock": "172.31.0.0/16",
+        "default": True,
+        "state": "available",
+        "region": region,
+    }
+
+
+def default_subnets(region: str) -> list[dict[str, Any]]:
+    vpc = default_vpc(region)
+    subnets = []
+    for index, (zone, zone_id) in enumerate(REGIONS[region]):
+        sid = "subnet-" + digest("default-subnet", zone)
+        subnets.append(
+            {
+                "id": sid,
+                "arn": f"arn:aws:ec2:{region}:{MOCK_ACCOUNT_ID}:subnet/{sid}",
+                "availabilityZone": zone,
+                "availabilityZoneId": zone_id,
+                "cidrBlock": f"172.31.{index * 16}.0/20",
+                "vpcId": vpc["id"],
+                "defaultForAz": True,
+                "mapPublicIpOnLaunch": True,
+                "region": region,
+            }
+        )
+    return subnets
+
+
+def _filter_values(args: dict[str, Any], name: str) -> list[str] | None:
+    for item in args.get("filters") or []:
+        if isinstance(item, dict) and item.get("name") == name:
+            return [str(v) for v in item.get("values") or []]
+    return None
+
+
+def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, Any] | None:
+    """The invoke's result, or None when stayup has no realistic answer for it."""
+    region = args.get("region") or region
+    if region not in REGIONS:
+        return None
+    zones = REGIONS[region]
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return {
+            "id": region,
+            "names": [z for z, _ in zones],
+            "zoneIds": [zid for _, zid in zones],
+            "groupNames": [region] * len(zones),
+            "state": args.get("state", "available"),
+            "region": region,
+        }
+    if token == "aws:index/getRegion:getRegion":
+        return {
+            "id": region,
+            "name": region,
+            "region": region,
+            "description": region,
+            "endpoint": f"ec2.{region}.amazonaws.com",
+        }
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        return {
+            "id": MOCK_ACCOUNT_ID,
+            "accountId": MOCK_ACCOUNT_ID,
+            "arn": f"arn:aws:iam::{MOCK_ACCOUNT_ID}:user/stayup-offline",
+            "userId": "AIDASTAYUPOFFLINE",
+        }
+    if token == "aws:index/getPartition:getPartition":
+        return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+    if token == "aws:ec2/getAmi:getAmi":
+        ami = "ami-" + digest("ami", region, str(args.get("nameRegex", "")))
+        return {
+            "id": ami,
+            "imageId": ami,
+            "architecture": "x86_64",
+            "name": "al2023-ami-2023.6.20251110.0-kernel-6.1-x86_64",
+            "ownerId": "137112412989",
+            "rootDeviceName": "/dev/xvda",
+            "virtualizationType": "hvm",
+        }
+    if token == "aws:ec2/getVpc:getVpc":
+        return default_vpc(region)
+    if token == "aws:ec2/getSubnets:getSubnets":
+        subnets = default_subnets(region)
+        wanted_zones = _filter_values(args, "availability-zone")
+        if wanted_zones is not None:
+            subnets = [s for s in subnets if s["availabilityZone"] in wanted_zones]
+        return {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters")}
+    if token == "aws:ec2/getSubnet:getSubnet":
+        subnets = default_subnets(region)
+        if args.get("id"):
+            subnets = [s for s in subnets if s["id"] == args["id"]]
+        zone = args.get("availabilityZone") or (_filter_values(args, "availability-zone") or [None])[0]
+        if zone:
+            subnets = [s for s in subnets if s["availabilityZone"] == zone]
+        return subnets[0] if subnets else None
+    return None

@@ -1,0 +1,295 @@
+"""The offline preview engine: runs a Pulumi Python program under the SDK's mock runtime and
+records every registration as the engine would see it (camelCase inputs, parents, dependencies,
+property dependencies, source positions).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import pulumi
+import pulumi.runtime
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from ..errors import ProgramError
+from ..graph_schema import SCHEMA_VERSION, SECRET, UNKNOWN
+from ..project import StackConfig
+from .aws_mocks import answer_invoke, computed_outputs
+
+_SIG = rpc._special_sig_key
+_SECRET_SIG = rpc._special_secret_sig
+_RESOURCE_SIG = rpc._special_resource_sig
+_OUTPUT_SIG = rpc._special_output_value_sig
+_ASSET_SIG = rpc._special_asset_sig
+_ARCHIVE_SIG = rpc._special_archive_sig
+
+
+def _plain(value: Any) -> Any:
+    """Wire value -> JSON value: unknowns and secrets become stayup's markers, references their URN."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET_SIG:
+            return SECRET
+        if sig == _RESOURCE_SIG:
+            return value.get("urn", UNKNOWN)
+        if sig == _OUTPUT_SIG:
+            if value.get("secret"):
+                return SECRET
+            return _plain(value["value"]) if "value" in value else UNKNOWN
+        if sig == _ASSET_SIG:
+            return {"asset": value.get("path") or value.get("uri") or "text"}
+        if sig == _ARCHIVE_SIG:
+            return {"archive": value.get("path") or value.get("uri") or "assets"}
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value == rpc.UNKNOWN:
+        return UNKNOWN
+    return value
+
+
+def _struct(message) -> dict[str, Any]:
+    return _plain(json_format.MessageToDict(message)) if message is not None else {}
+
+
+def _provider_urn(reference: str) -> str | None:
+    # Provider references are "<urn>::<id>"; the URN itself contains "::".
+    return reference.rsplit("::", 1)[0] if reference else None
+
+
+class _AwsMocks(pulumi_mocks.Mocks):
+    def __init__(self, engine: "_Recorder"):
+        self.engine = engine
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs):
+        # The recorder answers RegisterResource itself; this serves ReadResource (`.get`).
+        state = dict(args.inputs)
+        return args.resource_id or args.name, state
+
+    def call(self, args: pulumi_mocks.MockCallArgs):
+        return {}, None
+
+
+class _Recorder(pulumi_mocks.MockMonitor):
+    """A mock monitor that keeps the full registration requests and answers like AWS would."""
+
+    def __init__(self, config: StackConfig, preview: bool):
+        self.config = config
+        self.preview = preview
+        self.records: dict[str, dict[str, Any]] = {}
+        self.invokes: list[dict[str, Any]] = []
+        self.provider_regions: dict[str, str] = {}
+        super().__init__(_AwsMocks(self))
+
+    def _source(self, position) -> dict[str, Any] | None:
+        if position is None or not position.uri:
+            return None
+        path = Path(unquote(urlparse(position.uri).path))
+        try:
+            shown = path.resolve().relative_to(self.config.project_dir).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        return {"file": shown, "line": position.line}
+
+    def _region_of(self, inputs: dict[str, Any], provider: str | None) -> str:
+        region = inputs.get("region")
+        if isinstance(region, str) and region not in (UNKNOWN, SECRET):
+            return region
+        if provider and provider in self.provider_regions:
+            return self.provider_regions[provider]
+        return self.config.region
+
+    def RegisterResource(self, request):
+        urn = self.make_urn(request.parent, request.type, request.name)
+        position = request.sourcePosition if request.HasField("sourcePosition") else None
+        inputs = _struct(request.object)
+        provider = _provider_urn(request.provider)
+        record: dict[str, Any] = {
+            "urn": urn,
+            "type": request.type,
+            "name": request.name,
+            "parent": request.parent or None,
+            "custom": bool(request.custom),
+            "remote": bool(request.remote),
+            "provider": provider,
+            "inputs": inputs,
+            "outputs": {},
+            "dependencies": sorted(set(request.dependencies)),
+            "propertyDependencies": {
+                key: sorted(set(deps.urns))
+                for key, deps in sorted(request.propertyDependencies.items())
+            },
+            "source": self._source(position),
+        }
+        self.records[urn] = record
+        if request.type == "pulumi:pulumi:Stack":
+            return super().RegisterResource(request)
+        if request.type.startswith("pulumi:providers:"):
+            region = inputs.get("region")
+            if isinstance(region, str):
+                self.provider_regions[urn] = region
+        if not request.custom or request.remote:
+            # Components: no id; their outputs arrive through RegisterResourceOutputs.
+            self.resources[urn] = self.ResourceRegistration(urn, "", {})
+            return rpc.resource_pb2.RegisterResourceResponse(urn=urn)
+
+        region = self._region_of(inputs, provider)
+        computed, undecided = computed_outputs(request.type, urn, request.name, inputs, region)
+        full = {**inputs, **computed}
+        for key in undecided:
+            full[key] = UNKNOWN
+        if self.preview:
+            # A first preview: only what the program gave is known; everything computed is not.
+            known = {k: v for k, v in inputs.items() if v not in (UNKNOWN,)}
+            record["outputs"] = {k: (v if k in inputs else UNKNOWN) for k, v in sorted(full.items())}
+            answer_id, answer_state = "", _live(request.object, known)
+        else:
+            record["outputs"] = dict(sorted(full.items()))
+            answer_id = computed["id"]
+            answer_state = {**_live(request.object, inputs), **computed}
+            for key in undecided:
+                answer_state.pop(key, None)
+        self.resources[urn] = self.ResourceRegistration(urn, answer_id, answer_state)
+        obj = _sync_await(rpc.serialize_properties(answer_state, {}))
+        return rpc.resource_pb2.RegisterResourceResponse(urn=urn, id=answer_id, object=obj)
+
+    def RegisterResourceOutputs(self, request):
+        record = self.records.get(request.urn)
+        if record is not None and record["type"] != "pulumi:pulumi:Stack":
+            record["outputs"] = _struct(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+    def Invoke(self, request):
+        if request.tok == "pulumi:pulumi:getResource":
+            return super().Invoke(request)
+        args = _struct(request.args)
+        provider = _provider_urn(request.provider)
+        result = answer_invoke(request.tok, args, self._region_of(args, provider))
+        position = request.sourcePosition if request.HasField("sourcePosition") else None
+        self.invokes.append(
+            {
+                "token": request.tok,
+                "args": args,
+                "mocked": result is not None,
+                "result": result,
+                "source": self._source(position),
+            }
+        )
+        ret = _sync_await(rpc.serialize_properties(result or {}, {}))
+        return rpc.resource_pb2.ResourceInvokeResponse(failures=None, **{"return": ret})
+
+
+def _live(struct, keep: dict[str, Any]) -> dict[str, Any]:
+    """The program's own input values (secrets and references intact) to echo back as outputs."""
+    values = rpc.deserialize_properties(struct, keep_unknowns=False)
+    return {k: v for k, v in values.items() if k in keep}
+
+
+class _ErrorLog(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _program_location(exc: BaseException, project_dir: Path) -> str:
+    """file:line of the innermost frame in the user's project (else the innermost frame)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    chosen = None
+    for frame in frames:
+        try:
+            rel = Path(frame.filename).resolve().relative_to(project_dir)
+        except ValueError:
+            continue
+        if ".venv" not in rel.parts and "site-packages" not in rel.parts:
+            chosen = (rel.as_posix(), frame.lineno)
+    if chosen is None and frames:
+        chosen = (frames[-1].filename, frames[-1].lineno)
+    return f"{chosen[0]}:{chosen[1]}" if chosen else "<program>"
+
+
+@contextlib.contextmanager
+def _program_environment(project_dir: Path):
+    """cwd and sys.path as the Pulumi language host gives them; program modules unloaded after."""
+    saved_cwd, saved_path = os.getcwd(), list(sys.path)
+    saved_modules = set(sys.modules)
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - saved_modules:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(project_dir)) and "site-packages" not in module_file:
+                del sys.modules[name]
+
+
+def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
+    """Runs the stack's program offline and returns its resource graph (schema 1)."""
+    recorder = _Recorder(config, preview)
+    errors = _ErrorLog()
+    logger = logging.getLogger("stayup.program")
+    logger.propagate = False
+    logger.handlers[:] = [errors]
+
+    pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
+    pulumi.runtime.settings.SETTINGS.outputs.clear()
+    pulumi.runtime.set_all_config(config.as_pulumi_config(), sorted(config.secret_keys))
+    pulumi.runtime.set_mocks(
+        recorder.mocks,
+        project=config.project,
+        stack=config.stack,
+        preview=preview,
+        logger=logger,
+        monitor=recorder,
+    )
+    try:
+        with _program_environment(config.project_dir):
+            _sync_await(
+                run_pulumi_func(lambda: runpy.run_path(str(config.main), run_name="__main__"))
+            )
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            raise ProgramError(f"program exited with status {exc.code}", file=str(config.main)) from None
+    except Exception as exc:  # noqa: BLE001 - any program failure is reported as one line
+        where = _program_location(exc, config.project_dir)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ProgramError(f"{type(exc).__name__}: {message}", file=where) from None
+    finally:
+        pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
+    if errors.messages:
+        raise ProgramError(errors.messages[0].strip().splitlines()[0], file=str(config.main))
+
+    return {
+        "schema": SCHEMA_VERSION,
+        "project": config.project,
+        "stack": config.stack,
+        "region": config.region,
+        "preview": preview,
+        "resources": [recorder.records[urn] for urn in sorted(recorder.records)],
+        "invokes": sorted(
+            recorder.invokes,
+            key=lambda i: (i["token"], _canonical(i["args"])),
+        ),
+    }
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

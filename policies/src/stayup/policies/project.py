@@ -1,0 +1,261 @@
+"""Reads a Pulumi project (Pulumi.yaml), one stack's config file and --config overrides.
+
+The Pulumi CLI normally does this; offline we must, including what the SDK leaves to the CLI:
+project-level defaults, declared types, and `secure:` values (which we cannot decrypt, so they
+get a placeholder and are marked secret).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .graph_schema import SECRET
+from .regions import REGIONS
+
+SECRET_PLACEHOLDER = SECRET  # what the program sees for a `secure:` value
+_TYPES = {"string", "integer", "boolean", "array", "object"}
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    project: str
+    project_dir: Path
+    main: Path
+    stack: str
+    stack_file: Path | None
+    region: str
+    values: dict[str, Any]
+    secret_keys: frozenset[str] = field(default_factory=frozenset)
+
+    def as_pulumi_config(self) -> dict[str, str]:
+        """The string form `pulumi.runtime.set_all_config` expects (structured values as JSON)."""
+        return {key: _config_string(value) for key, value in self.values.items()}
+
+
+def _config_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"malformed YAML{where}: {problem}", file=str(path)) from None
+
+
+def _namespaced(project: str, key: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+@dataclass(frozen=True)
+class ConfigSpec:
+    type: str | None
+    default: Any
+    has_default: bool
+    secret: bool
+
+
+def load_project(project_dir: Path) -> tuple[str, Path, Path, dict[str, ConfigSpec]]:
+    """Returns (name, main program file, stack config dir, declared config) of a project."""
+    project_file = project_dir / "Pulumi.yaml"
+    if not project_file.exists() and (project_dir / "Pulumi.yml").exists():
+        project_file = project_dir / "Pulumi.yml"
+    doc = _load_yaml(project_file)
+    pf = str(project_file)
+    if not isinstance(doc, dict):
+        raise InputError("expected a mapping with at least 'name' and 'runtime'", file=pf)
+    name = doc.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError("required string is missing", file=pf, key="name")
+    runtime = doc.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise InputError(
+            f"runtime {runtime_name!r} is not supported; stayup runs Python programs",
+            file=pf,
+            key="runtime",
+        )
+    main_value = doc.get("main", ".")
+    if not isinstance(main_value, str):
+        raise InputError("must be a path", file=pf, key="main")
+    main = (project_dir / main_value).resolve()
+    if main.is_dir():
+        main = main / "__main__.py"
+    if not main.is_file():
+        raise InputError(f"program not found: {main}", file=pf, key="main")
+    config_dir_value = doc.get("stackConfigDir", ".")
+    if not isinstance(config_dir_value, str):
+        raise InputError("must be a path", file=pf, key="stackConfigDir")
+    specs = _load_specs(name, doc.get("config") or {}, pf)
+    return name, main, (project_dir / config_dir_value).resolve(), specs
+
+
+def _load_specs(project: str, raw: Any, pf: str) -> dict[str, ConfigSpec]:
+    if not isinstance(raw, dict):
+        raise InputError("must be a mapping of keys to declarations", file=pf, key="config")
+    specs: dict[str, ConfigSpec] = {}
+    for key, decl in raw.items():
+        full = _namespaced(project, str(key))
+        if isinstance(decl, dict) and ({"type", "default", "description", "secret"} & decl.keys()):
+            ctype = decl.get("type")
+            if ctype is not None and ctype not in _TYPES:
+                raise InputError(
+                    f"unknown type {ctype!r} (expected one of {', '.join(sorted(_TYPES))})",
+                    file=pf,
+                    key=f"config.{key}.type",
+                )
+            has_default = "default" in decl
+            specs[full] = ConfigSpec(ctype, decl.get("default"), has_default, bool(decl.get("secret")))
+            if has_default:
+                _check_type(specs[full].default, ctype, pf, f"config.{key}.default")
+        else:
+            # A bare value is a project-wide default of no declared type.
+            specs[full] = ConfigSpec(None, decl, True, False)
+    return specs
+
+
+def _check_type(value: Any, ctype: str | None, file: str, key: str) -> Any:
+    """Returns the value coerced to its declared type, or raises naming file and key."""
+    if ctype is None or value is None:
+        return value
+    if ctype == "integer":
+        if isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
+            return value
+        elif isinstance(value, float) and value.is_integer():
+            return int(value)
+        elif isinstance(value, str):
+            try:
+                return int(value.strip())
+            except ValueError:
+                pass
+    elif ctype == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+    elif ctype == "string":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+    elif ctype in ("array", "object"):
+        expected = list if ctype == "array" else dict
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        if isinstance(value, expected):
+            return value
+    raise InputError(f"expected {ctype}, got {value!r}", file=file, key=key)
+
+
+def parse_override(text: str, project: str) -> tuple[str, str]:
+    """`key=value` is namespaced by the project; `ns:key=value` is kept as is."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise InputError(f"expected KEY=VALUE, got {text!r}", key="--config")
+    return _namespaced(project, key), value
+
+
+def load_stack(
+    project_dir: Path, stack: str, overrides: list[str] | tuple[str, ...] = ()
+) -> StackConfig:
+    project_dir = project_dir.resolve()
+    project, main, config_dir, specs = load_project(project_dir)
+    stack_file = config_dir / f"Pulumi.{stack}.yaml"
+    doc = _load_yaml(stack_file)
+    sf = str(stack_file)
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise InputError("expected a mapping with a 'config' key", file=sf)
+    raw = doc.get("config") or {}
+    if not isinstance(raw, dict):
+        raise InputError("must be a mapping", file=sf, key="config")
+
+    values: dict[str, Any] = {}
+    secret_keys: set[str] = set()
+    sources: dict[str, tuple[str, str]] = {}
+    for full, spec in specs.items():
+        if spec.has_default:
+            values[full] = spec.default
+            sources[full] = (str(project_dir / "Pulumi.yaml"), f"config.{full}")
+        if spec.secret:
+            secret_keys.add(full)
+    for key, value in raw.items():
+        key = str(key)
+        if ":" not in key:
+            raise InputError(
+                f"stack config keys must be namespaced, e.g. '{project}:{key}'",
+                file=sf,
+                key=f"config.{key}",
+            )
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            value = SECRET_PLACEHOLDER
+            secret_keys.add(key)
+        values[key] = value
+        sources[key] = (sf, f"config.{key}")
+    for text in overrides:
+        key, value = parse_override(text, project)
+        values[key] = value
+        sources[key] = ("--config", key)
+
+    for full, value in list(values.items()):
+        spec = specs.get(full)
+        if spec is not None and full not in secret_keys:
+            file, key = sources[full]
+            values[full] = _check_type(value, spec.type, file, key)
+
+    region = values.get("aws:region")
+    if region is None:
+        raise InputError("required key is not set", file=sf, key="config.aws:region")
+    if not isinstance(region, str) or region not in REGIONS:
+        file, key = sources["aws:region"]
+        raise InputError(
+            f"unknown AWS region {region!r} (known: {', '.join(sorted(REGIONS))})",
+            file=file,
+            key=key,
+        )
+    return StackConfig(
+        project=project,
+        project_dir=project_dir,
+        main=main,
+        stack=stack,
+        stack_file=stack_file,
+        region=region,
+        values=values,
+        secret_keys=frozenset(secret_keys),
+    )
+
+
+def list_stacks(project_dir: Path) -> list[str]:
+    """Stack names that have a config file in the project's stackConfigDir, sorted."""
+    _, _, config_dir, _ = load_project(project_dir.resolve())
+    return sorted(
+        p.name[len("Pulumi.") : -len(".yaml")]
+        for p in config_dir.glob("Pulumi.*.yaml")
+        if p.is_file()
+    )
