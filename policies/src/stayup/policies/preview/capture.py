@@ -24,7 +24,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from ..errors import ProgramError
+from ..errors import InputError, ProgramError
 from ..graph_schema import SCHEMA_VERSION, SECRET, UNKNOWN
 from ..project import StackConfig
 from .aws_mocks import answer_invoke, computed_outputs
@@ -207,11 +207,13 @@ class _ErrorLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _program_location(exc: BaseException, project_dir: Path) -> str:
-    """file:line of the innermost frame in the user's project (else the innermost frame)."""
+def _program_location(exc: BaseException, project_dir: Path, within: Path | None = None) -> str:
+    """file:line of the innermost frame in the user's project (or in `within`, when given)."""
     frames = traceback.extract_tb(exc.__traceback__)
     chosen = None
     for frame in frames:
+        if within is not None and Path(frame.filename).resolve() != within:
+            continue
         try:
             rel = Path(frame.filename).resolve().relative_to(project_dir)
         except ValueError:
@@ -268,6 +270,13 @@ def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
     except SystemExit as exc:
         if exc.code not in (None, 0):
             raise ProgramError(f"program exited with status {exc.code}", file=str(config.main)) from None
+    except pulumi.InputPropertyError as exc:
+        # A component rejected its arguments: a user input mistake, pointed at the program line.
+        where = _program_location(exc, config.project_dir, within=config.main.resolve())
+        raise InputError(f"{exc.property_path}: {exc.reason}", file=where) from None
+    except pulumi.InputPropertiesError as exc:
+        where = _program_location(exc, config.project_dir, within=config.main.resolve())
+        raise InputError(exc.message, file=where) from None
     except Exception as exc:  # noqa: BLE001 - any program failure is reported as one line
         where = _program_location(exc, config.project_dir)
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,124 @@
+"""stayup: composes the resilient components from stack config only (see Pulumi.yaml)."""
+
+import pulumi
+import pulumi_aws as aws
+
+from stayup.components import (
+    AliasTarget,
+    CrmArgs,
+    CrmHosting,
+    FailoverDns,
+    FailoverDnsArgs,
+    HealthCheckSpec,
+    NetworkArgs,
+    RelayArgs,
+    ResilientNetwork,
+    StaticTarget,
+    VideoRelay,
+)
+
+config = pulumi.Config()
+workload = config.require("workload")
+if workload not in ("crm", "video"):
+    raise pulumi.InputPropertyError("stayup:workload", f"expected 'crm' or 'video', got {workload!r}")
+hostname = config.require("hostname")
+secondary = config.get("secondary") or "region"
+if secondary not in ("region", "maintenance", "none"):
+    raise pulumi.InputPropertyError("stayup:secondary", f"expected region, maintenance or none, got {secondary!r}")
+
+
+def optional_int(key: str) -> int | None:
+    value = config.get_int(key)
+    return value if value else None
+
+
+def site(prefix: str, region: str | None):
+    """One site: a resilient network and the workload on it."""
+    network = ResilientNetwork(
+        f"{prefix}-net",
+        NetworkArgs(
+            zones=config.get_int("zones") or 3,
+            cidr_block=config.get("cidr") or "10.0.0.0/16",
+            egress=config.get("egress") or "zonal",
+            nat_zones=optional_int("natZones"),
+            ipv6=config.get_bool("ipv6") or False,
+            flow_logs=config.get_bool("flowLogs") is not False,
+            region=region,
+        ),
+    )
+    subnets = dict(
+        vpc_id=network.vpc.id,
+        zones=network.zones,
+        public_subnet_ids=[s.id for s in network.public_subnets],
+    )
+    if workload == "crm":
+        certificate = config.get("crmCertificateArn") or None
+        app = CrmHosting(
+            prefix,
+            CrmArgs(
+                **subnets,
+                private_subnet_ids=[s.id for s in network.private_subnets],
+                peak_instances=config.get_int("crmPeakInstances") or 2,
+                instances_per_zone=optional_int("crmInstancesPerZone"),
+                instance_type=config.get("crmInstanceType") or "t3.medium",
+                certificate_arn=certificate,
+                health_check_path=config.get("crmHealthPath") or "/healthz",
+                health_check_enabled=config.get_bool("crmTargetHealthCheck") is not False,
+                asg_health_check=config.get("crmAsgHealthCheck") or "ELB",
+                database=config.get("database") or "aurora",
+                database_multi_az=config.get_bool("databaseMultiAz") is not False,
+                region=region,
+            ),
+        )
+    else:
+        app = VideoRelay(
+            prefix,
+            RelayArgs(
+                **subnets,
+                cross_zone=config.get_bool("relayCrossZone") or False,
+                peak_nodes=config.get_int("relayPeakNodes") or 2,
+                nodes_per_zone=optional_int("relayNodesPerZone"),
+                relay_zones=optional_int("relayZones"),
+                instance_type=config.get("relayInstanceType") or "c6in.large",
+                tls_certificate_arn=config.get("relayTlsCertificateArn") or None,
+                region=region,
+            ),
+        )
+    return network, app
+
+
+primary_network, primary_app = site(workload, None)
+endpoints = {"primary": primary_app.load_balancer.dns_name}
+
+zone_id = config.get("dnsZoneId")
+if not zone_id:
+    zone_id = aws.route53.Zone("zone", name=config.require("domain"), comment="stayup failover records").zone_id
+
+if workload == "crm":
+    check = HealthCheckSpec(kind="HTTPS", port=443, path=config.get("crmHealthPath") or "/healthz")
+else:
+    check = HealthCheckSpec(kind="TCP", port=3478)
+
+secondary_target = None
+if secondary == "region":
+    _, standby_app = site(f"{workload}-dr", config.require("secondaryRegion"))
+    secondary_target = AliasTarget(standby_app.load_balancer.dns_name, standby_app.load_balancer.zone_id)
+    endpoints["secondary"] = standby_app.load_balancer.dns_name
+elif secondary == "maintenance":
+    secondary_target = StaticTarget(config.require_object("maintenanceAddresses"))
+
+FailoverDns(
+    f"{workload}-dns",
+    FailoverDnsArgs(
+        zone_id=zone_id,
+        record_name=hostname,
+        primary=AliasTarget(primary_app.load_balancer.dns_name, primary_app.load_balancer.zone_id),
+        health_check=check if config.get_bool("dnsHealthCheck") is not False else None,
+        secondary=secondary_target,
+        secondary_health_check=check if isinstance(secondary_target, AliasTarget) else None,
+    ),
+)
+
+pulumi.export("zones", primary_network.zones)
+pulumi.export("endpoints", endpoints)
+pulumi.export("hostname", hostname)

@@ -1,0 +1,49 @@
+"""Shared helpers for stayup components: validation, zone lookup and static-stability sizing."""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import TypeVar
+
+import pulumi
+import pulumi_aws as aws
+
+E = TypeVar("E", bound=Enum)
+
+
+def fail(component: str, prop: str, reason: str) -> pulumi.InputPropertyError:
+    """An input error naming the component argument, raised before any child exists."""
+    return pulumi.InputPropertyError(f"{component}.{prop}", reason)
+
+
+def as_enum(component: str, prop: str, enum: type[E], value: E | str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in enum)
+        raise fail(component, prop, f"unknown value {value!r} (expected one of {choices})") from None
+
+
+def available_zones(region: str | None) -> list[str]:
+    """The region's available AZ names, in order (one invoke, answered before any child exists)."""
+    kwargs = {"region": region} if region else {}
+    return list(aws.get_availability_zones(state="available", **kwargs).names)
+
+
+def region_name(region: str | None) -> str:
+    return region or aws.get_region().region
+
+
+def per_zone_capacity(peak: int, zones: int) -> int:
+    """Capacity each AZ must hold so losing any one AZ still meets `peak` without scaling.
+
+    Static stability: per-AZ >= peak / (n - 1), and at least one per AZ.
+    """
+    if zones <= 1:
+        return max(peak, 1)
+    return max(math.ceil(peak / (zones - 1)), 1)
+
+
+def tags_for(name: str, extra: dict[str, str] | None, **more: str) -> dict[str, str]:
+    return {"stayup:component": name, **(extra or {}), **more}

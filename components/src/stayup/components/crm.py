@@ -1,0 +1,389 @@
+"""CrmHosting: a CRM web tier behind an ALB in every AZ, an ASG sized to survive the loss of any
+one AZ without scaling, and a database that fails over to another AZ."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from enum import Enum
+
+import pulumi
+import pulumi_aws as aws
+
+from ._common import as_enum, fail, per_zone_capacity, tags_for
+
+TOKEN = "stayup:crm:CrmHosting"
+
+
+class DatabaseKind(str, Enum):
+    AURORA = "aurora"  # Aurora PostgreSQL: a writer and a reader in another AZ
+    RDS = "rds"  # RDS for PostgreSQL with a Multi-AZ standby
+
+
+class AsgHealthCheck(str, Enum):
+    ELB = "ELB"  # replace instances the load balancer finds unhealthy
+    EC2 = "EC2"  # only replace instances whose hardware fails (not recommended)
+
+
+@dataclass
+class CrmArgs:
+    vpc_id: pulumi.Input[str]
+    zones: list[str]
+    """The AZs the subnets below are in, in the same order."""
+    public_subnet_ids: list[pulumi.Input[str]]
+    private_subnet_ids: list[pulumi.Input[str]]
+    peak_instances: int = 2
+    """Instances needed at peak load; capacity is provisioned so any one AZ can be lost."""
+    instances_per_zone: int | None = None
+    """Override of the computed per-AZ capacity (default: ceil(peak / (zones - 1)))."""
+    instance_type: str = "t3.medium"
+    app_port: int = 8080
+    certificate_arn: pulumi.Input[str] | None = None
+    """ACM certificate for the HTTPS listener; HTTP then only redirects to HTTPS."""
+    health_check_path: str = "/healthz"
+    """Readiness path the target group and DNS health checks probe (not "/")."""
+    health_check_enabled: bool = True
+    health_check_interval: int = 10
+    unhealthy_threshold: int = 2
+    asg_health_check: AsgHealthCheck | str = AsgHealthCheck.ELB
+    health_check_grace_period: int = 120
+    database: DatabaseKind | str = DatabaseKind.AURORA
+    database_multi_az: bool = True
+    """Aurora: add a reader in another AZ; RDS: Multi-AZ standby."""
+    db_instance_class: str = "db.r6g.large"
+    db_engine_version: str = "16.6"
+    deletion_protection: bool = True
+    region: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+_USER_DATA = """#!/bin/bash
+set -euo pipefail
+dnf install -y nginx
+cat >/etc/nginx/conf.d/crm.conf <<'CONF'
+server {{ listen {port}; location = {path} {{ return 200 'ok'; }} location / {{ return 200 'crm'; }} }}
+CONF
+systemctl enable --now nginx
+"""
+
+
+class CrmHosting(pulumi.ComponentResource):
+    """ALB across the public subnets, ASG across the private subnets, Multi-AZ database."""
+
+    load_balancer: aws.lb.LoadBalancer
+    target_group: aws.lb.TargetGroup
+    group: aws.autoscaling.Group
+
+    def __init__(self, name: str, args: CrmArgs, opts: pulumi.ResourceOptions | None = None):
+        database = as_enum("CrmArgs", "database", DatabaseKind, args.database)
+        asg_health = as_enum("CrmArgs", "asg_health_check", AsgHealthCheck, args.asg_health_check)
+        zones = len(args.zones)
+        if zones < 1:
+            raise fail("CrmArgs", "zones", "at least one zone is required")
+        if len(args.public_subnet_ids) != zones or len(args.private_subnet_ids) != zones:
+            raise fail("CrmArgs", "private_subnet_ids", "need one public and one private subnet per zone")
+        if args.peak_instances < 1:
+            raise fail("CrmArgs", "peak_instances", f"must be at least 1, got {args.peak_instances}")
+        if args.instances_per_zone is not None and args.instances_per_zone < 1:
+            raise fail("CrmArgs", "instances_per_zone", f"must be at least 1, got {args.instances_per_zone}")
+        if not args.health_check_path.startswith("/"):
+            raise fail("CrmArgs", "health_check_path", "must start with '/'")
+        if not 5 <= args.health_check_interval <= 300:
+            raise fail("CrmArgs", "health_check_interval", "must be between 5 and 300 seconds")
+        if database is DatabaseKind.AURORA and args.database_multi_az and zones < 2:
+            raise fail("CrmArgs", "database_multi_az", "an Aurora reader in another AZ needs at least 2 zones")
+
+        super().__init__(TOKEN, name, None, opts)
+        region = args.region
+        here = pulumi.ResourceOptions(parent=self)
+        tags = tags_for(name, args.tags)
+        per_zone = args.instances_per_zone or per_zone_capacity(args.peak_instances, zones)
+        capacity = per_zone * zones
+
+        alb_sg = aws.ec2.SecurityGroup(
+            f"{name}-alb", description=f"{name} load balancer", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
+        )
+        app_sg = aws.ec2.SecurityGroup(
+            f"{name}-app", description=f"{name} application instances", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
+        )
+        db_sg = aws.ec2.SecurityGroup(
+            f"{name}-db", description=f"{name} database", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
+        )
+        listen_ports = [443, 80] if args.certificate_arn is not None else [80]
+        for port in listen_ports:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-alb-in-{port}",
+                security_group_id=alb_sg.id,
+                description="clients",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4="0.0.0.0/0",
+                region=region,
+                opts=here,
+            )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-alb-to-app",
+            security_group_id=alb_sg.id,
+            description="to application instances",
+            ip_protocol="tcp",
+            from_port=args.app_port,
+            to_port=args.app_port,
+            referenced_security_group_id=app_sg.id,
+            region=region,
+            opts=here,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-app-from-alb",
+            security_group_id=app_sg.id,
+            description="from the load balancer",
+            ip_protocol="tcp",
+            from_port=args.app_port,
+            to_port=args.app_port,
+            referenced_security_group_id=alb_sg.id,
+            region=region,
+            opts=here,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-app-https",
+            security_group_id=app_sg.id,
+            description="package updates and AWS APIs through the NAT",
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4="0.0.0.0/0",
+            region=region,
+            opts=here,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-app-to-db",
+            security_group_id=app_sg.id,
+            description="to the database",
+            ip_protocol="tcp",
+            from_port=5432,
+            to_port=5432,
+            referenced_security_group_id=db_sg.id,
+            region=region,
+            opts=here,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-db-from-app",
+            security_group_id=db_sg.id,
+            description="from application instances",
+            ip_protocol="tcp",
+            from_port=5432,
+            to_port=5432,
+            referenced_security_group_id=app_sg.id,
+            region=region,
+            opts=here,
+        )
+
+        self.load_balancer = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            subnets=args.public_subnet_ids,
+            security_groups=[alb_sg.id],
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=args.deletion_protection,
+            enable_zonal_shift=True,
+            region=region,
+            tags=tags,
+            opts=here,
+        )
+        self.target_group = aws.lb.TargetGroup(
+            f"{name}-app",
+            port=args.app_port,
+            protocol="HTTP",
+            target_type="instance",
+            vpc_id=args.vpc_id,
+            deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=args.health_check_enabled,
+                protocol="HTTP",
+                path=args.health_check_path,
+                port="traffic-port",
+                matcher="200",
+                interval=args.health_check_interval,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=args.unhealthy_threshold,
+            ),
+            region=region,
+            tags=tags,
+            opts=here,
+        )
+        forward = [aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=self.target_group.arn)]
+        if args.certificate_arn is not None:
+            aws.lb.Listener(
+                f"{name}-https",
+                load_balancer_arn=self.load_balancer.arn,
+                port=443,
+                protocol="HTTPS",
+                ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+                certificate_arn=args.certificate_arn,
+                default_actions=forward,
+                region=region,
+                opts=here,
+            )
+            http_actions = [
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                        port="443", protocol="HTTPS", status_code="HTTP_301"
+                    ),
+                )
+            ]
+        else:
+            http_actions = forward
+        aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=self.load_balancer.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=http_actions,
+            region=region,
+            opts=here,
+        )
+
+        ami = aws.ec2.get_ami(
+            most_recent=True,
+            owners=["amazon"],
+            filters=[aws.ec2.GetAmiFilterArgs(name="name", values=["al2023-ami-2023.*-x86_64"])],
+            **({"region": region} if region else {}),
+        )
+        template = aws.ec2.LaunchTemplate(
+            f"{name}-app",
+            image_id=ami.id,
+            instance_type=args.instance_type,
+            vpc_security_group_ids=[app_sg.id],
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1
+            ),
+            block_device_mappings=[
+                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                    device_name="/dev/xvda",
+                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                        volume_size=30, volume_type="gp3", encrypted="true", delete_on_termination="true"
+                    ),
+                )
+            ],
+            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
+            user_data=base64.b64encode(
+                _USER_DATA.format(port=args.app_port, path=args.health_check_path).encode()
+            ).decode(),
+            region=region,
+            tags=tags,
+            opts=here,
+        )
+        self.group = aws.autoscaling.Group(
+            f"{name}-app",
+            vpc_zone_identifiers=args.private_subnet_ids,
+            min_size=capacity,
+            desired_capacity=capacity,
+            max_size=capacity + zones,
+            target_group_arns=[self.target_group.arn],
+            health_check_type=asg_health.value,
+            health_check_grace_period=args.health_check_grace_period,
+            capacity_rebalance=True,
+            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id=template.id, version="$Latest"),
+            tags=[
+                aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=True)
+                for k, v in sorted({**tags, "Name": f"{name}-app"}.items())
+            ],
+            region=region,
+            opts=here,
+        )
+
+        subnet_group = aws.rds.SubnetGroup(
+            f"{name}-db", subnet_ids=args.private_subnet_ids, region=region, tags=tags, opts=here
+        )
+        if database is DatabaseKind.AURORA:
+            self.database_endpoint = self._aurora(name, args, subnet_group, db_sg, tags)
+        else:
+            self.database_endpoint = self._rds(name, args, subnet_group, db_sg, tags)
+
+        self.per_zone_capacity = per_zone
+        self.register_outputs(
+            {
+                "loadBalancerDnsName": self.load_balancer.dns_name,
+                "loadBalancerZoneId": self.load_balancer.zone_id,
+                "databaseEndpoint": self.database_endpoint,
+                "instancesPerZone": per_zone,
+            }
+        )
+
+    def _aurora(self, name, args: CrmArgs, subnet_group, db_sg, tags) -> pulumi.Output[str]:
+        region = args.region
+        here = pulumi.ResourceOptions(parent=self)
+        cluster = aws.rds.Cluster(
+            f"{name}-db",
+            engine="aurora-postgresql",
+            engine_version=args.db_engine_version,
+            database_name="crm",
+            master_username="crm_admin",
+            manage_master_user_password=True,
+            storage_encrypted=True,
+            backup_retention_period=14,
+            preferred_backup_window="02:00-03:00",
+            copy_tags_to_snapshot=True,
+            deletion_protection=args.deletion_protection,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{name}-db-final",
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=["postgresql"],
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[db_sg.id],
+            region=region,
+            tags=tags,
+            opts=here,
+        )
+        roles = ["writer", "reader"] if args.database_multi_az else ["writer"]
+        for index, role in enumerate(roles):
+            aws.rds.ClusterInstance(
+                f"{name}-db-{role}",
+                cluster_identifier=cluster.id,
+                engine="aurora-postgresql",
+                instance_class=args.db_instance_class,
+                availability_zone=args.zones[index],
+                promotion_tier=index,
+                publicly_accessible=False,
+                auto_minor_version_upgrade=True,
+                performance_insights_enabled=True,
+                db_subnet_group_name=subnet_group.name,
+                region=region,
+                tags=tags,
+                opts=here,
+            )
+        return cluster.endpoint
+
+    def _rds(self, name, args: CrmArgs, subnet_group, db_sg, tags) -> pulumi.Output[str]:
+        instance = aws.rds.Instance(
+            f"{name}-db",
+            engine="postgres",
+            engine_version=args.db_engine_version,
+            instance_class=args.db_instance_class,
+            allocated_storage=100,
+            storage_type="gp3",
+            storage_encrypted=True,
+            db_name="crm",
+            username="crm_admin",
+            manage_master_user_password=True,
+            multi_az=args.database_multi_az,
+            backup_retention_period=14,
+            copy_tags_to_snapshot=True,
+            deletion_protection=args.deletion_protection,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{name}-db-final",
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            performance_insights_enabled=True,
+            auto_minor_version_upgrade=True,
+            publicly_accessible=False,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[db_sg.id],
+            region=args.region,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return instance.address

@@ -1,0 +1,147 @@
+"""FailoverDns: Route 53 health checks and PRIMARY/SECONDARY failover records, so traffic leaves
+a site whose health check fails (another region, or a static maintenance endpoint)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import pulumi
+import pulumi_aws as aws
+
+from ._common import as_enum, fail, tags_for
+
+TOKEN = "stayup:dns:FailoverDns"
+
+
+class HealthCheckKind(str, Enum):
+    HTTPS = "HTTPS"  # HTTPS request to a readiness path (web services)
+    TCP = "TCP"  # TCP connect (the TURN relay)
+
+
+@dataclass
+class AliasTarget:
+    """A load balancer (or other alias target) to route to."""
+
+    dns_name: pulumi.Input[str]
+    zone_id: pulumi.Input[str]
+
+
+@dataclass
+class StaticTarget:
+    """Fixed addresses, e.g. a maintenance page that does not depend on the primary site."""
+
+    addresses: list[str]
+
+
+@dataclass
+class HealthCheckSpec:
+    kind: HealthCheckKind | str
+    port: int
+    path: str | None = None
+    """Readiness path for HTTPS checks (not "/")."""
+    interval: int = 10
+    """Request interval in seconds: Route 53 accepts 10 or 30."""
+    failure_threshold: int = 3
+
+
+@dataclass
+class FailoverDnsArgs:
+    zone_id: pulumi.Input[str]
+    record_name: str
+    primary: AliasTarget
+    health_check: HealthCheckSpec | None
+    """Health check of the primary; without one Route 53 can never fail over."""
+    secondary: AliasTarget | StaticTarget | None = None
+    secondary_health_check: HealthCheckSpec | None = None
+    """Optional health check of an alias secondary (e.g. the other region's load balancer)."""
+    record_type: str = "A"
+    ttl: int = 60
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class FailoverDns(pulumi.ComponentResource):
+    def __init__(self, name: str, args: FailoverDnsArgs, opts: pulumi.ResourceOptions | None = None):
+        for label, spec in (("health_check", args.health_check), ("secondary_health_check", args.secondary_health_check)):
+            if spec is None:
+                continue
+            kind = as_enum("FailoverDnsArgs", f"{label}.kind", HealthCheckKind, spec.kind)
+            if spec.interval not in (10, 30):
+                raise fail("FailoverDnsArgs", f"{label}.interval", f"Route 53 accepts 10 or 30 seconds, got {spec.interval}")
+            if not 1 <= spec.failure_threshold <= 10:
+                raise fail("FailoverDnsArgs", f"{label}.failure_threshold", "must be between 1 and 10")
+            if kind is HealthCheckKind.HTTPS and not (spec.path or "").startswith("/"):
+                raise fail("FailoverDnsArgs", f"{label}.path", "an HTTPS health check needs a readiness path")
+        if isinstance(args.secondary, StaticTarget) and not args.secondary.addresses:
+            raise fail("FailoverDnsArgs", "secondary.addresses", "at least one address is required")
+
+        super().__init__(TOKEN, name, None, opts)
+        here = pulumi.ResourceOptions(parent=self)
+        tags = tags_for(name, args.tags)
+
+        def health_check(label: str, spec: HealthCheckSpec, target: AliasTarget) -> aws.route53.HealthCheck:
+            kind = HealthCheckKind(spec.kind)
+            return aws.route53.HealthCheck(
+                f"{name}-{label}",
+                type=kind.value,
+                fqdn=target.dns_name,
+                port=spec.port,
+                resource_path=spec.path if kind is HealthCheckKind.HTTPS else None,
+                enable_sni=True if kind is HealthCheckKind.HTTPS else None,
+                request_interval=spec.interval,
+                failure_threshold=spec.failure_threshold,
+                measure_latency=True,
+                tags={**tags, "Name": f"{args.record_name} {label}"},
+                opts=here,
+            )
+
+        primary_check = health_check("primary", args.health_check, args.primary) if args.health_check else None
+        self.primary_record = aws.route53.Record(
+            f"{name}-primary",
+            zone_id=args.zone_id,
+            name=args.record_name,
+            type=args.record_type,
+            set_identifier="primary",
+            failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type="PRIMARY")],
+            health_check_id=primary_check.id if primary_check else None,
+            aliases=[
+                aws.route53.RecordAliasArgs(
+                    name=args.primary.dns_name, zone_id=args.primary.zone_id, evaluate_target_health=True
+                )
+            ],
+            opts=here,
+        )
+        if isinstance(args.secondary, AliasTarget):
+            secondary_check = (
+                health_check("secondary", args.secondary_health_check, args.secondary)
+                if args.secondary_health_check
+                else None
+            )
+            aws.route53.Record(
+                f"{name}-secondary",
+                zone_id=args.zone_id,
+                name=args.record_name,
+                type=args.record_type,
+                set_identifier="secondary",
+                failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type="SECONDARY")],
+                health_check_id=secondary_check.id if secondary_check else None,
+                aliases=[
+                    aws.route53.RecordAliasArgs(
+                        name=args.secondary.dns_name, zone_id=args.secondary.zone_id, evaluate_target_health=True
+                    )
+                ],
+                opts=here,
+            )
+        elif isinstance(args.secondary, StaticTarget):
+            aws.route53.Record(
+                f"{name}-secondary",
+                zone_id=args.zone_id,
+                name=args.record_name,
+                type=args.record_type,
+                set_identifier="secondary",
+                failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type="SECONDARY")],
+                ttl=args.ttl,
+                records=args.secondary.addresses,
+                opts=here,
+            )
+        self.register_outputs({"recordName": args.record_name})

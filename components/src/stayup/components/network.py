@@ -1,0 +1,362 @@
+"""ResilientNetwork: a VPC over N power zones (AZs) where every private subnet leaves through
+egress in its own AZ (a NAT gateway per AZ) or through one regional NAT gateway."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+
+import pulumi
+import pulumi_aws as aws
+
+from ._common import as_enum, available_zones, fail, region_name, tags_for
+
+TOKEN = "stayup:network:ResilientNetwork"
+
+
+class EgressMode(str, Enum):
+    """How private subnets reach the internet."""
+
+    ZONAL = "zonal"  # one NAT gateway in each AZ; each private route table uses its own AZ's
+    REGIONAL = "regional"  # one regional NAT gateway (availability_mode="regional") in every AZ
+
+
+@dataclass
+class NetworkArgs:
+    zones: int = 3
+    """Number of AZs (independent power zones) to span; at most the region's AZ count."""
+    cidr_block: str = "10.0.0.0/16"
+    """VPC IPv4 range; split into one public and one private subnet per AZ."""
+    egress: EgressMode | str = EgressMode.ZONAL
+    """Egress mode: "zonal" (a NAT gateway per AZ) or "regional" (one regional NAT gateway)."""
+    nat_zones: int | None = None
+    """Zonal mode only: how many AZs get a NAT (default: all). Fewer makes the other AZs' egress
+    depend on another AZ's power, which the stayup policy pack rejects."""
+    ipv6: bool = False
+    """Add an IPv6 range and an egress-only internet gateway for private IPv6 egress."""
+    gateway_endpoints: tuple[str, ...] = ("s3", "dynamodb")
+    """Gateway VPC endpoints attached to every private route table (traffic stays in the AZ)."""
+    flow_logs: bool = True
+    """Send VPC flow logs (all traffic) to CloudWatch Logs."""
+    flow_log_retention_days: int = 365
+    region: str | None = None
+    """Region to build in (pulumi-aws v7 per-resource region); default: the provider's."""
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def _subnet_blocks(cidr: str, zones: int) -> tuple[list[str], list[str]]:
+    """Public and private /+4 blocks: public from the bottom, private from the middle."""
+    network = ipaddress.ip_network(cidr)
+    blocks = list(network.subnets(prefixlen_diff=4))
+    half = len(blocks) // 2
+    return [str(b) for b in blocks[:zones]], [str(b) for b in blocks[half : half + zones]]
+
+
+class ResilientNetwork(pulumi.ComponentResource):
+    """VPC with a public and a private subnet in each of N AZs and egress that survives the loss
+    of any one AZ."""
+
+    vpc: aws.ec2.Vpc
+    zones: list[str]
+    public_subnets: list[aws.ec2.Subnet]
+    private_subnets: list[aws.ec2.Subnet]
+    private_route_tables: list[aws.ec2.RouteTable]
+    nat_gateways: list[aws.ec2.NatGateway]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        egress = as_enum("NetworkArgs", "egress", EgressMode, args.egress)
+        if not isinstance(args.zones, int) or args.zones < 1:
+            raise fail("NetworkArgs", "zones", f"must be at least 1, got {args.zones!r}")
+        region_zones = available_zones(args.region)
+        if args.zones > len(region_zones):
+            raise fail(
+                "NetworkArgs",
+                "zones",
+                f"{args.zones} zones requested but the region has {len(region_zones)} "
+                f"({', '.join(region_zones)})",
+            )
+        nat_zones = args.nat_zones if args.nat_zones is not None else args.zones
+        if egress is EgressMode.ZONAL and not 1 <= nat_zones <= args.zones:
+            raise fail("NetworkArgs", "nat_zones", f"must be between 1 and zones ({args.zones}), got {nat_zones}")
+        try:
+            network = ipaddress.ip_network(args.cidr_block)
+        except ValueError:
+            raise fail("NetworkArgs", "cidr_block", f"not an IPv4 network: {args.cidr_block!r}") from None
+        if not 16 <= network.prefixlen <= 24:
+            raise fail("NetworkArgs", "cidr_block", "prefix must be between /16 and /24")
+        unknown = set(args.gateway_endpoints) - {"s3", "dynamodb"}
+        if unknown:
+            raise fail("NetworkArgs", "gateway_endpoints", f"unsupported services {sorted(unknown)} (s3, dynamodb)")
+
+        super().__init__(TOKEN, name, None, opts)
+        region = args.region
+        self.zones = region_zones[: args.zones]
+        here = pulumi.ResourceOptions(parent=self)
+        public_cidrs, private_cidrs = _subnet_blocks(args.cidr_block, args.zones)
+
+        self.vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.cidr_block,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            assign_generated_ipv6_cidr_block=args.ipv6 or None,
+            region=region,
+            tags=tags_for(name, args.tags, Name=f"{name}-vpc"),
+            opts=here,
+        )
+        # Lock the default security group: nothing may silently use it.
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags), opts=here
+        )
+        igw = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags), opts=here
+        )
+        public_rt = aws.ec2.RouteTable(
+            f"{name}-public", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags, tier="public"), opts=here
+        )
+        aws.ec2.Route(
+            f"{name}-public-default",
+            route_table_id=public_rt.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=igw.id,
+            region=region,
+            opts=here,
+        )
+        if args.ipv6:
+            aws.ec2.Route(
+                f"{name}-public-default-v6",
+                route_table_id=public_rt.id,
+                destination_ipv6_cidr_block="::/0",
+                gateway_id=igw.id,
+                region=region,
+                opts=here,
+            )
+            eigw = aws.ec2.EgressOnlyInternetGateway(
+                f"{name}-eigw", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags), opts=here
+            )
+
+        def v6_block(index: int):
+            return self.vpc.ipv6_cidr_block.apply(
+                lambda block: str(list(ipaddress.ip_network(block).subnets(new_prefix=64))[index]) if block else None
+            )
+
+        self.public_subnets, self.private_subnets = [], []
+        self.private_route_tables, self.nat_gateways = [], []
+        eips: list[aws.ec2.Eip] = []
+        for i, zone in enumerate(self.zones):
+            suffix = zone[-1]
+            public = aws.ec2.Subnet(
+                f"{name}-public-{suffix}",
+                vpc_id=self.vpc.id,
+                cidr_block=public_cidrs[i],
+                availability_zone=zone,
+                ipv6_cidr_block=v6_block(i) if args.ipv6 else None,
+                region=region,
+                tags=tags_for(name, args.tags, Name=f"{name}-public-{suffix}", tier="public"),
+                opts=here,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-{suffix}", subnet_id=public.id, route_table_id=public_rt.id, region=region, opts=here
+            )
+            self.public_subnets.append(public)
+            private = aws.ec2.Subnet(
+                f"{name}-private-{suffix}",
+                vpc_id=self.vpc.id,
+                cidr_block=private_cidrs[i],
+                availability_zone=zone,
+                ipv6_cidr_block=v6_block(128 + i) if args.ipv6 else None,
+                region=region,
+                tags=tags_for(name, args.tags, Name=f"{name}-private-{suffix}", tier="private"),
+                opts=here,
+            )
+            self.private_subnets.append(private)
+            has_zonal_nat = egress is EgressMode.ZONAL and i < nat_zones
+            if egress is EgressMode.REGIONAL or has_zonal_nat:
+                eips.append(
+                    aws.ec2.Eip(
+                        f"{name}-nat-{suffix}",
+                        domain="vpc",
+                        region=region,
+                        tags=tags_for(name, args.tags, Name=f"{name}-nat-{suffix}"),
+                        opts=here,
+                    )
+                )
+            if has_zonal_nat:
+                self.nat_gateways.append(
+                    aws.ec2.NatGateway(
+                        f"{name}-nat-{suffix}",
+                        subnet_id=public.id,
+                        allocation_id=eips[i].id,
+                        region=region,
+                        tags=tags_for(name, args.tags, Name=f"{name}-nat-{suffix}"),
+                        opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]),
+                    )
+                )
+
+        if egress is EgressMode.REGIONAL:
+            # Manual mode: every AZ with private subnets is listed with its own address.
+            self.nat_gateways.append(
+                aws.ec2.NatGateway(
+                    f"{name}-nat",
+                    availability_mode="regional",
+                    vpc_id=self.vpc.id,
+                    availability_zone_addresses=[
+                        aws.ec2.NatGatewayAvailabilityZoneAddressArgs(availability_zone=zone, allocation_ids=[eip.id])
+                        for zone, eip in zip(self.zones, eips, strict=True)
+                    ],
+                    region=region,
+                    tags=tags_for(name, args.tags, Name=f"{name}-nat"),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]),
+                )
+            )
+
+        for i, (zone, private) in enumerate(zip(self.zones, self.private_subnets, strict=True)):
+            suffix = zone[-1]
+            rt = aws.ec2.RouteTable(
+                f"{name}-private-{suffix}",
+                vpc_id=self.vpc.id,
+                region=region,
+                tags=tags_for(name, args.tags, Name=f"{name}-private-{suffix}", tier="private"),
+                opts=here,
+            )
+            nat = self.nat_gateways[0] if egress is EgressMode.REGIONAL else self.nat_gateways[min(i, nat_zones - 1)]
+            aws.ec2.Route(
+                f"{name}-private-{suffix}-default",
+                route_table_id=rt.id,
+                destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nat.id,
+                region=region,
+                opts=here,
+            )
+            if args.ipv6:
+                aws.ec2.Route(
+                    f"{name}-private-{suffix}-default-v6",
+                    route_table_id=rt.id,
+                    destination_ipv6_cidr_block="::/0",
+                    egress_only_gateway_id=eigw.id,
+                    region=region,
+                    opts=here,
+                )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{suffix}", subnet_id=private.id, route_table_id=rt.id, region=region, opts=here
+            )
+            self.private_route_tables.append(rt)
+
+        where = region_name(region)
+        for service in args.gateway_endpoints:
+            aws.ec2.VpcEndpoint(
+                f"{name}-{service}",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{where}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[rt.id for rt in self.private_route_tables],
+                region=region,
+                tags=tags_for(name, args.tags),
+                opts=here,
+            )
+
+        if args.flow_logs:
+            self._flow_logs(name, args, region)
+
+        self.register_outputs(
+            {
+                "vpcId": self.vpc.id,
+                "zones": self.zones,
+                "publicSubnetIds": [s.id for s in self.public_subnets],
+                "privateSubnetIds": [s.id for s in self.private_subnets],
+            }
+        )
+
+    def _flow_logs(self, name: str, args: NetworkArgs, region: str | None) -> None:
+        here = pulumi.ResourceOptions(parent=self)
+        key = aws.kms.Key(
+            f"{name}-flow-logs",
+            description=f"{name} VPC flow logs",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=_logs_key_policy(region_name(region)),
+            region=region,
+            tags=tags_for(name, args.tags),
+            opts=here,
+        )
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            retention_in_days=args.flow_log_retention_days,
+            kms_key_id=key.arn,
+            region=region,
+            tags=tags_for(name, args.tags),
+            opts=here,
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-logs",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            tags=tags_for(name, args.tags),
+            opts=here,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs",
+            role=role.id,
+            policy=group.arn.apply(
+                lambda arn: json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                                "Resource": [arn, f"{arn}:*"],
+                            }
+                        ],
+                    }
+                )
+            ),
+            opts=here,
+        )
+        aws.ec2.FlowLog(
+            f"{name}-flow-logs",
+            vpc_id=self.vpc.id,
+            traffic_type="ALL",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            region=region,
+            tags=tags_for(name, args.tags),
+            opts=here,
+        )
+
+
+def _logs_key_policy(region: str) -> str:
+    account = aws.get_caller_identity().account_id
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountAdmin",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "CloudWatchLogs",
+                    "Effect": "Allow",
+                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    "Resource": "*",
+                },
+            ],
+        }
+    )
