@@ -22,7 +22,7 @@ workload = config.require("workload")
 if workload not in ("crm", "video"):
     raise pulumi.InputPropertyError("stayup:workload", f"expected 'crm' or 'video', got {workload!r}")
 hostname = config.require("hostname")
-secondary = config.get("secondary") or "region"
+secondary = config.get("secondary", "region")
 if secondary not in ("region", "maintenance", "none"):
     raise pulumi.InputPropertyError("stayup:secondary", f"expected region, maintenance or none, got {secondary!r}")
 
@@ -37,12 +37,12 @@ def site(prefix: str, region: str | None):
     network = ResilientNetwork(
         f"{prefix}-net",
         NetworkArgs(
-            zones=config.get_int("zones") or 3,
-            cidr_block=config.get("cidr") or "10.0.0.0/16",
-            egress=config.get("egress") or "zonal",
+            zones=config.get_int("zones", 3),
+            cidr_block=config.get("cidr", "10.0.0.0/16"),
+            egress=config.get("egress", "zonal"),
             nat_zones=optional_int("natZones"),
-            ipv6=config.get_bool("ipv6") or False,
-            flow_logs=config.get_bool("flowLogs") is not False,
+            ipv6=config.get_bool("ipv6", False),
+            flow_logs=config.get_bool("flowLogs", True),
             region=region,
         ),
     )
@@ -58,15 +58,15 @@ def site(prefix: str, region: str | None):
             CrmArgs(
                 **subnets,
                 private_subnet_ids=[s.id for s in network.private_subnets],
-                peak_instances=config.get_int("crmPeakInstances") or 2,
+                peak_instances=config.get_int("crmPeakInstances", 2),
                 instances_per_zone=optional_int("crmInstancesPerZone"),
-                instance_type=config.get("crmInstanceType") or "t3.medium",
+                instance_type=config.get("crmInstanceType", "t3.medium"),
                 certificate_arn=certificate,
-                health_check_path=config.get("crmHealthPath") or "/healthz",
-                health_check_enabled=config.get_bool("crmTargetHealthCheck") is not False,
-                asg_health_check=config.get("crmAsgHealthCheck") or "ELB",
-                database=config.get("database") or "aurora",
-                database_multi_az=config.get_bool("databaseMultiAz") is not False,
+                health_check_path=config.get("crmHealthPath", "/healthz"),
+                health_check_enabled=config.get_bool("crmTargetHealthCheck", True),
+                asg_health_check=config.get("crmAsgHealthCheck", "ELB"),
+                database=config.get("database", "aurora"),
+                database_multi_az=config.get_bool("databaseMultiAz", True),
                 region=region,
             ),
         )
@@ -75,11 +75,11 @@ def site(prefix: str, region: str | None):
             prefix,
             RelayArgs(
                 **subnets,
-                cross_zone=config.get_bool("relayCrossZone") or False,
-                peak_nodes=config.get_int("relayPeakNodes") or 2,
+                cross_zone=config.get_bool("relayCrossZone", False),
+                peak_nodes=config.get_int("relayPeakNodes", 2),
                 nodes_per_zone=optional_int("relayNodesPerZone"),
                 relay_zones=optional_int("relayZones"),
-                instance_type=config.get("relayInstanceType") or "c6in.large",
+                instance_type=config.get("relayInstanceType", "c6in.large"),
                 tls_certificate_arn=config.get("relayTlsCertificateArn") or None,
                 region=region,
             ),
@@ -95,7 +95,7 @@ if not zone_id:
     zone_id = aws.route53.Zone("zone", name=config.require("domain"), comment="stayup failover records").zone_id
 
 if workload == "crm":
-    check = HealthCheckSpec(kind="HTTPS", port=443, path=config.get("crmHealthPath") or "/healthz")
+    check = HealthCheckSpec(kind="HTTPS", port=443, path=config.get("crmHealthPath", "/healthz"))
 else:
     check = HealthCheckSpec(kind="TCP", port=3478)
 
@@ -113,7 +113,7 @@ FailoverDns(
         zone_id=zone_id,
         record_name=hostname,
         primary=AliasTarget(primary_app.load_balancer.dns_name, primary_app.load_balancer.zone_id),
-        health_check=check if config.get_bool("dnsHealthCheck") is not False else None,
+        health_check=check if config.get_bool("dnsHealthCheck", True) else None,
         secondary=secondary_target,
         secondary_health_check=check if isinstance(secondary_target, AliasTarget) else None,
     ),

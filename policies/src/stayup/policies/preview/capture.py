@@ -21,7 +21,7 @@ import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.stack import massage, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from ..errors import InputError, ProgramError
@@ -71,7 +71,7 @@ def _provider_urn(reference: str) -> str | None:
 
 
 class _AwsMocks(pulumi_mocks.Mocks):
-    def __init__(self, engine: "_Recorder"):
+    def __init__(self, engine: "Recorder"):
         self.engine = engine
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
@@ -83,7 +83,7 @@ class _AwsMocks(pulumi_mocks.Mocks):
         return {}, None
 
 
-class _Recorder(pulumi_mocks.MockMonitor):
+class Recorder(pulumi_mocks.MockMonitor):
     """A mock monitor that keeps the full registration requests and answers like AWS would."""
 
     def __init__(self, config: StackConfig, preview: bool):
@@ -168,7 +168,7 @@ class _Recorder(pulumi_mocks.MockMonitor):
 
     def RegisterResourceOutputs(self, request):
         record = self.records.get(request.urn)
-        if record is not None and record["type"] != "pulumi:pulumi:Stack":
+        if record is not None:
             record["outputs"] = _struct(request.outputs)
         return super().RegisterResourceOutputs(request)
 
@@ -243,14 +243,24 @@ def _program_environment(project_dir: Path):
                 del sys.modules[name]
 
 
+def _run_program(main: Path) -> None:
+    runpy.run_path(str(main), run_name="__main__")
+    # The mock runtime closed the root stack before the program ran; register its exports now.
+    root = pulumi.runtime.settings.get_root_resource()
+    if root is not None and getattr(root, "outputs", None):
+        root.register_outputs(massage(root.outputs, []))
+
+
 def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
     """Runs the stack's program offline and returns its resource graph (schema 1)."""
-    recorder = _Recorder(config, preview)
+    recorder = Recorder(config, preview)
     errors = _ErrorLog()
     logger = logging.getLogger("stayup.program")
     logger.propagate = False
     logger.handlers[:] = [errors]
 
+    # Each capture starts from a fresh runtime: a new root Stack, no pending RPCs or outputs.
+    pulumi.runtime.settings.ROOT.set(None)
     pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
     pulumi.runtime.settings.SETTINGS.outputs.clear()
     pulumi.runtime.set_all_config(config.as_pulumi_config(), sorted(config.secret_keys))
@@ -264,9 +274,7 @@ def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
     )
     try:
         with _program_environment(config.project_dir):
-            _sync_await(
-                run_pulumi_func(lambda: runpy.run_path(str(config.main), run_name="__main__"))
-            )
+            _sync_await(run_pulumi_func(lambda: _run_program(config.main)))
     except SystemExit as exc:
         if exc.code not in (None, 0):
             raise ProgramError(f"program exited with status {exc.code}", file=str(config.main)) from None

@@ -1,0 +1,45 @@
+"""Shared test helpers: captured graphs are cached per (project, stack, preview, overrides)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stayup.policies.preview.capture import capture
+from stayup.policies.project import load_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMS = ROOT / "tests" / "programs"
+
+
+@functools.lru_cache(maxsize=None)
+def _graph(project: str, stack: str, preview: bool, overrides: tuple[str, ...]) -> dict[str, Any]:
+    return capture(load_stack(Path(project), stack, overrides), preview=preview)
+
+
+def graph_of(project: Path | str, stack: str = "dev", *, preview: bool = False, overrides=()) -> dict[str, Any]:
+    """The captured graph of a project's stack (a test program name or a path)."""
+    path = Path(project)
+    if not path.is_absolute():
+        path = PROGRAMS / path
+    return _graph(str(path), stack, preview, tuple(overrides))
+
+
+def by_type(graph: dict[str, Any], type_: str) -> list[dict[str, Any]]:
+    return [r for r in graph["resources"] if r["type"] == type_]
+
+
+def named(graph: dict[str, Any], type_: str, name: str) -> dict[str, Any]:
+    (found,) = [r for r in graph["resources"] if r["type"] == type_ and r["name"] == name]
+    return found
+
+
+@pytest.fixture
+def stack_graph():
+    def get(stack: str, *, preview: bool = False, overrides=()):
+        return graph_of(ROOT, stack, preview=preview, overrides=overrides)
+
+    return get
