@@ -13,7 +13,7 @@ import runpy
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote, urlparse
 
 import pulumi
@@ -251,15 +251,18 @@ def _run_program(main: Path) -> None:
         root.register_outputs(massage(root.outputs, []))
 
 
-def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
-    """Runs the stack's program offline and returns its resource graph (schema 1)."""
+def run_under_mocks(config: StackConfig, preview: bool, program: Callable[[], Any]) -> tuple[Recorder, list[str]]:
+    """Runs `program` in a fresh mock runtime; returns the recorder and any errors the SDK logged.
+
+    Exceptions from the program propagate unchanged.
+    """
     recorder = Recorder(config, preview)
     errors = _ErrorLog()
     logger = logging.getLogger("stayup.program")
     logger.propagate = False
     logger.handlers[:] = [errors]
 
-    # Each capture starts from a fresh runtime: a new root Stack, no pending RPCs or outputs.
+    # Each run starts from a fresh runtime: a new root Stack, no pending RPCs or outputs.
     pulumi.runtime.settings.ROOT.set(None)
     pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
     pulumi.runtime.settings.SETTINGS.outputs.clear()
@@ -273,11 +276,19 @@ def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
         monitor=recorder,
     )
     try:
+        _sync_await(run_pulumi_func(program))
+    finally:
+        pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
+    return recorder, errors.messages
+
+
+def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
+    """Runs the stack's program offline and returns its resource graph (schema 1)."""
+    try:
         with _program_environment(config.project_dir):
-            _sync_await(run_pulumi_func(lambda: _run_program(config.main)))
+            recorder, errors = run_under_mocks(config, preview, lambda: _run_program(config.main))
     except SystemExit as exc:
-        if exc.code not in (None, 0):
-            raise ProgramError(f"program exited with status {exc.code}", file=str(config.main)) from None
+        raise ProgramError(f"program called sys.exit({exc.code!r}) before finishing", file=str(config.main)) from None
     except pulumi.InputPropertyError as exc:
         # A component rejected its arguments: a user input mistake, pointed at the program line.
         where = _program_location(exc, config.project_dir, within=config.main.resolve())
@@ -289,10 +300,8 @@ def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
         where = _program_location(exc, config.project_dir)
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ProgramError(f"{type(exc).__name__}: {message}", file=where) from None
-    finally:
-        pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
-    if errors.messages:
-        raise ProgramError(errors.messages[0].strip().splitlines()[0], file=str(config.main))
+    if errors:
+        raise ProgramError(errors[0].strip().splitlines()[0], file=str(config.main))
 
     return {
         "schema": SCHEMA_VERSION,
