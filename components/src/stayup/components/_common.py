@@ -11,6 +11,9 @@ import pulumi_aws as aws
 
 E = TypeVar("E", bound=Enum)
 
+# Declares a tier's baseline (peak) capacity so policies can check static stability.
+PEAK_TAG = "stayup:peak"
+
 
 def fail(component: str, prop: str, reason: str) -> pulumi.InputPropertyError:
     """An input error naming the component argument, raised before any child exists."""

@@ -10,7 +10,7 @@ from enum import Enum
 import pulumi
 import pulumi_aws as aws
 
-from ._common import as_enum, fail, per_zone_capacity, tags_for
+from ._common import PEAK_TAG, as_enum, fail, per_zone_capacity, tags_for
 
 TOKEN = "stayup:crm:CrmHosting"
 
@@ -289,7 +289,7 @@ class CrmHosting(pulumi.ComponentResource):
             launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id=template.id, version="$Latest"),
             tags=[
                 aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=True)
-                for k, v in sorted({**tags, "Name": f"{name}-app"}.items())
+                for k, v in sorted({**tags, "Name": f"{name}-app", PEAK_TAG: str(args.peak_instances)}.items())
             ],
             region=region,
             opts=here,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from ._common import fail, per_zone_capacity, tags_for
+from ._common import PEAK_TAG, fail, per_zone_capacity, tags_for
 
 TOKEN = "stayup:relay:VideoRelay"
 
@@ -193,7 +193,7 @@ class VideoRelay(pulumi.ComponentResource):
                     unhealthy_threshold=2,
                 ),
                 region=region,
-                tags=tags,
+                tags={**tags, PEAK_TAG: str(args.peak_nodes)},
                 opts=here,
             )
             for node_name, node in zip(node_names, self.nodes, strict=True):

@@ -1,0 +1,95 @@
+"""Runs the rules over a graph and turns findings into a verdict. Every front door (CrossGuard,
+`stayup check`, checkov) goes through `evaluate`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .model import Graph
+from .rules import RULES, Finding, Rule
+from .settings import PolicySettings, Suppression, load_settings
+
+
+@dataclass(frozen=True)
+class Result:
+    rule: Rule
+    finding: Finding
+    enforcement: str
+    suppression: Suppression | None = None
+
+
+def _safe(rule: Rule, graph: Graph, params) -> list[Finding]:
+    """A rule that raises must not pass silently nor crash the analyzer: its error is an unknown."""
+    try:
+        return list(rule.check(graph, params))
+    except Exception as exc:  # noqa: BLE001 - reported as an explicit unknown outcome
+        stack_urn = next((u for u, r in graph.resources.items() if r.type == "pulumi:pulumi:Stack"), "stack")
+        return [Finding(rule.id, stack_urn, "unknown", f"Unknown: rule {rule.id} could not evaluate this graph ({type(exc).__name__}: {exc}).")]
+
+
+def evaluate(graph: Graph, settings: PolicySettings | None = None, rules: Iterable[Rule] = RULES) -> list[Result]:
+    settings = settings or load_settings({})
+    results = []
+    for rule in rules:
+        rule_settings = settings.for_rule(rule)
+        if rule_settings.enforcement == "disabled":
+            continue
+        for finding in _safe(rule, graph, rule_settings.params):
+            suppression = None
+            if finding.outcome != "pass":
+                suppression = next((s for s in rule_settings.suppressions if s.matches(finding.urn)), None)
+            results.append(Result(rule, finding, rule_settings.enforcement, suppression))
+    results.sort(key=lambda r: (r.rule.id, r.finding.urn, r.finding.outcome, r.finding.message))
+    return results
+
+
+def verdict(results: Iterable[Result]) -> str:
+    """fail: a mandatory violation; unknown: a mandatory rule could not decide; else pass."""
+    active = [r for r in results if r.suppression is None and r.enforcement == "mandatory"]
+    if any(r.finding.outcome == "fail" for r in active):
+        return "fail"
+    if any(r.finding.outcome == "unknown" for r in active):
+        return "unknown"
+    return "pass"
+
+
+def outcome_set(results: Iterable[Result]) -> set[tuple[str, str, str]]:
+    """{(rule id, urn, outcome)} of the non-pass, non-suppressed results: what tests compare."""
+    return {(r.rule.id, r.finding.urn, r.finding.outcome) for r in results if r.finding.outcome != "pass" and r.suppression is None}
+
+
+def report(graph: Graph, results: list[Result], *, preview: bool) -> dict[str, Any]:
+    """The JSON report of one stack."""
+
+    def located(result: Result) -> dict[str, Any]:
+        entry = {
+            "rule": result.rule.id,
+            "name": result.rule.name,
+            "severity": result.rule.severity,
+            "enforcement": result.enforcement,
+            "urn": result.finding.urn,
+            "attribute": result.finding.attribute,
+            "message": result.finding.message,
+        }
+        resource = graph.resources.get(result.finding.urn)
+        source = resource.source if resource is not None else None
+        if source:
+            entry["file"], entry["line"] = source.get("file"), source.get("line")
+        return entry
+
+    return {
+        "stack": graph.stack,
+        "project": graph.project,
+        "preview": preview,
+        "verdict": verdict(results),
+        "resources": len(graph),
+        "violations": [located(r) for r in results if r.finding.outcome == "fail" and r.suppression is None],
+        "unknown": [located(r) for r in results if r.finding.outcome == "unknown" and r.suppression is None],
+        "suppressed": [
+            {**located(r), "reason": r.suppression.reason, "expires": r.suppression.expires.isoformat() if r.suppression.expires else None}
+            for r in results
+            if r.suppression is not None
+        ],
+        "passed": sum(1 for r in results if r.finding.outcome == "pass"),
+    }

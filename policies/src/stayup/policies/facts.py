@@ -1,0 +1,312 @@
+"""Facts rules share: the zone of a subnet, which route table a subnet uses, where its default
+route goes, which zones a NAT gateway serves. All links are followed through dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .graph_schema import UNKNOWN
+from .model import Graph, Resource
+from .regions import ZONE_NAMES_BY_ID
+
+SUBNET = "aws:ec2/subnet:Subnet"
+VPC = "aws:ec2/vpc:Vpc"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable"
+ROUTE = "aws:ec2/route:Route"
+ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+MAIN_ASSOCIATION = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
+NAT = "aws:ec2/natGateway:NatGateway"
+IGW = "aws:ec2/internetGateway:InternetGateway"
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+TARGET_ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
+LISTENER = "aws:lb/listener:Listener"
+ASG = "aws:autoscaling/group:Group"
+ASG_ATTACHMENT = "aws:autoscaling/attachment:Attachment"
+INSTANCE = "aws:ec2/instance:Instance"
+ECS_SERVICE = "aws:ecs/service:Service"
+EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+DB_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
+RDS_INSTANCE = "aws:rds/instance:Instance"
+RDS_CLUSTER = "aws:rds/cluster:Cluster"
+RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+CACHE_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+RECORD = "aws:route53/record:Record"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+AWSX_VPC = "awsx:ec2:Vpc"
+
+ROUTE_TABLE_TYPES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+ANY_IPV4 = "0.0.0.0/0"
+
+
+def text(value: Any) -> str | None:
+    """A known string value, else None."""
+    return value if isinstance(value, str) and value != UNKNOWN else None
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool) or value == UNKNOWN:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def zone_name(value: Any) -> str | None:
+    """A zone name from a zone name or zone id."""
+    zone = text(value)
+    if zone is None:
+        return None
+    return ZONE_NAMES_BY_ID.get(zone, zone)
+
+
+def subnet_zone(subnet: Resource | dict) -> str:
+    """The subnet's zone name, or UNKNOWN."""
+    props = subnet.props if isinstance(subnet, Resource) else subnet
+    return zone_name(props.get("availabilityZone")) or zone_name(props.get("availabilityZoneId")) or UNKNOWN
+
+
+@dataclass(frozen=True)
+class ZoneSpread:
+    zones: frozenset[str]
+    unknown: int  # members whose zone cannot be known
+    members: int
+
+    @property
+    def decided(self) -> bool:
+        return self.unknown == 0
+
+
+def _subnet_refs(graph: Graph, resource: Resource, key: str, values: Any) -> ZoneSpread:
+    linked = graph.linked(resource, key, SUBNET)
+    zones = {subnet_zone(s) for s in linked}
+    unknown = sum(1 for s in linked if subnet_zone(s) == UNKNOWN)
+    linked_ids = {text(s.get("id")) for s in linked} - {None}
+    members = len(linked)
+    if values == UNKNOWN and not linked:
+        return ZoneSpread(frozenset(), 1, 1)
+    literals = [v for v in values if text(v) and v not in linked_ids] if isinstance(values, list) else []
+    for subnet_id in literals:
+        external = graph.external_subnets.get(subnet_id)
+        members += 1
+        if external is not None and subnet_zone(dict(external)) != UNKNOWN:
+            zones.add(subnet_zone(dict(external)))
+        else:
+            unknown += 1
+    return ZoneSpread(frozenset(z for z in zones if z != UNKNOWN), unknown, members)
+
+
+def zones_of(graph: Graph, resource: Resource) -> ZoneSpread | None:
+    """Zones a tier resource spans through its subnets (None: not a tier resource)."""
+    t = resource.type
+    if t == LOAD_BALANCER:
+        mappings = resource.get("subnetMappings")
+        if isinstance(mappings, list) and mappings:
+            return _subnet_refs(graph, resource, "subnetMappings", [m.get("subnetId") for m in mappings if isinstance(m, dict)])
+        return _subnet_refs(graph, resource, "subnets", resource.get("subnets") or [])
+    if t == ASG:
+        if resource.get("vpcZoneIdentifiers") not in (None, []):
+            return _subnet_refs(graph, resource, "vpcZoneIdentifiers", resource.get("vpcZoneIdentifiers"))
+        zones = resource.get("availabilityZones")
+        if zones == UNKNOWN:
+            return ZoneSpread(frozenset(), 1, 1)
+        names = [zone_name(z) for z in zones or []]
+        return ZoneSpread(frozenset(z for z in names if z), sum(1 for z in names if z is None), len(names))
+    if t == ECS_SERVICE:
+        config = resource.get("networkConfiguration")
+        if not isinstance(config, dict):
+            return None if config is None else ZoneSpread(frozenset(), 1, 1)
+        return _subnet_refs(graph, resource, "networkConfiguration", config.get("subnets") or [])
+    if t in (EKS_NODE_GROUP, DB_SUBNET_GROUP):
+        return _subnet_refs(graph, resource, "subnetIds", resource.get("subnetIds") or [])
+    return None
+
+
+# --- routing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteTarget:
+    kind: str  # igw | nat | tgw | eni | endpoint | peering | other | unknown
+    resource: Resource | None
+    via: str  # the attribute that names the target, e.g. "natGatewayId"
+    route: Resource  # the Route resource, or the route table for inline routes
+
+
+_TARGET_KEYS = (
+    ("natGatewayId", "nat"),
+    ("gatewayId", None),
+    ("transitGatewayId", "tgw"),
+    ("networkInterfaceId", "eni"),
+    ("vpcEndpointId", "endpoint"),
+    ("vpcPeeringConnectionId", "peering"),
+    ("egressOnlyGatewayId", "other"),
+    ("carrierGatewayId", "other"),
+    ("localGatewayId", "other"),
+    ("coreNetworkArn", "other"),
+)
+
+
+def _kind_of(resource: Resource | None, via: str, value: Any, default: str | None) -> str:
+    if resource is not None:
+        if resource.type == IGW:
+            return "igw"
+        if resource.type == NAT:
+            return "nat"
+    if default is not None:
+        return default
+    known = text(value)
+    if known and known.startswith("igw-"):
+        return "igw"
+    if known and known.startswith("nat-"):
+        return "nat"
+    if known == "local":
+        return "other"
+    return "unknown"
+
+
+def _inline_target(entry: dict, deps: list[Resource], table: Resource) -> RouteTarget:
+    """Target of an inline route: the table's `routes` dependencies, matched by kind (and by id
+    when ids are known, since one table may route to several gateways)."""
+    for key, default in _TARGET_KEYS:
+        value = entry.get(key)
+        if value in (None, ""):
+            continue
+        wanted = {"nat": (NAT,), None: (IGW, NAT)}.get(default, ())
+        candidates = [c for c in deps if c.type in wanted]
+        known = text(value)
+        matching = [c for c in candidates if known and text(c.get("id")) == known]
+        chosen = matching[0] if matching else (candidates[0] if len(candidates) == 1 else None)
+        kind = _kind_of(chosen, key, value, default)
+        if chosen is None and kind == "nat" and not known:
+            kind = "unknown"
+        return RouteTarget(kind, chosen, key, table)
+    return RouteTarget("unknown", None, "", table)
+
+
+def default_routes(graph: Graph, table: Resource) -> list[RouteTarget]:
+    """The IPv4 default routes (0.0.0.0/0) of a route table: separate and inline."""
+    targets = []
+    for route in graph.referrers(table, ROUTE, "routeTableId"):
+        if route.get("destinationCidrBlock") == ANY_IPV4:
+            targets.append(_separate(graph, route))
+    inline = table.get("routes")
+    if isinstance(inline, list):
+        deps = graph.linked(table, "routes")
+        for entry in inline:
+            if isinstance(entry, dict) and entry.get("cidrBlock") == ANY_IPV4:
+                targets.append(_inline_target(entry, deps, table))
+    elif inline == UNKNOWN:
+        targets.append(RouteTarget("unknown", None, "routes", table))
+    return targets
+
+
+def _separate(graph: Graph, route: Resource) -> RouteTarget:
+    for key, default in _TARGET_KEYS:
+        value = route.get(key)
+        if value in (None, ""):
+            continue
+        linked = graph.linked(route, key)
+        chosen = linked[0] if len(linked) == 1 else None
+        kind = _kind_of(chosen, key, value, default)
+        if chosen is None and kind == "nat":
+            kind = "nat" if text(value) else "unknown"
+        return RouteTarget(kind, chosen, key, route)
+    return RouteTarget("unknown", None, "", route)
+
+
+def vpc_of(graph: Graph, resource: Resource) -> Resource | None:
+    vpcs = graph.linked(resource, "vpcId", VPC)
+    return vpcs[0] if vpcs else None
+
+
+def route_table_of(graph: Graph, subnet: Resource) -> Resource | None | str:
+    """The subnet's route table; None for the VPC's implicit main table (local routes only);
+    UNKNOWN when the association cannot be resolved."""
+    for association in graph.referrers(subnet, ASSOCIATION, "subnetId"):
+        tables = graph.linked(association, "routeTableId", *ROUTE_TABLE_TYPES)
+        return tables[0] if tables else UNKNOWN
+    vpc = vpc_of(graph, subnet)
+    if vpc is None:
+        return UNKNOWN if subnet.get("vpcId") not in (None,) and not text(subnet.get("vpcId")) else None
+    for main in graph.referrers(vpc, MAIN_ASSOCIATION, "vpcId"):
+        tables = graph.linked(main, "routeTableId", *ROUTE_TABLE_TYPES)
+        return tables[0] if tables else UNKNOWN
+    for table in graph.of_type(DEFAULT_ROUTE_TABLE):
+        if vpc.urn in table.property_dependencies.get("defaultRouteTableId", ()):
+            return table
+    return None
+
+
+def subnet_egress(graph: Graph, subnet: Resource) -> list[RouteTarget] | str:
+    """Default-route targets of the subnet's route table ([] = no internet route), or UNKNOWN."""
+    table = route_table_of(graph, subnet)
+    if table == UNKNOWN:
+        return UNKNOWN
+    if table is None:
+        return []
+    return default_routes(graph, table)
+
+
+def subnet_tier(graph: Graph, subnet: Resource) -> str:
+    """public (default route to an internet gateway), private (other default route),
+    isolated (none), or UNKNOWN."""
+    egress = subnet_egress(graph, subnet)
+    if egress == UNKNOWN:
+        return UNKNOWN
+    kinds = {t.kind for t in egress}
+    if "igw" in kinds:
+        return "public"
+    if "unknown" in kinds:
+        return UNKNOWN
+    return "private" if kinds else "isolated"
+
+
+@dataclass(frozen=True)
+class NatCoverage:
+    regional: bool
+    zones: frozenset[str] | None  # None: every zone (regional auto mode)
+    unknown: bool
+    internet: bool
+
+
+def nat_coverage(graph: Graph, nat: Resource) -> NatCoverage:
+    internet = nat.get("connectivityType", "public") != "private"
+    if nat.get("availabilityMode") == "regional":
+        addresses = nat.get("availabilityZoneAddresses")
+        if addresses == UNKNOWN:
+            return NatCoverage(True, frozenset(), True, internet)
+        if not addresses:
+            return NatCoverage(True, None, False, internet)
+        zones = [zone_name(a.get("availabilityZone")) or zone_name(a.get("availabilityZoneId")) for a in addresses if isinstance(a, dict)]
+        return NatCoverage(True, frozenset(z for z in zones if z), any(z is None for z in zones), internet)
+    if nat.get("availabilityMode") == UNKNOWN:
+        return NatCoverage(False, frozenset(), True, internet)
+    subnets = graph.linked(nat, "subnetId", SUBNET)
+    if not subnets:
+        external = graph.external_subnets.get(text(nat.get("subnetId")) or "")
+        if external is not None:
+            return NatCoverage(False, frozenset({subnet_zone(dict(external))}), False, internet)
+        return NatCoverage(False, frozenset(), True, internet)
+    zone = subnet_zone(subnets[0])
+    return NatCoverage(False, frozenset() if zone == UNKNOWN else frozenset({zone}), zone == UNKNOWN, internet)
+
+
+def urn_list(resources: Iterable[Resource]) -> str:
+    return ", ".join(r.urn for r in resources)
+
+
+def instance_zone(graph: Graph, instance: Resource) -> str:
+    """An EC2 instance's zone: its own availabilityZone, else its subnet's."""
+    zone = zone_name(instance.get("availabilityZone"))
+    if zone:
+        return zone
+    subnets = graph.linked(instance, "subnetId", SUBNET)
+    return subnet_zone(subnets[0]) if subnets else UNKNOWN

@@ -1,0 +1,233 @@
+"""The normalised resource graph every rule reads, built from either source:
+
+* the offline capture (`stayup graph` JSON), or
+* CrossGuard's `StackValidationArgs` (real `pulumi preview/up`).
+
+Both yield the same `Graph` for the same program (tested). Values the engine does not know yet
+become the `UNKNOWN` marker; secrets become `SECRET`. Links between resources are URNs taken
+from parents, dependencies and property dependencies, which are known at preview, never ids.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .graph_schema import SECRET, UNKNOWN
+
+# Every sentinel the engine uses for a value unknown at preview (pulumi-policy's list).
+UNKNOWN_SENTINELS = frozenset(
+    {
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+        "030794c1-ac77-496b-92df-f27374a8bd58",
+        "e48ece36-62e2-4504-bad9-02848725956a",
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+    }
+)
+
+# Type tokens that are aliases of one another; rules see the canonical one.
+TYPE_ALIASES = {
+    "aws:alb/loadBalancer:LoadBalancer": "aws:lb/loadBalancer:LoadBalancer",
+    "aws:alb/targetGroup:TargetGroup": "aws:lb/targetGroup:TargetGroup",
+    "aws:alb/listener:Listener": "aws:lb/listener:Listener",
+    "aws:alb/targetGroupAttachment:TargetGroupAttachment": "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer": "aws:lb/loadBalancer:LoadBalancer",
+    "aws:elasticloadbalancingv2/targetGroup:TargetGroup": "aws:lb/targetGroup:TargetGroup",
+}
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value in UNKNOWN_SENTINELS
+
+
+def normalise_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return UNKNOWN if value in UNKNOWN_SENTINELS else value
+    if isinstance(value, Mapping):
+        return {str(k): normalise_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalise_value(v) for v in value]
+    return value
+
+
+@dataclass
+class Resource:
+    urn: str
+    type: str
+    name: str
+    props: dict[str, Any]
+    parent: str | None = None
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    source: dict[str, Any] | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.props.get(key, default)
+
+    def known(self, key: str) -> bool:
+        return key in self.props and self.props[key] != UNKNOWN
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "props": self.props,
+            "dependencies": list(self.dependencies),
+            "propertyDependencies": {k: list(v) for k, v in sorted(self.property_dependencies.items())},
+        }
+
+
+class Graph:
+    """Resources indexed by URN and type; links resolved once, on first use."""
+
+    def __init__(
+        self,
+        resources: Iterable[Resource],
+        *,
+        stack: str = "",
+        project: str = "",
+        external_subnets: Mapping[str, Mapping[str, Any]] | None = None,
+    ):
+        self.stack = stack
+        self.project = project
+        self.resources: dict[str, Resource] = {}
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        for resource in sorted(resources, key=lambda r: r.urn):
+            resource.type = TYPE_ALIASES.get(resource.type, resource.type)
+            self.resources[resource.urn] = resource
+            self._by_type[resource.type].append(resource)
+        # Subnets known only from invokes (e.g. the default VPC's), by id.
+        self.external_subnets: dict[str, Mapping[str, Any]] = dict(external_subnets or {})
+        self._referrers: dict[tuple[str, str], list[Resource]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def of_type(self, *types: str) -> list[Resource]:
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        return [r for t in types for r in self._by_type.get(t, [])]
+
+    def linked(self, resource: Resource, key: str, *types: str) -> list[Resource]:
+        """Resources the property `key` of `resource` was computed from (optionally of `types`)."""
+        found = []
+        for urn in resource.property_dependencies.get(key, ()):
+            target = self.resources.get(urn)
+            if target is not None and (not types or target.type in types):
+                found.append(target)
+        return found
+
+    def referrers(self, target: Resource, type_: str, key: str) -> list[Resource]:
+        """Resources of `type_` whose property `key` depends on `target`."""
+        if self._referrers is None:
+            index: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+            for resource in self.resources.values():
+                for prop, urns in resource.property_dependencies.items():
+                    for urn in urns:
+                        index[(urn, f"{resource.type}#{prop}")].append(resource)
+            self._referrers = index
+        return self._referrers.get((target.urn, f"{type_}#{key}"), [])
+
+    def parent_chain(self, resource: Resource) -> list[Resource]:
+        chain, seen = [], {resource.urn}
+        parent = resource.parent
+        while parent and parent in self.resources and parent not in seen:
+            seen.add(parent)
+            chain.append(self.resources[parent])
+            parent = self.resources[parent].parent
+        return chain
+
+    def canonical(self) -> list[dict[str, Any]]:
+        """A comparable, engine-independent form (used to prove both sources agree)."""
+        return [r.as_dict() for r in self.resources.values()]
+
+
+def from_capture(graph: Mapping[str, Any]) -> Graph:
+    """Graph from `stayup graph` JSON (schema 1)."""
+    resources = []
+    for r in graph.get("resources") or []:
+        if not isinstance(r, Mapping) or not isinstance(r.get("urn"), str) or not isinstance(r.get("type"), str):
+            continue
+        props = r.get("outputs") if isinstance(r.get("outputs"), Mapping) else {}
+        resources.append(
+            Resource(
+                urn=r["urn"],
+                type=r["type"],
+                name=str(r.get("name") or r["urn"].rsplit("::", 1)[-1]),
+                props=normalise_value(props),
+                parent=r.get("parent") if isinstance(r.get("parent"), str) else None,
+                dependencies=tuple(sorted(set(_strings(r.get("dependencies"))))),
+                property_dependencies={
+                    str(k): tuple(sorted(set(_strings(v))))
+                    for k, v in (r.get("propertyDependencies") or {}).items()
+                    if isinstance(r.get("propertyDependencies"), Mapping)
+                },
+                source=r.get("source") if isinstance(r.get("source"), Mapping) else None,
+            )
+        )
+    external: dict[str, Mapping[str, Any]] = {}
+    for invoke in graph.get("invokes") or []:
+        if not isinstance(invoke, Mapping):
+            continue
+        result = invoke.get("result")
+        if invoke.get("token") == "aws:ec2/getSubnet:getSubnet" and isinstance(result, Mapping):
+            external[str(result.get("id"))] = result
+    return Graph(
+        resources,
+        stack=str(graph.get("stack") or ""),
+        project=str(graph.get("project") or ""),
+        external_subnets=external,
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _unwrap_policy_value(value: Any) -> Any:
+    """pulumi-policy wraps props in proxies that raise on unknowns; read through them."""
+    from pulumi_policy.proxy import _DictProxy, _ListProxy
+
+    try:
+        from pulumi_policy.secret import Secret
+    except ImportError:  # pragma: no cover - older pulumi-policy
+        Secret = ()  # type: ignore[assignment]
+    if Secret and isinstance(value, Secret):
+        return SECRET
+    if isinstance(value, (_DictProxy, _ListProxy)):
+        value = value["__target"]
+    if isinstance(value, Mapping):
+        return {str(k): _unwrap_policy_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_unwrap_policy_value(v) for v in value]
+    return value
+
+
+def from_policy_resources(resources: Iterable[Any], *, stack: str = "", project: str = "") -> Graph:
+    """Graph from CrossGuard's `StackValidationArgs.resources` (`PolicyResource` objects)."""
+    converted = []
+    for r in resources:
+        props = normalise_value(_unwrap_policy_value(r.props))
+        converted.append(
+            Resource(
+                urn=r.urn,
+                type=r.resource_type,
+                name=r.name,
+                props=props,
+                parent=r.parent.urn if r.parent is not None else None,
+                dependencies=tuple(sorted({d.urn for d in r.dependencies})),
+                property_dependencies={
+                    k: tuple(sorted({d.urn for d in deps})) for k, deps in r.property_dependencies.items()
+                },
+            )
+        )
+    return Graph(converted, stack=stack, project=project)
+

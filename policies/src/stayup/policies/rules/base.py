@@ -1,0 +1,62 @@
+"""What a rule is: stable ID, metadata, defaults, and a pure check over the normalised graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Literal, Mapping
+
+from ..model import Graph, Resource
+
+Outcome = Literal["pass", "fail", "unknown"]
+Severity = Literal["critical", "high", "medium", "low"]
+FAMILIES = {
+    "PZ": "power zones",
+    "NE": "network egress",
+    "HC": "failover health checks",
+    "SS": "static stability",
+    "DR": "disaster recovery",
+}
+DOCS = "docs/rules.md"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    urn: str
+    outcome: Outcome
+    message: str = ""
+    attribute: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    description: str  # phrased as the outcome the rule guarantees
+    severity: Severity
+    remediation: str
+    check: Callable[[Graph, Mapping[str, Any]], Iterable[Finding]]
+    tags: tuple[str, ...] = ()
+    core: bool = True  # core rules are mandatory by default
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    scenarios: tuple[str, ...] = ("pass", "fail", "not-applicable", "unknown", "suppressed")
+
+    @property
+    def family(self) -> str:
+        return self.id[:2]
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS}#{self.id.lower()}-{self.name}"
+
+    # Finding constructors keep messages in one shape: "Violation: … Fix: …".
+    def passed(self, resource: Resource) -> Finding:
+        return Finding(self.id, resource.urn, "pass")
+
+    def failed(self, resource: Resource, attribute: str, violation: str, fix: str | None = None) -> Finding:
+        message = f"Violation: {violation} ({resource.urn}, `{attribute}`). Fix: {fix or self.remediation}"
+        return Finding(self.id, resource.urn, "fail", message, attribute)
+
+    def unknown(self, resource: Resource, attribute: str, why: str) -> Finding:
+        message = f"Unknown: {why} ({resource.urn}, `{attribute}`); stayup cannot prove {self.description[0].lower()}{self.description[1:].rstrip('.')}."
+        return Finding(self.id, resource.urn, "unknown", message, attribute)

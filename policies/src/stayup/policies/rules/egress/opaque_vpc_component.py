@@ -1,0 +1,52 @@
+"""NE004 opaque-vpc-nat-strategy: opaque VPC components (awsx) are judged from their inputs.
+
+awsx's Vpc registers as one resource under mocks and in policy packs; its NAT strategy input
+decides egress: "OnePerAz" (the default) passes, "Single" and "None" with private subnets fail.
+
+Scenarios: pass (OnePerAz or default) · fail (Single) · not-applicable (no awsx Vpc) ·
+unknown (strategy unknown) · suppressed.
+"""
+
+from __future__ import annotations
+
+from ...facts import AWSX_VPC, text
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+
+
+def _has_private_subnets(vpc) -> bool | None:
+    specs = vpc.get("subnetSpecs")
+    if specs is None:
+        return True  # awsx default: public and private subnets
+    if specs == UNKNOWN or not isinstance(specs, list):
+        return None
+    return any(isinstance(s, dict) and s.get("type") in ("Private", "private") for s in specs)
+
+
+def check(graph, params):
+    for vpc in graph.of_type(AWSX_VPC):
+        nat = vpc.get("natGateways")
+        strategy = "OnePerAz" if nat is None else (nat.get("strategy", "OnePerAz") if isinstance(nat, dict) else UNKNOWN)
+        private = _has_private_subnets(vpc)
+        if strategy == UNKNOWN or private is None:
+            yield RULE.unknown(vpc, "natGateways.strategy", "the NAT strategy or subnet layout is not known")
+        elif text(strategy) in ("Single", "None") and private:
+            yield RULE.failed(
+                vpc,
+                "natGateways.strategy",
+                f"awsx Vpc uses NAT strategy {strategy!r} with private subnets: egress depends on one AZ (or none)",
+                'set natGateways.strategy to "OnePerAz".',
+            )
+        else:
+            yield RULE.passed(vpc)
+
+
+RULE = Rule(
+    id="NE004",
+    name="opaque-vpc-nat-strategy",
+    description="awsx VPCs with private subnets use a NAT gateway per AZ.",
+    severity="high",
+    remediation='Set natGateways.strategy to "OnePerAz".',
+    check=check,
+    tags=("network-egress", "awsx"),
+)

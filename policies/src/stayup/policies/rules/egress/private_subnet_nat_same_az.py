@@ -1,0 +1,75 @@
+"""NE001 private-egress-in-own-zone: each private subnet leaves through a NAT in its own AZ, or a
+regional NAT that serves its AZ.
+
+Scenarios: pass (NAT per AZ via separate routes, inline routes, `gatewayId` or `natGatewayId`;
+regional NAT) · fail (route to another AZ's NAT; regional NAT in manual mode missing the AZ) ·
+not-applicable (no private subnet with internet egress) · unknown (route target or zone not
+resolvable) · suppressed.
+"""
+
+from __future__ import annotations
+
+from ...facts import SUBNET, nat_coverage, subnet_egress, subnet_tier, subnet_zone
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+
+
+def check(graph, params):
+    for subnet in graph.of_type(SUBNET):
+        tier = subnet_tier(graph, subnet)
+        if tier in ("public", "isolated"):
+            continue
+        if tier == UNKNOWN:
+            yield RULE.unknown(subnet, "routeTableId", "its route table or default route target cannot be resolved")
+            continue
+        zone = subnet_zone(subnet)
+        verdicts = []
+        for target in subnet_egress(graph, subnet):
+            if target.kind != "nat":
+                continue
+            if target.resource is None:
+                verdicts.append(RULE.unknown(target.route, target.via, "the NAT gateway is not part of this program"))
+                continue
+            cover = nat_coverage(graph, target.resource)
+            if cover.unknown or zone == UNKNOWN:
+                verdicts.append(RULE.unknown(subnet, "availabilityZone", "the subnet's or the NAT's AZ is not known"))
+            elif cover.regional and (cover.zones is None or zone in cover.zones):
+                verdicts.append(RULE.passed(subnet))
+            elif cover.regional:
+                verdicts.append(
+                    RULE.failed(
+                        subnet,
+                        "availabilityZone",
+                        f"private subnet in {zone} routes to a regional NAT gateway whose availabilityZoneAddresses omit {zone}",
+                        f"add {zone} to the NAT's availabilityZoneAddresses, or use automatic mode.",
+                    )
+                )
+            elif zone in cover.zones:
+                verdicts.append(RULE.passed(subnet))
+            else:
+                other = ", ".join(sorted(cover.zones))
+                verdicts.append(
+                    RULE.failed(
+                        subnet,
+                        target.via,
+                        f"private subnet in {zone} sends 0.0.0.0/0 through NAT gateway {target.resource.urn} in {other}: "
+                        f"its internet egress dies with another power zone",
+                        f"give {zone} its own NAT gateway and route this subnet's table to it, or use a regional NAT gateway.",
+                    )
+                )
+        failing = [v for v in verdicts if v.outcome != "pass"]
+        if failing:
+            yield from failing
+        elif verdicts:
+            yield verdicts[0]
+
+
+RULE = Rule(
+    id="NE001",
+    name="private-egress-in-own-zone",
+    description="Every private subnet reaches the internet through a NAT gateway in its own AZ, or a regional NAT gateway serving its AZ.",
+    severity="critical",
+    remediation="Create a NAT gateway in each AZ and route each private subnet to the one in its AZ, or use a regional NAT gateway.",
+    check=check,
+    tags=("network-egress", "nat", "cross-az"),
+)

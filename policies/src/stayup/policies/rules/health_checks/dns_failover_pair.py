@@ -1,0 +1,71 @@
+"""HC004 dns-failover-pair: Route 53 failover has a health-checked PRIMARY and a SECONDARY.
+
+Scenarios: pass (PRIMARY with healthCheckId + SECONDARY) · fail (PRIMARY without health check;
+no SECONDARY; SECONDARY alone) · not-applicable (no failover records) · unknown (record name
+unknown) · suppressed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ...facts import RECORD, text
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+
+
+def failover_type(record) -> str | None:
+    policies = record.get("failoverRoutingPolicies")
+    if isinstance(policies, list) and policies and isinstance(policies[0], dict):
+        return policies[0].get("type")
+    return None
+
+
+def _zone_key(record):
+    linked = record.property_dependencies.get("zoneId")
+    return linked[0] if linked else record.get("zoneId")
+
+
+def check(graph, params):
+    groups = defaultdict(dict)
+    for record in graph.of_type(RECORD):
+        role = failover_type(record)
+        if role is None:
+            continue
+        name = text(record.get("name"))
+        if name is None or role == UNKNOWN:
+            yield RULE.unknown(record, "name", "the record name or failover role is not known")
+            continue
+        groups[(_zone_key(record), name.rstrip(".").lower(), record.get("type"))][role] = record
+    for (_, name, kind), roles in sorted(groups.items(), key=lambda item: str(item[0])):
+        primary, secondary = roles.get("PRIMARY"), roles.get("SECONDARY")
+        if primary is None:
+            yield RULE.failed(secondary, "failoverRoutingPolicies", f"SECONDARY {kind} record {name} has no PRIMARY", "add the PRIMARY record with a health check.")
+            continue
+        if primary.get("healthCheckId") in (None, ""):
+            yield RULE.failed(
+                primary,
+                "healthCheckId",
+                f"PRIMARY {kind} record {name} has no health check: Route 53 never fails over",
+                "attach a Route 53 health check (healthCheckId) to the PRIMARY record.",
+            )
+        elif secondary is None:
+            yield RULE.failed(
+                primary,
+                "failoverRoutingPolicies",
+                f"PRIMARY {kind} record {name} has no SECONDARY: there is nowhere to fail over to",
+                "add a SECONDARY record for the same name and type (another region or a maintenance endpoint).",
+            )
+        else:
+            yield RULE.passed(primary)
+
+
+RULE = Rule(
+    id="HC004",
+    name="dns-failover-pair",
+    description="Every Route 53 failover name has a PRIMARY record with a health check and a SECONDARY record.",
+    severity="critical",
+    remediation="Attach a health check to the PRIMARY and add a SECONDARY for the same name and type.",
+    check=check,
+    tags=("health-checks", "dns", "route53", "failover"),
+)

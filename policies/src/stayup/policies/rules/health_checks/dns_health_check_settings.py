@@ -1,0 +1,61 @@
+"""HC006 dns-health-check-settings: Route 53 health checks detect failure within about 30 s and
+probe what the service really needs.
+
+Request interval at most 30 s (10 recommended), failure threshold at most 3; HTTP(S) checks
+probe a readiness path, and a check on an application load balancer is HTTP(S).
+
+Scenarios: pass (HTTPS /healthz every 10 s x 3; TCP for the relay) · fail (slow; "/"; TCP on an
+ALB) · not-applicable (no health checks) · unknown (settings unknown) · suppressed.
+"""
+
+from __future__ import annotations
+
+from ...facts import HEALTH_CHECK, LOAD_BALANCER, number, text
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+
+_PROBES = ("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP")
+
+
+def check(graph, params):
+    for hc in graph.of_type(HEALTH_CHECK):
+        kind = hc.get("type")
+        if kind == UNKNOWN:
+            yield RULE.unknown(hc, "type", "the health check type is not known")
+            continue
+        if kind not in _PROBES:
+            continue  # CALCULATED, CLOUDWATCH_METRIC, RECOVERY_CONTROL
+        interval = number(hc.get("requestInterval")) or 30.0
+        threshold = number(hc.get("failureThreshold")) or 3.0
+        targets = graph.linked(hc, "fqdn", LOAD_BALANCER)
+        on_alb = any(t.get("loadBalancerType", "application") == "application" for t in targets)
+        path = hc.get("resourcePath")
+        if interval > params["maxRequestInterval"]:
+            yield RULE.failed(hc, "requestInterval", f"request interval is {interval:g} s", "use requestInterval: 10.")
+        elif threshold > params["maxFailureThreshold"]:
+            yield RULE.failed(hc, "failureThreshold", f"failure threshold is {threshold:g}", "use failureThreshold: 3 or less.")
+        elif kind == "TCP" and on_alb:
+            yield RULE.failed(
+                hc,
+                "type",
+                "TCP health check on an application load balancer only proves the port is open",
+                "use an HTTPS health check with a readiness resourcePath.",
+            )
+        elif kind != "TCP" and path == UNKNOWN:
+            yield RULE.unknown(hc, "resourcePath", "the resource path is not known")
+        elif kind != "TCP" and (not text(path) or path == "/"):
+            yield RULE.failed(hc, "resourcePath", f"{kind} health check probes {path or '/'} instead of a readiness path", "set resourcePath to a readiness endpoint such as /healthz.")
+        else:
+            yield RULE.passed(hc)
+
+
+RULE = Rule(
+    id="HC006",
+    name="dns-health-check-settings",
+    description="Every Route 53 health check probes every 30 s or faster, fails after at most 3 misses, and checks a readiness path over HTTP(S) for web tiers.",
+    severity="high",
+    remediation="Use requestInterval 10, failureThreshold 3, HTTPS with resourcePath /healthz for web tiers and TCP for relays.",
+    check=check,
+    tags=("health-checks", "dns", "route53"),
+    defaults={"maxRequestInterval": 30, "maxFailureThreshold": 3},
+)

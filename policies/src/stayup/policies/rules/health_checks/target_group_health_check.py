@@ -1,0 +1,78 @@
+"""HC001 target-group-health-check: target groups detect failure fast enough to fail over.
+
+An explicit, enabled health check; HTTP(S) checks probe a readiness path (not "/"); interval
+at most 30 s and unhealthy threshold at most 3 (defaults; 10 s / 2 recommended).
+
+Scenarios: pass (explicit /healthz every 10 s) · fail (disabled; missing; "/"; slow) ·
+not-applicable (no target groups, or only UDP / Lambda ones) · unknown (health check unknown) ·
+suppressed.
+"""
+
+from __future__ import annotations
+
+from ...facts import TARGET_GROUP, number, text
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+
+UDP_PROTOCOLS = ("UDP", "TCP_UDP")
+
+
+def timing_problem(check: dict, params) -> tuple[str, str] | None:
+    interval = number(check.get("interval"))
+    threshold = number(check.get("unhealthyThreshold"))
+    if interval is not None and interval > params["maxInterval"]:
+        return "healthCheck.interval", f"health check interval is {interval:g} s (more than {params['maxInterval']} s)"
+    if threshold is not None and threshold > params["maxUnhealthyThreshold"]:
+        return (
+            "healthCheck.unhealthyThreshold",
+            f"unhealthy threshold is {threshold:g} (more than {params['maxUnhealthyThreshold']})",
+        )
+    return None
+
+
+def check(graph, params):
+    for group in graph.of_type(TARGET_GROUP):
+        protocol = text(group.get("protocol")) or "HTTP"
+        if group.get("targetType") == "lambda" or protocol in UDP_PROTOCOLS:
+            continue
+        hc = group.get("healthCheck")
+        if hc == UNKNOWN:
+            yield RULE.unknown(group, "healthCheck", "the health check is not known until deployment")
+            continue
+        if not isinstance(hc, dict):
+            yield RULE.failed(group, "healthCheck", "target group has no explicit health check")
+            continue
+        if hc.get("enabled") is False:
+            yield RULE.failed(group, "healthCheck.enabled", "the health check is disabled: unhealthy targets keep receiving traffic")
+            continue
+        check_protocol = text(hc.get("protocol")) or ("HTTP" if protocol in ("HTTP", "HTTPS") else "TCP")
+        path = hc.get("path")
+        if check_protocol in ("HTTP", "HTTPS"):
+            if path == UNKNOWN:
+                yield RULE.unknown(group, "healthCheck.path", "the health check path is not known")
+                continue
+            if not text(path) or path == "/":
+                yield RULE.failed(
+                    group,
+                    "healthCheck.path",
+                    f"HTTP health check probes {path or '/ (default)'!s} instead of a readiness path",
+                    "probe a readiness endpoint such as /healthz that checks the application's dependencies.",
+                )
+                continue
+        problem = timing_problem(hc, params)
+        if problem:
+            yield RULE.failed(group, problem[0], problem[1] + ": failure detection is too slow", "use interval 10 s and unhealthy threshold 2.")
+        else:
+            yield RULE.passed(group)
+
+
+RULE = Rule(
+    id="HC001",
+    name="target-group-health-check",
+    description="Every target group has an explicit, enabled health check on a readiness path, every 30 s or faster with an unhealthy threshold of at most 3.",
+    severity="high",
+    remediation="Set healthCheck {enabled: true, path: /healthz, interval: 10, unhealthyThreshold: 2}.",
+    check=check,
+    tags=("health-checks", "load-balancer"),
+    defaults={"maxInterval": 30, "maxUnhealthyThreshold": 3},
+)

@@ -1,0 +1,53 @@
+"""HC002 udp-target-group-health-check: UDP target groups health-check over TCP or HTTP(S).
+
+UDP cannot be a health-check protocol; a UDP or TCP_UDP target group needs an explicit TCP or
+HTTP(S) check on an application port.
+
+Scenarios: pass (TCP_UDP group checked over TCP on 3478) · fail (no explicit protocol;
+disabled) · not-applicable (no UDP target groups) · unknown (health check unknown) · suppressed.
+"""
+
+from __future__ import annotations
+
+from ...facts import TARGET_GROUP, text
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+from .target_group_health_check import UDP_PROTOCOLS, timing_problem
+
+
+def check(graph, params):
+    for group in graph.of_type(TARGET_GROUP):
+        if text(group.get("protocol")) not in UDP_PROTOCOLS:
+            continue
+        hc = group.get("healthCheck")
+        if hc == UNKNOWN or (isinstance(hc, dict) and hc.get("protocol") == UNKNOWN):
+            yield RULE.unknown(group, "healthCheck.protocol", "the health check protocol is not known")
+            continue
+        if not isinstance(hc, dict) or hc.get("enabled") is False:
+            yield RULE.failed(group, "healthCheck", "UDP target group has no enabled health check")
+            continue
+        if text(hc.get("protocol")) not in ("TCP", "HTTP", "HTTPS"):
+            yield RULE.failed(
+                group,
+                "healthCheck.protocol",
+                f"UDP target group health check protocol is {hc.get('protocol') or 'not set'}",
+                "set healthCheck.protocol to TCP (or HTTP/HTTPS) on a port the application listens on.",
+            )
+            continue
+        problem = timing_problem(hc, params)
+        if problem:
+            yield RULE.failed(group, problem[0], problem[1] + ": failure detection is too slow", "use interval 10 s and unhealthy threshold 2.")
+        else:
+            yield RULE.passed(group)
+
+
+RULE = Rule(
+    id="HC002",
+    name="udp-target-group-health-check",
+    description="Every UDP or TCP_UDP target group has an explicit TCP or HTTP(S) health check.",
+    severity="high",
+    remediation="Set healthCheck.protocol to TCP on the application's TCP port.",
+    check=check,
+    tags=("health-checks", "udp", "turn"),
+    defaults={"maxInterval": 30, "maxUnhealthyThreshold": 3},
+)

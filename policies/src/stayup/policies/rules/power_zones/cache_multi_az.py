@@ -1,0 +1,46 @@
+"""PZ003 cache-survives-zone-loss: ElastiCache replication groups fail over automatically across AZs.
+
+Scenarios: pass (automatic failover, Multi-AZ, 2 nodes) · fail (failover off or one node) ·
+not-applicable (no cache) · unknown (settings unknown) · suppressed.
+"""
+
+from __future__ import annotations
+
+from ...facts import CACHE_GROUP, number
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+
+
+def _nodes(group) -> float | None:
+    clusters = number(group.get("numCacheClusters"))
+    if clusters is not None:
+        return clusters
+    replicas = number(group.get("replicasPerNodeGroup"))
+    return None if replicas is None else replicas + 1
+
+
+def check(graph, params):
+    for group in graph.of_type(CACHE_GROUP):
+        failover, multi = group.get("automaticFailoverEnabled"), group.get("multiAzEnabled")
+        nodes = _nodes(group)
+        if UNKNOWN in (failover, multi) or (nodes is None and UNKNOWN in (group.get("numCacheClusters"), group.get("replicasPerNodeGroup"))):
+            yield RULE.unknown(group, "automaticFailoverEnabled", "failover settings are not known until deployment")
+        elif failover is not True:
+            yield RULE.failed(group, "automaticFailoverEnabled", "automatic failover is off", "set automaticFailoverEnabled: true.")
+        elif multi is not True:
+            yield RULE.failed(group, "multiAzEnabled", "Multi-AZ is off", "set multiAzEnabled: true.")
+        elif (nodes or 1) < 2:
+            yield RULE.failed(group, "numCacheClusters", "the group has a single node", "run at least 2 nodes (numCacheClusters: 2).")
+        else:
+            yield RULE.passed(group)
+
+
+RULE = Rule(
+    id="PZ003",
+    name="cache-survives-zone-loss",
+    description="Every ElastiCache replication group has automatic failover, Multi-AZ and at least 2 nodes.",
+    severity="high",
+    remediation="Set automaticFailoverEnabled and multiAzEnabled, with at least 2 nodes.",
+    check=check,
+    tags=("power-zones", "cache", "CT.ELASTICACHE.PR.3", "CKV2_AWS_50"),
+)

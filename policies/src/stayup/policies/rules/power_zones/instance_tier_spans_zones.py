@@ -1,0 +1,55 @@
+"""PZ004 no-single-zone-instance-tier: instances behind a target group run in at least N AZs.
+
+A bare EC2 instance (or several in one AZ) serving a tier is a single point of failure: the EC2
+SLA is 99.5 % for one instance against 99.99 % across AZs.
+
+Scenarios: pass (relay nodes in 3 AZs) · fail (relays in one AZ) · not-applicable (no instance
+targets) · unknown (an instance's zone unknown) · suppressed.
+"""
+
+from __future__ import annotations
+
+from ...facts import INSTANCE, TARGET_ATTACHMENT, TARGET_GROUP, instance_zone
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+
+
+def instance_targets(graph, group):
+    """EC2 instances registered in a target group through attachments."""
+    found = []
+    for attachment in graph.referrers(group, TARGET_ATTACHMENT, "targetGroupArn"):
+        found.extend(graph.linked(attachment, "targetId", INSTANCE))
+    return found
+
+
+def check(graph, params):
+    need = int(params["minZones"])
+    for group in graph.of_type(TARGET_GROUP):
+        instances = instance_targets(graph, group)
+        if not instances:
+            continue
+        zones = [instance_zone(graph, i) for i in instances]
+        known = {z for z in zones if z != UNKNOWN}
+        if len(known) >= need:
+            yield RULE.passed(group)
+        elif UNKNOWN in zones:
+            yield RULE.unknown(group, "targetId", "the AZ of some registered instances is not known")
+        else:
+            yield RULE.failed(
+                group,
+                "targetId",
+                f"{len(instances)} instance(s) serve this tier, all in {', '.join(sorted(known))}",
+                f"run instances in at least {need} AZs, or use an auto scaling group across AZs.",
+            )
+
+
+RULE = Rule(
+    id="PZ004",
+    name="no-single-zone-instance-tier",
+    description="Instances registered behind a target group run in at least 2 AZs.",
+    severity="high",
+    remediation="Spread the tier's instances over at least 2 AZs.",
+    check=check,
+    tags=("power-zones", "ec2", "single-point-of-failure"),
+    defaults={"minZones": 2},
+)

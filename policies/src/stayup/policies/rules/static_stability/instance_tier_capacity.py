@@ -1,0 +1,45 @@
+"""SS002 instance-tier-statically-stable: fixed instance tiers survive losing their fullest AZ.
+
+Instances registered behind a target group (e.g. TURN relays, each with its own address) are
+counted per AZ; after losing the AZ with the most, the rest must meet the baseline (tag
+`stayup:peak` on the target group, else 1).
+
+Scenarios: pass (1 relay in each of 3 AZs, peak 2) · fail (peak 4 with 1 per AZ) ·
+not-applicable (no instance targets, or all in one AZ: PZ004 reports that) · unknown (an
+instance's AZ unknown) · suppressed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ...facts import TARGET_GROUP, instance_zone
+from ...graph_schema import UNKNOWN
+from ..base import Rule
+from ..power_zones.instance_tier_spans_zones import instance_targets
+from .group_capacity import baseline, statically_stable
+
+
+def check(graph, params):
+    for group in graph.of_type(TARGET_GROUP):
+        instances = instance_targets(graph, group)
+        if not instances:
+            continue
+        zones = Counter(instance_zone(graph, i) for i in instances)
+        if UNKNOWN in zones:
+            yield RULE.unknown(group, "targetId", "the AZ of some registered instances is not known")
+            continue
+        if len(zones) < 2:
+            continue
+        yield statically_stable(RULE, group, list(zones.values()), len(instances), len(zones), baseline(group), "targetId")
+
+
+RULE = Rule(
+    id="SS002",
+    name="instance-tier-statically-stable",
+    description="Every tier of instances behind a target group keeps its baseline capacity after losing its fullest AZ.",
+    severity="high",
+    remediation="Run enough instances per AZ that the others meet peak load: peak / (AZs - 1) each.",
+    check=check,
+    tags=("static-stability", "capacity", "ec2"),
+)

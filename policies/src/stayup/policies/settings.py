@@ -1,0 +1,154 @@
+"""Policy configuration: the JSON `pulumi up --policy-pack-config` takes, validated against the
+schema every policy declares, with defaults applied (the SDK does neither).
+
+    {
+      "all": "mandatory",
+      "tier-spans-power-zones": {"minZones": 3},
+      "dns-alias-evaluates-target-health": "mandatory",
+      "private-egress-in-own-zone": {
+        "suppress": [{"urn": "urn:pulumi:*::legacy-*", "reason": "migrating, TICKET-42", "expires": "2027-03-31"}]
+      }
+    }
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
+
+from .errors import InputError
+from .rules import BY_NAME, RULES, Rule
+
+LEVELS = ("advisory", "mandatory", "disabled")
+
+
+def rule_schema(rule: Rule) -> dict[str, Any]:
+    """JSON schema of one policy's config (also handed to CrossGuard as its config schema)."""
+    properties: dict[str, Any] = {
+        "enforcementLevel": {"type": "string", "enum": list(LEVELS)},
+        "suppress": {
+            "type": "array",
+            "description": "Findings to accept, each with a reason and optionally an expiry date.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "urn": {"type": "string", "minLength": 1, "description": "URN, or a pattern with * wildcards"},
+                    "reason": {"type": "string", "minLength": 3},
+                    "expires": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                },
+                "required": ["urn", "reason"],
+                "additionalProperties": False,
+            },
+            "default": [],
+        },
+    }
+    for key, default in rule.defaults.items():
+        properties[key] = {"type": "number" if isinstance(default, float) else "integer", "minimum": 0, "default": default}
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+@dataclass(frozen=True)
+class Suppression:
+    urn: str
+    reason: str
+    expires: dt.date | None
+
+    def matches(self, urn: str) -> bool:
+        return fnmatch.fnmatchcase(urn, self.urn)
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    enforcement: str
+    params: Mapping[str, Any]
+    suppressions: tuple[Suppression, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    rules: Mapping[str, RuleSettings] = field(default_factory=dict)
+
+    def for_rule(self, rule: Rule) -> RuleSettings:
+        return self.rules[rule.id]
+
+
+def _whole_numbers(value: Any) -> Any:
+    # The engine sends config numbers as floats (2 -> 2.0); schema integers must still validate.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
+
+
+def load_settings(raw: Any, *, source: str = "policy config", today: dt.date | None = None) -> PolicySettings:
+    """Validates raw policy config and returns every rule's effective settings."""
+    today = today or dt.date.today()
+    raw = _whole_numbers(raw if raw is not None else {})
+    if not isinstance(raw, dict):
+        raise InputError("expected a JSON object of policy names", file=source)
+    default_level = None
+    if "all" in raw:
+        value = raw["all"]
+        default_level = value.get("enforcementLevel") if isinstance(value, dict) else value
+        if default_level not in LEVELS:
+            raise InputError(f"expected one of {', '.join(LEVELS)}, got {default_level!r}", file=source, key="all")
+    for key in raw:
+        if key != "all" and key not in BY_NAME:
+            close = fnmatch.filter(BY_NAME, f"*{key.split('-')[0]}*")[:3]
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise InputError(f"no policy with this name{hint}", file=source, key=key)
+    rules = {}
+    for rule in RULES:
+        value = raw.get(rule.name, {})
+        if isinstance(value, str):
+            value = {"enforcementLevel": value}
+        try:
+            jsonschema.validate(value, rule_schema(rule))
+        except jsonschema.ValidationError as exc:
+            path = ".".join(str(p) for p in exc.absolute_path)
+            raise InputError(exc.message, file=source, key=f"{rule.name}{'.' + path if path else ''}") from None
+        level = value.get("enforcementLevel") or default_level or ("mandatory" if rule.core else "advisory")
+        params = {key: value.get(key, default) for key, default in rule.defaults.items()}
+        suppressions = []
+        for index, item in enumerate(value.get("suppress", [])):
+            key = f"{rule.name}.suppress[{index}].expires"
+            expires = None
+            if "expires" in item:
+                try:
+                    expires = dt.date.fromisoformat(item["expires"])
+                except ValueError:
+                    raise InputError(f"not a date: {item['expires']!r}", file=source, key=key) from None
+                if expires < today:
+                    raise InputError(
+                        f"suppression expired on {expires.isoformat()} (reason: {item['reason']}); remove it or fix the finding",
+                        file=source,
+                        key=key,
+                    )
+            suppressions.append(Suppression(item["urn"], item["reason"], expires))
+        rules[rule.id] = RuleSettings(level, params, tuple(suppressions))
+    return PolicySettings(rules)
+
+
+def load_settings_file(path: Path | None, *, today: dt.date | None = None) -> PolicySettings:
+    if path is None:
+        return load_settings({}, today=today)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=str(path)) from None
+    return load_settings(raw, source=str(path), today=today)
