@@ -14,7 +14,9 @@ schema every policy declares, with defaults applied (the SDK does neither).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import fnmatch
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from typing import Any, Mapping
 import jsonschema
 
 from .errors import InputError
-from .rules import BY_NAME, RULES, Rule
+from .rules import BY_ID, BY_NAME, RULES, Rule
 
 LEVELS = ("advisory", "mandatory", "disabled")
 
@@ -103,39 +105,50 @@ def load_settings(raw: Any, *, source: str = "policy config", today: dt.date | N
             raise InputError(f"expected one of {', '.join(LEVELS)}, got {default_level!r}", file=source, key="all")
     for key in raw:
         if key != "all" and key not in BY_NAME:
-            close = fnmatch.filter(BY_NAME, f"*{key.split('-')[0]}*")[:3]
+            close = difflib.get_close_matches(key, list(BY_NAME), n=2)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise InputError(f"no policy with this name{hint}", file=source, key=key)
-    rules = {}
-    for rule in RULES:
-        value = raw.get(rule.name, {})
-        if isinstance(value, str):
-            value = {"enforcementLevel": value}
-        try:
-            jsonschema.validate(value, rule_schema(rule))
-        except jsonschema.ValidationError as exc:
-            path = ".".join(str(p) for p in exc.absolute_path)
-            raise InputError(exc.message, file=source, key=f"{rule.name}{'.' + path if path else ''}") from None
-        level = value.get("enforcementLevel") or default_level or ("mandatory" if rule.core else "advisory")
-        params = {key: value.get(key, default) for key, default in rule.defaults.items()}
-        suppressions = []
-        for index, item in enumerate(value.get("suppress", [])):
-            key = f"{rule.name}.suppress[{index}].expires"
-            expires = None
-            if "expires" in item:
-                try:
-                    expires = dt.date.fromisoformat(item["expires"])
-                except ValueError:
-                    raise InputError(f"not a date: {item['expires']!r}", file=source, key=key) from None
-                if expires < today:
-                    raise InputError(
-                        f"suppression expired on {expires.isoformat()} (reason: {item['reason']}); remove it or fix the finding",
-                        file=source,
-                        key=key,
-                    )
-            suppressions.append(Suppression(item["urn"], item["reason"], expires))
-        rules[rule.id] = RuleSettings(level, params, tuple(suppressions))
+    rules = {rule.id: rule_settings(rule, raw.get(rule.name, {}), default_level, source, today) for rule in RULES}
     return PolicySettings(rules)
+
+
+@functools.cache
+def _validator(rule_id: str) -> jsonschema.protocols.Validator:
+    schema = rule_schema(BY_ID[rule_id])
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def rule_settings(
+    rule: Rule, value: Any, default_level: str | None = None, source: str = "policy config", today: dt.date | None = None
+) -> RuleSettings:
+    """One policy's effective settings from its config value (a level string or an object)."""
+    today = today or dt.date.today()
+    if isinstance(value, str):
+        value = {"enforcementLevel": value}
+    value = _whole_numbers(value)
+    errors = sorted(_validator(rule.id).iter_errors(value), key=lambda e: list(e.absolute_path))
+    if errors:
+        path = ".".join(str(p) for p in errors[0].absolute_path)
+        raise InputError(errors[0].message, file=source, key=f"{rule.name}{'.' + path if path else ''}")
+    level = value.get("enforcementLevel") or default_level or ("mandatory" if rule.core else "advisory")
+    params = {key: value.get(key, default) for key, default in rule.defaults.items()}
+    suppressions = []
+    for index, item in enumerate(value.get("suppress", [])):
+        key = f"{rule.name}.suppress[{index}].expires"
+        expires = None
+        if "expires" in item:
+            try:
+                expires = dt.date.fromisoformat(item["expires"])
+            except ValueError:
+                raise InputError(f"not a date: {item['expires']!r}", file=source, key=key) from None
+            if expires < today:
+                raise InputError(
+                    f"suppression expired on {expires.isoformat()} (reason: {item['reason']}); remove it or fix the finding",
+                    file=source,
+                    key=key,
+                )
+        suppressions.append(Suppression(item["urn"], item["reason"], expires))
+    return RuleSettings(level, params, tuple(suppressions))
 
 
 def load_settings_file(path: Path | None, *, today: dt.date | None = None) -> PolicySettings:
