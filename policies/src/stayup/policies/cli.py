@@ -57,6 +57,39 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_all, exit_code, worst
+    from .project import list_stacks
+    from .render_text import render_stack
+    from .settings import load_settings_file
+
+    settings = load_settings_file(args.policy_config)
+    if args.all:
+        stacks = list_stacks(args.project)
+        if not stacks:
+            raise InputError("no Pulumi.<stack>.yaml files in the stack config directory", file=str(args.project.resolve()))
+    else:
+        stacks = [args.stack]
+    outcomes = check_all(args.project, stacks, overrides=args.config, preview=args.preview, settings=settings, engine=args.engine, jobs=args.jobs)
+    codes = [exit_code(result) for result, _ in outcomes]
+    if not args.all and outcomes[0][0].get("verdict") == "error":
+        # A single stack's bad input is the command's error: one line on stderr.
+        print(f"stayup: error: {outcomes[0][0]['error']}", file=sys.stderr)
+        return codes[0]
+    if args.format == "json":
+        results = [result for result, _ in outcomes]
+        if args.all:
+            verdicts = {r["verdict"] for r in results}
+            overall = next(v for v in ("error", "fail", "unknown", "pass") if v in verdicts)
+            text = dump_json({"verdict": overall, "stacks": results})
+        else:
+            text = dump_json(results[0])
+    else:
+        text = "\n".join(render_stack(result, graph) for result, graph in outcomes)
+    write_output(text, args.output)
+    return worst(codes)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stayup",
@@ -68,12 +101,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_args(graph)
     graph.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     graph.set_defaults(func=cmd_graph)
+
+    check = sub.add_parser("check", help="check stacks against the resilience rules (exit 0 pass, 1 violation, 2 bad input, 3 program failed, 4 unknown)")
+    _add_project_args(check, stack_required=False)
+    check.add_argument("--all", action="store_true", help="check every stack in the project's stack config directory")
+    check.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON (the --policy-pack-config format)")
+    check.add_argument("--engine", choices=("inprocess", "crossguard"), default="inprocess", help="evaluate in process, or through the real analyzer protocol")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
+    check.add_argument("--jobs", type=int, default=None, help="parallel processes for --all (default: CPU count)")
+    check.set_defaults(func=cmd_check)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "func", None) is cmd_check and bool(args.all) == bool(args.stack):
+        parser.error("check needs exactly one of --stack NAME or --all")
     try:
         return args.func(args)
     except StayupError as exc:

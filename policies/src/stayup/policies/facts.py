@@ -310,3 +310,27 @@ def instance_zone(graph: Graph, instance: Resource) -> str:
         return zone
     subnets = graph.linked(instance, "subnetId", SUBNET)
     return subnet_zone(subnets[0]) if subnets else UNKNOWN
+
+
+def resource_zones(graph: Graph, resource: Resource) -> list[str]:
+    """The AZs a resource lives in, for grouping reports (empty: region-wide or global)."""
+    if resource.type == SUBNET:
+        zone = subnet_zone(resource)
+        return [] if zone == UNKNOWN else [zone]
+    if resource.type == NAT:
+        cover = nat_coverage(graph, resource)
+        return sorted(cover.zones or ())
+    if resource.type in (INSTANCE,):
+        zone = instance_zone(graph, resource)
+        return [] if zone == UNKNOWN else [zone]
+    if resource.type == TARGET_GROUP:
+        zones = set()
+        for attachment in graph.referrers(resource, TARGET_ATTACHMENT, "targetGroupArn"):
+            for instance in graph.linked(attachment, "targetId", INSTANCE):
+                zones.add(instance_zone(graph, instance))
+        return sorted(zones - {UNKNOWN})
+    if resource.type == RDS_CLUSTER:
+        members = graph.referrers(resource, RDS_CLUSTER_INSTANCE, "clusterIdentifier")
+        return sorted({z for z in (zone_name(m.get("availabilityZone")) for m in members) if z})
+    spread = zones_of(graph, resource)
+    return sorted(spread.zones) if spread else []

@@ -1,0 +1,78 @@
+"""`stayup check`: capture a stack offline, evaluate the rules (in process or through the real
+analyzer protocol) and report."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+from .engine import evaluate, report
+from .errors import EXIT_BAD_INPUT, EXIT_PASS, EXIT_PROGRAM_FAILED, EXIT_VIOLATION, StayupError
+from .model import from_capture
+from .preview.capture import capture
+from .project import load_stack
+from .settings import PolicySettings
+
+EXIT_UNKNOWN = 4
+_EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
+# Worst first: a broken program hides everything else; an unknown is better than a violation.
+_SEVERITY = [EXIT_PROGRAM_FAILED, EXIT_BAD_INPUT, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS]
+
+
+def pack_dir() -> Path:
+    """The CrossGuard pack: the repository's policies/ (editable install) or the packaged copy."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parents[2], here / "pack"):
+        if (candidate / "PulumiPolicy.yaml").is_file():
+            return candidate
+    raise StayupError("the stayup policy pack (PulumiPolicy.yaml) is not installed")
+
+
+def check_stack(
+    project: Path, stack: str, *, overrides=(), preview=False, settings: PolicySettings, engine="inprocess"
+) -> tuple[dict[str, Any], Any]:
+    captured = capture(load_stack(project, stack, overrides), preview=preview)
+    graph = from_capture(captured)
+    if engine == "crossguard":
+        from .analyzer_client import Analyzer, results_from
+
+        with Analyzer(pack_dir()) as analyzer:
+            analyzer.configure(settings)
+            results = results_from(analyzer.analyze_stack(captured["resources"]))
+    else:
+        results = evaluate(graph, settings)
+    result = report(graph, results, preview=preview)
+    result["engine"] = engine
+    if engine == "crossguard":
+        # The analyzer protocol reports neither passes nor suppressed findings.
+        result["passed"] = None
+    return result, graph
+
+
+def exit_code(result: dict[str, Any]) -> int:
+    return result.get("exit", _EXIT_FOR_VERDICT.get(result["verdict"], EXIT_VIOLATION))
+
+
+def worst(codes: list[int]) -> int:
+    return min(codes, key=_SEVERITY.index) if codes else EXIT_PASS
+
+
+def _one(args: tuple) -> tuple[dict[str, Any], Any]:
+    project, stack, overrides, preview, settings, engine = args
+    try:
+        return check_stack(project, stack, overrides=overrides, preview=preview, settings=settings, engine=engine)
+    except StayupError as exc:
+        return {"stack": stack, "verdict": "error", "error": exc.line(), "exit": exc.exit_code}, None
+
+
+def check_all(project: Path, stacks: list[str], *, overrides=(), preview=False, settings, engine="inprocess", jobs: int | None = None):
+    """Checks stacks in parallel processes (the Pulumi runtime is process-global); stable order."""
+    work = [(project, stack, tuple(overrides), preview, settings, engine) for stack in stacks]
+    jobs = max(1, min(jobs or multiprocessing.cpu_count(), len(work)))
+    if jobs == 1:
+        return [_one(w) for w in work]
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_one, work))
