@@ -130,6 +130,7 @@ def relink(builder: Builder, name: str, type_: str, key: str, targets: list[str]
     b = copy.deepcopy(builder)
     (resource,) = [r for r in b.resources.values() if r["name"] == name and r["type"] == type_]
     resource["propertyDependencies"][key] = sorted(b.by_name[t] for t in targets)
+    resource["dependencies"] = sorted({u for deps in resource["propertyDependencies"].values() for u in deps})
     return b
 
 

@@ -95,25 +95,28 @@ class Analyzer:
         self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
 
     def analyze_stack(self, resources: Iterable[dict[str, Any]]) -> analyzer_pb2.AnalyzeResponse:
-        """AnalyzeStack over captured resources (`stayup graph` records), as the engine sends them."""
-        request = analyzer_pb2.AnalyzeStackRequest(
-            resources=[
-                analyzer_pb2.AnalyzerResource(
-                    type=r["type"],
-                    name=r["name"],
-                    urn=r["urn"],
-                    properties=_struct(r.get("outputs") or {}),
-                    parent=r.get("parent") or "",
-                    dependencies=r.get("dependencies") or [],
-                    propertyDependencies={
-                        k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                        for k, v in (r.get("propertyDependencies") or {}).items()
-                    },
-                )
-                for r in resources
-            ]
-        )
-        return self.stub.AnalyzeStack(request)
+        return self.stub.AnalyzeStack(stack_request(resources))
+
+
+def stack_request(resources: Iterable[dict[str, Any]]) -> analyzer_pb2.AnalyzeStackRequest:
+    """AnalyzeStack request for captured resources (`stayup graph` records), as the engine sends them."""
+    return analyzer_pb2.AnalyzeStackRequest(
+        resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r["type"],
+                name=r["name"],
+                urn=r["urn"],
+                properties=_struct(r.get("outputs") or {}),
+                parent=r.get("parent") or "",
+                dependencies=r.get("dependencies") or [],
+                propertyDependencies={
+                    k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+                    for k, v in (r.get("propertyDependencies") or {}).items()
+                },
+            )
+            for r in resources
+        ]
+    )
 
 
 def results_from(response: analyzer_pb2.AnalyzeResponse) -> list[Result]:

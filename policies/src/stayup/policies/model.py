@@ -102,6 +102,14 @@ class Graph:
             resource.type = TYPE_ALIASES.get(resource.type, resource.type)
             self.resources[resource.urn] = resource
             self._by_type[resource.type].append(resource)
+        # Links to resources outside the graph are dropped, as pulumi-policy does.
+        for resource in self.resources.values():
+            resource.dependencies = tuple(u for u in resource.dependencies if u in self.resources)
+            resource.property_dependencies = {
+                k: tuple(u for u in v if u in self.resources) for k, v in resource.property_dependencies.items()
+            }
+            if resource.parent not in self.resources:
+                resource.parent = None
         # Subnets known only from invokes (e.g. the default VPC's), by id.
         self.external_subnets: dict[str, Mapping[str, Any]] = dict(external_subnets or {})
         self._referrers: dict[tuple[str, str], list[Resource]] | None = None
