@@ -38,4 +38,5 @@ RULE = Rule(
     remediation="Set aliases[].evaluateTargetHealth to true.",
     check=check,
     tags=("health-checks", "dns", "route53"),
+    core=False,  # advisory by default: target health is one of several failover signals
 )
