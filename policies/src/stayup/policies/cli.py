@@ -90,6 +90,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return worst(codes)
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Every example stack, offline: what it deploys per AZ, then the policy verdict."""
+    from .check import check_stack, exit_code, worst
+    from .inventory import render
+    from .project import list_stacks
+    from .render_text import render_stack
+    from .settings import load_settings
+
+    codes = []
+    for stack in list_stacks(args.project):
+        result, graph = check_stack(args.project, stack, preview=args.preview, settings=load_settings({}))
+        sys.stdout.write(render(graph, stack))
+        sys.stdout.write(render_stack(result, graph) + "\n")
+        codes.append(exit_code(result))
+    return worst(codes)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stayup",
@@ -111,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     check.add_argument("--jobs", type=int, default=None, help="parallel processes for --all (default: CPU count)")
     check.set_defaults(func=cmd_check)
+
+    demo = sub.add_parser("demo", help="show what each example stack deploys per AZ, and check it")
+    demo.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
+    demo.add_argument("--preview", action="store_true", help="simulate a first `pulumi preview`")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

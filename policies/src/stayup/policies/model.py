@@ -92,10 +92,12 @@ class Graph:
         *,
         stack: str = "",
         project: str = "",
+        region: str = "",
         external_subnets: Mapping[str, Mapping[str, Any]] | None = None,
     ):
         self.stack = stack
         self.project = project
+        self.region = region
         self.resources: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         for resource in sorted(resources, key=lambda r: r.urn):
@@ -190,6 +192,7 @@ def from_capture(graph: Mapping[str, Any]) -> Graph:
         resources,
         stack=str(graph.get("stack") or ""),
         project=str(graph.get("project") or ""),
+        region=str(graph.get("region") or ""),
         external_subnets=external,
     )
 
