@@ -15,7 +15,7 @@ test: setup
 	$(UV) run --frozen pytest
 
 bench: setup
-	$(UV) run --frozen python -m benchmarks
+	$(UV) run --frozen python tests/bench/run.py
 
 lint: setup
 	$(UV) run --frozen ruff check .

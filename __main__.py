@@ -2,7 +2,6 @@
 
 import pulumi
 import pulumi_aws as aws
-
 from stayup.components import (
     AliasTarget,
     CrmArgs,
@@ -46,11 +45,11 @@ def site(prefix: str, region: str | None):
             region=region,
         ),
     )
-    subnets = dict(
-        vpc_id=network.vpc.id,
-        zones=network.zones,
-        public_subnet_ids=[s.id for s in network.public_subnets],
-    )
+    subnets = {
+        "vpc_id": network.vpc.id,
+        "zones": network.zones,
+        "public_subnet_ids": [s.id for s in network.public_subnets],
+    }
     if workload == "crm":
         certificate = config.get("crmCertificateArn") or None
         app = CrmHosting(

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from stayup.policies.preview.capture import capture
 from stayup.policies.project import load_stack
 
@@ -15,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = ROOT / "tests" / "programs"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _graph(project: str, stack: str, preview: bool, overrides: tuple[str, ...]) -> dict[str, Any]:
     return capture(load_stack(Path(project), stack, overrides), preview=preview)
 

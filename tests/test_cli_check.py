@@ -6,7 +6,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import PROGRAMS, ROOT
 from stayup.policies.cli import main
 

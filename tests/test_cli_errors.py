@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROGRAMS, ROOT
 from stayup.policies.cli import main
 
@@ -16,7 +15,7 @@ from stayup.policies.cli import main
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     return subprocess.run(
-        [sys.executable, "-m", "stayup.policies", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "stayup.policies", *args], check=False, cwd=cwd, capture_output=True, text=True, env=env, timeout=120
     )
 
 
@@ -41,19 +40,19 @@ def one_line_error(capsys, *argv: str) -> tuple[int, str]:
         ),
         (
             ["graph", "--project", str(PROGRAMS / "bad_types"), "--stack", "broken"],
-            f"stayup: error: {PROGRAMS / 'bad_types' / 'Pulumi.broken.yaml'}: malformed YAML at line 4: "
-            "expected ',' or ']', but got '<stream end>'",
+            (f"stayup: error: {PROGRAMS / 'bad_types' / 'Pulumi.broken.yaml'}: malformed YAML at line 4: "
+            "expected ',' or ']', but got '<stream end>'"),
         ),
         (
             ["graph", "--project", str(PROGRAMS / "bad_types"), "--stack", "dev"],
-            f"stayup: error: {PROGRAMS / 'bad_types' / 'Pulumi.dev.yaml'}: config.bad-types:zones: "
-            "expected integer, got 'three'",
+            (f"stayup: error: {PROGRAMS / 'bad_types' / 'Pulumi.dev.yaml'}: config.bad-types:zones: "
+            "expected integer, got 'three'"),
         ),
         (
             ["graph", "--project", str(PROGRAMS / "separate_routes"), "--stack", "dev", "--config", "aws:region=eu-east-9"],
-            "stayup: error: --config: aws:region: unknown AWS region 'eu-east-9' (known: ap-northeast-1, "
+            ("stayup: error: --config: aws:region: unknown AWS region 'eu-east-9' (known: ap-northeast-1, "
             "ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, "
-            "eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-2)",
+            "eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-2)"),
         ),
         (
             ["graph", "--stack", "crm-paris", "--config", "zones=five"],
@@ -61,8 +60,8 @@ def one_line_error(capsys, *argv: str) -> tuple[int, str]:
         ),
         (
             ["graph", "--stack", "crm-paris", "--config", "zones=4"],
-            "stayup: error: __main__.py:37: NetworkArgs.zones: 4 zones requested but the region has 3 "
-            "(eu-west-3a, eu-west-3b, eu-west-3c)",
+            ("stayup: error: __main__.py:37: NetworkArgs.zones: 4 zones requested but the region has 3 "
+            "(eu-west-3a, eu-west-3b, eu-west-3c)"),
         ),
     ],
     ids=["missing-project", "missing-stack", "malformed-yaml", "wrong-type", "unknown-region", "override-type", "too-many-zones"],

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-
 from conftest import ROOT
-from stayup.components import CrmArgs, CrmHosting, FailoverDns, FailoverDnsArgs, HealthCheckSpec, AliasTarget, NetworkArgs, RelayArgs, ResilientNetwork, VideoRelay
+from stayup.components import (
+    AliasTarget,
+    CrmArgs,
+    CrmHosting,
+    FailoverDns,
+    FailoverDnsArgs,
+    HealthCheckSpec,
+    NetworkArgs,
+    RelayArgs,
+    ResilientNetwork,
+    VideoRelay,
+)
 from stayup.policies.preview.capture import run_under_mocks
 from stayup.policies.project import load_stack
 
@@ -28,7 +38,7 @@ def rejected(build) -> tuple[str, str, list[str]]:
     return exc.property_path, exc.reason, sorted(u for u, r in recorder.records.items() if r["type"] != "pulumi:pulumi:Stack")
 
 
-SUBNETS = dict(vpc_id="vpc-1", zones=["eu-west-3a", "eu-west-3b"], public_subnet_ids=["subnet-1", "subnet-2"])
+SUBNETS = {"vpc_id": "vpc-1", "zones": ["eu-west-3a", "eu-west-3b"], "public_subnet_ids": ["subnet-1", "subnet-2"]}
 
 
 @pytest.mark.parametrize(

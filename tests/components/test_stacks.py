@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import by_type
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -171,3 +170,26 @@ def test_children_are_parented_to_their_component(stack_graph):
     for r in graph["resources"]:
         if r["name"].startswith("crm-net-") and r["custom"]:
             assert res[r["parent"]]["type"] == "stayup:network:ResilientNetwork", r["urn"]
+
+
+def test_ipv6_egress_only_and_maintenance_secondary(stack_graph):
+    graph = stack_graph("crm-paris", overrides=("ipv6=true", "secondary=maintenance", 'maintenanceAddresses=["198.51.100.10"]'))
+    private = [s for s in by_type(graph, SUBNET) if s["name"].startswith("crm-net-private-")]
+    assert all(s["inputs"]["ipv6CidrBlock"].endswith("/64") for s in private)
+    v6_routes = [r for r in by_type(graph, ROUTE) if r["inputs"].get("destinationIpv6CidrBlock") == "::/0" and "egressOnlyGatewayId" in r["inputs"]]
+    assert sorted(r["name"] for r in v6_routes) == ["crm-net-private-a-default-v6", "crm-net-private-b-default-v6", "crm-net-private-c-default-v6"]
+    records = {r["inputs"]["failoverRoutingPolicies"][0]["type"]: r["inputs"] for r in by_type(graph, "aws:route53/record:Record")}
+    assert records["SECONDARY"]["records"] == ["198.51.100.10"]
+    assert not [r for r in by_type(graph, SUBNET) if r["name"].startswith("crm-dr-")]
+
+
+def test_graph_command_prints_the_example_stack(capsys, monkeypatch):
+    import json
+
+    from conftest import ROOT
+    from stayup.policies.cli import main
+
+    monkeypatch.chdir(ROOT)
+    assert main(["graph", "--stack", "crm-paris"]) == 0
+    graph = json.loads(capsys.readouterr().out)
+    assert (graph["schema"], graph["project"], graph["stack"], graph["region"], len(graph["resources"])) == (1, "stayup", "crm-paris", "eu-west-3", 123)

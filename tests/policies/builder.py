@@ -145,4 +145,4 @@ def urn(builder: Builder, name: str, type_: str) -> str:
     return found
 
 
-__all__ = ["Builder", "UNKNOWN", "ZONES", "drop", "happy", "mutate", "relink", "urn"]
+__all__ = ["UNKNOWN", "ZONES", "Builder", "drop", "happy", "mutate", "relink", "urn"]

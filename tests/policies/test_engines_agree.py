@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pulumi_policy import EnforcementLevel, StackValidationPolicy
-from pulumi_policy.policy import _PolicyAnalyzerServicer
-
 from builder import happy
 from conftest import ROOT, graph_of
+from pulumi_policy import EnforcementLevel, StackValidationPolicy
+from pulumi_policy.policy import _PolicyAnalyzerServicer
 from stayup.policies.analyzer_client import Analyzer, results_from, stack_request
 from stayup.policies.check import pack_dir
 from stayup.policies.engine import evaluate

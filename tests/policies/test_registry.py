@@ -34,7 +34,7 @@ def test_one_rule_per_file_with_its_scenarios_documented():
     declared = {}
     for path in modules:
         text = path.read_text()
-        (rule_id,) = re.findall(r'^    id="(\w+)"', text, re.M)
+        (rule_id,) = re.findall(r'^    id="(\w+)"', text, re.MULTILINE)
         declared[rule_id] = path
         assert "Scenarios:" in text.split('"""')[1], path
     assert sorted(declared) == sorted(r.id for r in RULES)

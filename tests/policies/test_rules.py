@@ -4,7 +4,6 @@ exact set of (rule, resource, outcome) across ALL rules, so a mutation never fir
 from __future__ import annotations
 
 import pytest
-
 from builder import UNKNOWN, drop, happy, mutate, relink, urn
 from stayup.policies.engine import evaluate, outcome_set, report, verdict
 from stayup.policies.model import from_capture
@@ -205,6 +204,23 @@ def _unknown_cases():
     for rule_id, cases in CASES.items():
         for index, (mutation, expected) in enumerate(cases["unknown"]):
             yield pytest.param(rule_id, mutation, expected, id=f"{rule_id}-unknown-{index}")
+
+
+def main_table_cross_zone(b):
+    """Private subnet b has no association: it uses the VPC's main table, routed to NAT a."""
+    b = drop_named(b, "assoc-private-b")
+    b = nat_b_via_a(b)
+    b.add("aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", "main", {"vpcId": "id-vpc", "routeTableId": "id-rt-private-b"}, {"vpcId": "vpc", "routeTableId": "rt-private-b"})
+    return b
+
+
+CASES["NE001"]["fail"].append((main_table_cross_zone, [("NE001", "private-b", SUBNET, "fail"), ("NE002", "vpc", VPC, "fail")]))
+
+
+def test_subnet_without_association_and_no_main_table_has_no_egress():
+    b = drop_named(BASE, "assoc-private-b")
+    # AWS's implicit main table has only the local route: private-b is isolated, nothing to judge.
+    assert outcomes(b) == set()
 
 
 def test_happy_path_passes_every_rule():

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 import pytest
-
 from stayup.policies.errors import InputError
 from stayup.policies.rules import BY_ID
 from stayup.policies.settings import load_settings, load_settings_file

@@ -4,7 +4,6 @@ component args, fails with exactly the expected rules on exactly the expected re
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, graph_of
 from stayup.policies.engine import evaluate, outcome_set
 from stayup.policies.model import from_capture

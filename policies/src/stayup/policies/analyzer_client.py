@@ -8,8 +8,9 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Self
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
@@ -57,7 +58,7 @@ class Analyzer:
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port[0]}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
-    def __enter__(self) -> "Analyzer":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationArgs, StackValidationPolicy
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 
 from .engine import evaluate
 from .errors import StayupError

@@ -3,8 +3,9 @@ route goes, which zones a NAT gateway serves. All links are followed through dep
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .graph_schema import UNKNOWN
 from .model import Graph, Resource

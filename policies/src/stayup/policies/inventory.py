@@ -95,7 +95,7 @@ def inventory(graph: Graph) -> list[RegionInventory]:
     records = graph.of_type(RECORD)
     for inv in regions.values():
         inv.zones.sort()
-    primary = graph.region if graph.region in regions else (sorted(regions)[0] if regions else None)
+    primary = graph.region if graph.region in regions else (min(regions) if regions else None)
     if records and primary:
         first = primary
         for record in records:

@@ -11,8 +11,9 @@ from parents, dependencies and property dependencies, which are known at preview
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .graph_schema import SECRET, UNKNOWN
 

@@ -18,9 +18,10 @@ import difflib
 import fnmatch
 import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jsonschema
 

@@ -97,6 +97,9 @@ def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], re
             out["availabilityZone"] = ZONE_NAMES_BY_ID[zone_id]
         elif zone is None and zone_id is None:
             undecided |= {"availabilityZone", "availabilityZoneId"}
+    elif type_ == "aws:ec2/vpc:Vpc":
+        out["ipv6CidrBlock"] = f"2600:1f18:{digest(urn, length=4)}:{digest(name, length=2)}00::/56" if inputs.get("assignGeneratedIpv6CidrBlock") else ""
+        out.update(mainRouteTableId="rtb-" + digest(urn, "main"), defaultSecurityGroupId="sg-" + digest(urn, "default"))
     elif type_ == "aws:ec2/eip:Eip":
         out.update(publicIp=public_ip(urn), allocationId=pid)
     elif type_ == "aws:ec2/natGateway:NatGateway":

@@ -12,8 +12,9 @@ import os
 import runpy
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pulumi
@@ -71,7 +72,7 @@ def _provider_urn(reference: str) -> str | None:
 
 
 class _AwsMocks(pulumi_mocks.Mocks):
-    def __init__(self, engine: "Recorder"):
+    def __init__(self, engine: Recorder):
         self.engine = engine
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from .base import FAMILIES, Finding, Rule
-from .egress import independent_egress_paths, nat_in_public_subnet, opaque_vpc_component, private_subnet_nat_same_az
+from .egress import (
+    independent_egress_paths,
+    nat_in_public_subnet,
+    opaque_vpc_component,
+    private_subnet_nat_same_az,
+)
 from .health_checks import (
     asg_elb_health_check,
     dns_alias_evaluates_health,
@@ -12,7 +17,12 @@ from .health_checks import (
     target_group_health_check,
     udp_target_group_health_check,
 )
-from .power_zones import cache_multi_az, database_multi_az, instance_tier_spans_zones, tier_spans_zones
+from .power_zones import (
+    cache_multi_az,
+    database_multi_az,
+    instance_tier_spans_zones,
+    tier_spans_zones,
+)
 from .static_stability import group_capacity, instance_tier_capacity
 
 RULES: tuple[Rule, ...] = tuple(
@@ -44,4 +54,4 @@ RULES: tuple[Rule, ...] = tuple(
 BY_ID = {rule.id: rule for rule in RULES}
 BY_NAME = {rule.name: rule for rule in RULES}
 
-__all__ = ["BY_ID", "BY_NAME", "FAMILIES", "Finding", "RULES", "Rule"]
+__all__ = ["BY_ID", "BY_NAME", "FAMILIES", "RULES", "Finding", "Rule"]
