@@ -11,11 +11,11 @@ setup:
 demo: setup
 	$(UV) run --frozen stayup demo
 
-test: setup
+test: setup lint
 	$(UV) run --frozen pytest
 
 bench: setup
 	$(UV) run --frozen python tests/bench/run.py
 
-lint: setup
+lint:
 	$(UV) run --frozen ruff check .
