@@ -17,5 +17,5 @@ test: setup lint
 bench: setup
 	$(UV) run --frozen python tests/bench/run.py
 
-lint:
+lint: setup
 	$(UV) run --frozen ruff check .
