@@ -47,6 +47,15 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stayup-policies")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
 def cmd_graph(args: argparse.Namespace) -> int:
     from .preview.capture import capture
     from .project import load_stack
@@ -76,7 +85,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         # A single stack's bad input is the command's error: one line on stderr.
         print(f"stayup: error: {outcomes[0][0]['error']}", file=sys.stderr)
         return codes[0]
-    if args.format == "json":
+    if args.format == "sarif":
+        from .reports import sarif
+
+        text = dump_json(sarif(outcomes, args.project, _version()))
+    elif args.format == "junit":
+        from .reports import junit
+
+        text = junit(outcomes)
+    elif args.format == "markdown":
+        from .reports import markdown
+
+        text = markdown(outcomes)
+    elif args.format == "json":
         results = [result for result, _ in outcomes]
         if args.all:
             verdicts = {r["verdict"] for r in results}
@@ -124,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--all", action="store_true", help="check every stack in the project's stack config directory")
     check.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON (the --policy-pack-config format)")
     check.add_argument("--engine", choices=("inprocess", "crossguard"), default="inprocess", help="evaluate in process, or through the real analyzer protocol")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", "junit", "markdown"), default="text")
     check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     check.add_argument("--jobs", type=int, default=None, help="parallel processes for --all (default: CPU count)")
     check.set_defaults(func=cmd_check)

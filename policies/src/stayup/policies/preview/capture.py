@@ -95,15 +95,26 @@ class Recorder(pulumi_mocks.MockMonitor):
         self.provider_regions: dict[str, str] = {}
         super().__init__(_AwsMocks(self))
 
-    def _source(self, position) -> dict[str, Any] | None:
-        if position is None or not position.uri:
-            return None
-        path = Path(unquote(urlparse(position.uri).path))
-        try:
-            shown = path.resolve().relative_to(self.config.project_dir).as_posix()
-        except ValueError:
-            shown = path.as_posix()
-        return {"file": shown, "line": position.line}
+    def _source(self, request) -> dict[str, Any] | None:
+        """Where the user's code declared it: the innermost frame inside the project (installed
+        libraries, e.g. shared components from a wheel, are skipped), else the SDK's position."""
+        positions = [frame.pc for frame in request.stackTrace.frames if frame.HasField("pc")]
+        if request.HasField("sourcePosition"):
+            positions.insert(0, request.sourcePosition)
+        fallback = None
+        for position in positions:
+            if not position.uri:
+                continue
+            path = Path(unquote(urlparse(position.uri).path)).resolve()
+            try:
+                rel = path.relative_to(self.config.project_dir)
+            except ValueError:
+                fallback = fallback or {"file": path.as_posix(), "line": position.line}
+                continue
+            if not {".venv", "site-packages"} & set(rel.parts):
+                return {"file": rel.as_posix(), "line": position.line}
+            fallback = fallback or {"file": rel.as_posix(), "line": position.line}
+        return fallback
 
     def _region_of(self, inputs: dict[str, Any], provider: str | None) -> str:
         region = inputs.get("region")
@@ -115,7 +126,6 @@ class Recorder(pulumi_mocks.MockMonitor):
 
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
-        position = request.sourcePosition if request.HasField("sourcePosition") else None
         inputs = _struct(request.object)
         provider = _provider_urn(request.provider)
         record: dict[str, Any] = {
@@ -133,7 +143,7 @@ class Recorder(pulumi_mocks.MockMonitor):
                 key: sorted(set(deps.urns))
                 for key, deps in sorted(request.propertyDependencies.items())
             },
-            "source": self._source(position),
+            "source": self._source(request),
         }
         self.records[urn] = record
         if request.type == "pulumi:pulumi:Stack":
@@ -179,14 +189,13 @@ class Recorder(pulumi_mocks.MockMonitor):
         args = _struct(request.args)
         provider = _provider_urn(request.provider)
         result = answer_invoke(request.tok, args, self._region_of(args, provider))
-        position = request.sourcePosition if request.HasField("sourcePosition") else None
         self.invokes.append(
             {
                 "token": request.tok,
                 "args": args,
                 "mocked": result is not None,
                 "result": result,
-                "source": self._source(position),
+                "source": self._source(request),
             }
         )
         ret = _sync_await(rpc.serialize_properties(result or {}, {}))
