@@ -192,4 +192,4 @@ def test_graph_command_prints_the_example_stack(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     assert main(["graph", "--stack", "crm-paris"]) == 0
     graph = json.loads(capsys.readouterr().out)
-    assert (graph["schema"], graph["project"], graph["stack"], graph["region"], len(graph["resources"])) == (1, "stayup", "crm-paris", "eu-west-3", 123)
+    assert (graph["schema"], graph["project"], graph["stack"], graph["region"], len(graph["resources"])) == (1, "stayup", "crm-paris", "eu-west-3", 129)

@@ -113,7 +113,7 @@ def test_config_defaults_required_values_and_secrets():
     graph = graph_of("secrets")
     assert len(by_type(graph, "aws:ec2/instance:Instance")) == 2  # project default replicas=2
     parameter = by_type(graph, "aws:ssm/parameter:Parameter")[0]
-    assert parameter["inputs"] == {"tags": {"owner": "platform-team"}, "type": "SecureString", "value": SECRET}
+    assert parameter["inputs"] == {"name": "db-password-df672be", "tags": {"owner": "platform-team"}, "type": "SecureString", "value": SECRET}
     stack = by_type(graph, "pulumi:pulumi:Stack")[0]
     assert stack["outputs"] == {"password": SECRET}
     assert "AAABAHx2" not in json.dumps(graph)

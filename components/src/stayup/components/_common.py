@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from enum import Enum
 from typing import TypeVar
@@ -46,6 +47,29 @@ def per_zone_capacity(peak: int, zones: int) -> int:
     if zones <= 1:
         return max(peak, 1)
     return max(math.ceil(peak / (zones - 1)), 1)
+
+
+def key_policy(*statements: dict) -> str:
+    """A KMS key policy: the account administers the key; services get the listed statements."""
+    account = aws.get_caller_identity().account_id
+    admin = {
+        "Sid": "AccountAdmin",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [admin, *statements]})
+
+
+def service_role_policy(service: str) -> str:
+    """Trust policy letting one AWS service assume a role."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+        }
+    )
 
 
 def tags_for(name: str, extra: dict[str, str] | None, **more: str) -> dict[str, str]:

@@ -10,7 +10,15 @@ from enum import Enum
 import pulumi
 import pulumi_aws as aws
 
-from ._common import PEAK_TAG, as_enum, fail, per_zone_capacity, tags_for
+from ._common import (
+    PEAK_TAG,
+    as_enum,
+    fail,
+    key_policy,
+    per_zone_capacity,
+    service_role_policy,
+    tags_for,
+)
 
 TOKEN = "stayup:crm:CrmHosting"
 
@@ -295,6 +303,29 @@ class CrmHosting(pulumi.ComponentResource):
             opts=here,
         )
 
+        # A customer-managed key for storage and Performance Insights; enhanced monitoring role.
+        self.database_key = aws.kms.Key(
+            f"{name}-db",
+            description=f"{name} database storage and Performance Insights",
+            policy=key_policy(),
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            region=region,
+            tags=tags,
+            opts=here,
+        )
+        self.monitoring_role = aws.iam.Role(
+            f"{name}-db-monitoring",
+            assume_role_policy=service_role_policy("monitoring.rds.amazonaws.com"),
+            tags=tags,
+            opts=here,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-db-monitoring",
+            role=self.monitoring_role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            opts=here,
+        )
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-db", subnet_ids=args.private_subnet_ids, region=region, tags=tags, opts=here
         )
@@ -324,6 +355,7 @@ class CrmHosting(pulumi.ComponentResource):
             master_username="crm_admin",
             manage_master_user_password=True,
             storage_encrypted=True,
+            kms_key_id=self.database_key.arn,
             backup_retention_period=14,
             preferred_backup_window="02:00-03:00",
             copy_tags_to_snapshot=True,
@@ -350,6 +382,9 @@ class CrmHosting(pulumi.ComponentResource):
                 publicly_accessible=False,
                 auto_minor_version_upgrade=True,
                 performance_insights_enabled=True,
+                performance_insights_kms_key_id=self.database_key.arn,
+                monitoring_interval=60,
+                monitoring_role_arn=self.monitoring_role.arn,
                 db_subnet_group_name=subnet_group.name,
                 region=region,
                 tags=tags,
@@ -366,6 +401,7 @@ class CrmHosting(pulumi.ComponentResource):
             allocated_storage=100,
             storage_type="gp3",
             storage_encrypted=True,
+            kms_key_id=self.database_key.arn,
             db_name="crm",
             username="crm_admin",
             manage_master_user_password=True,
@@ -378,6 +414,9 @@ class CrmHosting(pulumi.ComponentResource):
             iam_database_authentication_enabled=True,
             enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
             performance_insights_enabled=True,
+            performance_insights_kms_key_id=self.database_key.arn,
+            monitoring_interval=60,
+            monitoring_role_arn=self.monitoring_role.arn,
             auto_minor_version_upgrade=True,
             publicly_accessible=False,
             db_subnet_group_name=subnet_group.name,

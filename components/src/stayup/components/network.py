@@ -11,7 +11,15 @@ from enum import Enum
 import pulumi
 import pulumi_aws as aws
 
-from ._common import as_enum, available_zones, fail, region_name, tags_for
+from ._common import (
+    as_enum,
+    available_zones,
+    fail,
+    key_policy,
+    region_name,
+    service_role_policy,
+    tags_for,
+)
 
 TOKEN = "stayup:network:ResilientNetwork"
 
@@ -291,18 +299,7 @@ class ResilientNetwork(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=service_role_policy("vpc-flow-logs.amazonaws.com"),
             tags=tags_for(name, args.tags),
             opts=here,
         )
@@ -338,25 +335,12 @@ class ResilientNetwork(pulumi.ComponentResource):
 
 
 def _logs_key_policy(region: str) -> str:
-    account = aws.get_caller_identity().account_id
-    return json.dumps(
+    return key_policy(
         {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdmin",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
-                {
-                    "Sid": "CloudWatchLogs",
-                    "Effect": "Allow",
-                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-                    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                    "Resource": "*",
-                },
-            ],
+            "Sid": "CloudWatchLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Resource": "*",
         }
     )

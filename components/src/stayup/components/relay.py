@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from ._common import PEAK_TAG, fail, per_zone_capacity, tags_for
+from ._common import PEAK_TAG, fail, per_zone_capacity, service_role_policy, tags_for
 
 TOKEN = "stayup:relay:VideoRelay"
 
@@ -128,6 +128,12 @@ class VideoRelay(pulumi.ComponentResource):
         user_data = base64.b64encode(
             _USER_DATA.format(turn=TURN_PORT, tls=TURN_TLS_PORT, low=MEDIA_PORTS[0], high=MEDIA_PORTS[1]).encode()
         ).decode()
+        # Operators reach relays through SSM Session Manager: no SSH port, no keys.
+        role = aws.iam.Role(f"{name}-relay", assume_role_policy=service_role_policy("ec2.amazonaws.com"), tags=tags, opts=here)
+        aws.iam.RolePolicyAttachment(
+            f"{name}-relay-ssm", role=role.name, policy_arn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", opts=here
+        )
+        profile = aws.iam.InstanceProfile(f"{name}-relay", role=role.name, tags=tags, opts=here)
         self.nodes = []
         node_names: list[str] = []
         for zone, subnet_id in list(zip(args.zones, args.public_subnet_ids, strict=True))[:relay_zones]:
@@ -140,6 +146,7 @@ class VideoRelay(pulumi.ComponentResource):
                     subnet_id=subnet_id,
                     availability_zone=zone,
                     vpc_security_group_ids=[sg.id],
+                    iam_instance_profile=profile.name,
                     source_dest_check=True,
                     monitoring=True,
                     ebs_optimized=True,

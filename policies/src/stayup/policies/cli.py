@@ -128,6 +128,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return worst(codes)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .preview.capture import capture
+    from .project import load_stack
+    from .tfplan import export
+
+    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview)
+    plan = export(graph)
+    for item in plan["stayup"]["unsupported"]:
+        print(f"stayup: warning: no Terraform mapping for {item['type']} ({item['urn']})", file=sys.stderr)
+    write_output(dump_json(plan), args.output)
+    return 0
+
+
+def cmd_checkov(args: argparse.Namespace) -> int:
+    from . import checkov_door
+    from .preview.capture import capture
+    from .project import load_stack
+
+    raw = json.loads(args.policy_config.read_text()) if args.policy_config else {}
+    from .settings import load_settings_file
+
+    load_settings_file(args.policy_config)  # validates, one-line errors
+    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview)
+    suppressions = checkov_door.load_suppressions()
+    outcome = checkov_door.run({args.stack: graph}, policy_config=raw, suppressions=suppressions)
+    result = checkov_door.summary(outcome, suppressions)
+    if args.format == "json":
+        text = dump_json(result)
+    elif args.format == "sarif":
+        text = dump_json(checkov_door.sarif(outcome, graph, args.project, _version()))
+    else:
+        lines = [f"stayup checkov · {args.stack} · {result['resources']} resources · {result['passed']} passed · {len(result['failed'])} failed"]
+        lines += [f"  FAIL {f['check']} {f['resource']}: {f['name']}" for f in result["failed"]]
+        lines += [f"  suppressed {check}: {reason}" for check, reason in sorted(suppressions.items())]
+        text = "\n".join(lines) + "\n"
+    write_output(text, args.output)
+    return 1 if result["failed"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stayup",
@@ -149,6 +188,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     check.add_argument("--jobs", type=int, default=None, help="parallel processes for --all (default: CPU count)")
     check.set_defaults(func=cmd_check)
+
+    export = sub.add_parser("export", help="export a stack's graph as Terraform plan JSON (for checkov)")
+    _add_project_args(export)
+    export.add_argument("--format", choices=("tfplan",), default="tfplan")
+    export.add_argument("--output", type=Path, help="write to FILE instead of stdout")
+    export.set_defaults(func=cmd_export)
+
+    checkov = sub.add_parser("checkov", help="run checkov's AWS checks and stayup's rules on a stack (exit 5: checkov broken)")
+    _add_project_args(checkov)
+    checkov.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON for stayup's rules")
+    checkov.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    checkov.add_argument("--output", type=Path, help="write to FILE instead of stdout")
+    checkov.set_defaults(func=cmd_checkov)
 
     demo = sub.add_parser("demo", help="show what each example stack deploys per AZ, and check it")
     demo.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")

@@ -46,6 +46,39 @@ _ID_PREFIX = {
 }
 
 
+# Properties the provider fills with "<logical name>-<7 hex>" when the program sets none. The engine
+# computes them before a preview, so they are known even then.
+AUTONAMED = {
+    "aws:iam/role:Role": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:iam/policy:Policy": "name",
+    "aws:lb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name",
+    "aws:autoscaling/group:Group": "name",
+    "aws:ec2/launchTemplate:LaunchTemplate": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name",
+    "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:rds/clusterInstance:ClusterInstance": "identifier",
+    "aws:rds/instance:Instance": "identifier",
+    "aws:rds/subnetGroup:SubnetGroup": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:ssm/parameter:Parameter": "name",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    "aws:ecs/service:Service": "name",
+    "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
+}
+
+
+def autoname(type_: str, name: str, urn: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs as the provider's Check returns them: with the auto-name filled in."""
+    prop = AUTONAMED.get(type_)
+    if prop is None or prop in inputs:
+        return inputs
+    limit = 32 if type_ in ("aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup") else 63
+    value = f"{name[: limit - 8]}-{digest(urn, length=7)}"
+    return {**inputs, prop: value.lower() if type_.startswith("aws:rds/") else value}
+
+
 def digest(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:length]
 

@@ -28,7 +28,7 @@ from pulumi.runtime.sync_await import _sync_await
 from ..errors import InputError, ProgramError
 from ..graph_schema import SCHEMA_VERSION, SECRET, UNKNOWN
 from ..project import StackConfig
-from .aws_mocks import answer_invoke, computed_outputs
+from .aws_mocks import AUTONAMED, answer_invoke, autoname, computed_outputs
 
 _SIG = rpc._special_sig_key
 _SECRET_SIG = rpc._special_secret_sig
@@ -158,6 +158,9 @@ class Recorder(pulumi_mocks.MockMonitor):
             return rpc.resource_pb2.RegisterResourceResponse(urn=urn)
 
         region = self._region_of(inputs, provider)
+        named = autoname(request.type, request.name, urn, inputs)
+        if named is not inputs:
+            inputs = record["inputs"] = named
         computed, undecided = computed_outputs(request.type, urn, request.name, inputs, region)
         full = {**inputs, **computed}
         for key in undecided:
@@ -166,11 +169,11 @@ class Recorder(pulumi_mocks.MockMonitor):
             # A first preview: only what the program gave is known; everything computed is not.
             known = {k: v for k, v in inputs.items() if v not in (UNKNOWN,)}
             record["outputs"] = {k: (v if k in inputs else UNKNOWN) for k, v in sorted(full.items())}
-            answer_id, answer_state = "", _live(request.object, known)
+            answer_id, answer_state = "", {**_live(request.object, known), **_autonamed(inputs, request.type)}
         else:
             record["outputs"] = dict(sorted(full.items()))
             answer_id = computed["id"]
-            answer_state = {**_live(request.object, inputs), **computed}
+            answer_state = {**_live(request.object, inputs), **_autonamed(inputs, request.type), **computed}
             for key in undecided:
                 answer_state.pop(key, None)
         self.resources[urn] = self.ResourceRegistration(urn, answer_id, answer_state)
@@ -200,6 +203,11 @@ class Recorder(pulumi_mocks.MockMonitor):
         )
         ret = _sync_await(rpc.serialize_properties(result or {}, {}))
         return rpc.resource_pb2.ResourceInvokeResponse(failures=None, **{"return": ret})
+
+
+def _autonamed(inputs: dict[str, Any], type_: str) -> dict[str, Any]:
+    prop = AUTONAMED.get(type_)
+    return {prop: inputs[prop]} if prop in inputs else {}
 
 
 def _live(struct, keep: dict[str, Any]) -> dict[str, Any]:
