@@ -121,3 +121,10 @@ FailoverDns(
 pulumi.export("zones", primary_network.zones)
 pulumi.export("endpoints", endpoints)
 pulumi.export("hostname", hostname)
+# The availability objective stayup's DR001 rule checks the stack's structure against.
+slo = config.get("slo")
+if slo:
+    try:
+        pulumi.export("slo", float(slo))
+    except ValueError:
+        raise pulumi.InputPropertyError("stayup:slo", f"expected a percentage such as 99.99, got {slo!r}") from None

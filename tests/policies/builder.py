@@ -109,6 +109,7 @@ def happy() -> Builder:
         "failoverRoutingPolicies": [{"type": "SECONDARY"}], "records": ["198.51.100.10"], "ttl": 60.0,
     }, {"zoneId": "zone"})
     b.add("awsx:ec2:Vpc", "awsx-vpc", {"natGateways": {"strategy": "OnePerAz"}})
+    b.resources[STACK_URN]["outputs"]["slo"] = 99.9
     return b
 
 

@@ -41,4 +41,4 @@ def test_one_rule_per_file_with_its_scenarios_documented():
 
 
 def test_every_family_in_the_catalogue_is_covered():
-    assert {r.family for r in RULES} == {"PZ", "NE", "HC", "SS"}
+    assert {r.family for r in RULES} == {"PZ", "NE", "HC", "SS", "DR"}

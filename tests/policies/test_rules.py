@@ -185,6 +185,16 @@ CASES = {
 }
 
 
+STACK = "pulumi:pulumi:Stack"
+
+CASES["DR001"] = {
+    # The happy path: one health-checked site (ELB 99.99 x EC2 across AZs 99.99 = 99.98 %).
+    "fail": [(lambda b: mutate(b, "fixture-fx", STACK, slo=99.999), [("DR001", "primary", RECORD, "fail")])],
+    "unknown": [(lambda b: mutate(b, "fixture-fx", STACK, slo=UNKNOWN), [("DR001", "fixture-fx", STACK, "unknown")])],
+    "not-applicable": lambda b: mutate(b, "fixture-fx", STACK, slo=None),
+}
+
+
 def drop_routes_to_nat(b):
     import copy
 

@@ -15,6 +15,12 @@ NET = "stayup:network:ResilientNetwork"
 CRM = "stayup:crm:CrmHosting"
 RELAY = "stayup:relay:VideoRelay"
 DNS = "stayup:dns:FailoverDns"
+RECORD = "aws:route53/record:Record"
+
+
+def below_slo(stack, workload):
+    """DR001: the structure no longer supports the stack's declared SLO."""
+    return {("DR001", child(stack, DNS, RECORD, f"{workload}-dns-primary"), "fail")}
 
 
 def child(stack, component, type_, name):
@@ -40,13 +46,15 @@ VARIANTS = {
         both_sites("PZ001", "crm-paris", CRM, LB, ["crm{dr}-alb"])
         | both_sites("PZ001", "crm-paris", CRM, ASG, ["crm{dr}-app"])
         | both_sites("PZ001", "crm-paris", CRM, DBSG, ["crm{dr}-db"])
-        | both_sites("PZ002", "crm-paris", CRM, "aws:rds/cluster:Cluster", ["crm{dr}-db"]),
+        | both_sites("PZ002", "crm-paris", CRM, "aws:rds/cluster:Cluster", ["crm{dr}-db"])
+        | below_slo("crm-paris", "crm"),
     ),
     "one-zone-video": (
         "video-frankfurt",
         ["zones=1"],
         both_sites("PZ001", "video-frankfurt", RELAY, LB, ["video{dr}-nlb"])
-        | both_sites("PZ004", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"]),
+        | both_sites("PZ004", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"])
+        | below_slo("video-frankfurt", "video"),
     ),
     "one-nat": (
         "crm-paris",
@@ -82,17 +90,17 @@ VARIANTS = {
     "primary-without-health-check": (
         "crm-paris",
         ["dnsHealthCheck=false"],
-        {("HC004", child("crm-paris", DNS, "aws:route53/record:Record", "crm-dns-primary"), "fail")},
+        {("HC004", child("crm-paris", DNS, RECORD, "crm-dns-primary"), "fail")} | below_slo("crm-paris", "crm"),
     ),
     "no-secondary": (
         "video-frankfurt",
         ["secondary=none"],
-        {("HC004", child("video-frankfurt", DNS, "aws:route53/record:Record", "video-dns-primary"), "fail")},
+        {("HC004", child("video-frankfurt", DNS, RECORD, "video-dns-primary"), "fail")} | below_slo("video-frankfurt", "video"),
     ),
     "relay-in-one-az": (
         "video-frankfurt",
         ["relayZones=1"],
-        both_sites("PZ004", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"]),
+        both_sites("PZ004", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"]) | below_slo("video-frankfurt", "video"),
     ),
     "crm-capacity-not-static": (
         "crm-paris",
@@ -113,9 +121,9 @@ def test_example_stacks_pass_every_rule(stack, preview):
     results = evaluate(from_capture(graph_of(ROOT, stack, preview=preview)), load_settings({}))
     assert outcome_set(results) == set()
     judged = {
-        "crm-paris": {"PZ001", "PZ002", "NE001", "NE002", "NE003", "HC001", "HC003", "HC004", "HC005", "HC006", "SS001"},
+        "crm-paris": {"PZ001", "PZ002", "NE001", "NE002", "NE003", "HC001", "HC003", "HC004", "HC005", "HC006", "SS001", "DR001"},
         # Regional NAT: no zonal NAT placement to judge; relays are fixed instances, not a group.
-        "video-frankfurt": {"PZ001", "PZ004", "NE001", "NE002", "HC001", "HC002", "HC004", "HC005", "HC006", "SS002"},
+        "video-frankfurt": {"PZ001", "PZ004", "NE001", "NE002", "HC001", "HC002", "HC004", "HC005", "HC006", "SS002", "DR001"},
     }
     assert {r.rule.id for r in results} == judged[stack]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import FAMILIES, Finding, Rule
+from .disaster_recovery import availability_meets_slo
 from .egress import (
     independent_egress_paths,
     nat_in_public_subnet,
@@ -46,6 +47,7 @@ RULES: tuple[Rule, ...] = tuple(
                 dns_health_check_settings,
                 group_capacity,
                 instance_tier_capacity,
+                availability_meets_slo,
             )
         ),
         key=lambda rule: rule.id,
