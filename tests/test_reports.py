@@ -39,7 +39,7 @@ def test_sarif_valid_and_points_at_program_lines(capsys, preview):
         ("NE002", "error", main_py, line_of(WEAK / "__main__.py", 'Vpc("main"')),
     }
     driver = sarif["runs"][0]["tool"]["driver"]
-    assert [r["id"] for r in driver["rules"]][:2] == ["HC001", "HC002"]
+    assert [r["id"] for r in driver["rules"]][:2] == ["DR001", "HC001"]
     assert all(r["ruleIndex"] == [d["id"] for d in driver["rules"]].index(r["ruleId"]) for r in sarif["runs"][0]["results"])
 
 
@@ -70,7 +70,7 @@ def test_junit_counts_match_json(capsys, monkeypatch):
     failed = {case.get("name").split()[0]: case.find("failure") for case in suite.findall("testcase") if case.find("failure") is not None}
     assert sorted(failed) == sorted({v["rule"] for v in report["violations"]}) == ["HC003", "NE001", "NE002"]
     assert sum(len(f.text.splitlines()) for f in failed.values()) == len(report["violations"]) == 8
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("16", "3", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("17", "3", "0")
     assert root.get("failures") == "3"
 
 

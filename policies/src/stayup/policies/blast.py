@@ -360,3 +360,59 @@ def declared_slo(graph: Graph) -> float | None:
         if value is not None:
             return value
     return None
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _mark(value: Any) -> str:
+    return {True: "yes", False: "NO"}.get(value, str(value))
+
+
+def render_text(result: dict[str, Any], estimates: list[dict[str, Any]]) -> str:
+    lines = [f"stayup blast-radius · {result['stack']}"]
+    for scenario in result["zones"]:
+        lines += ["", f"  {scenario['zone']} dark · {'survives' if scenario['survives'] else 'DOES NOT SURVIVE'}"]
+        for s in scenario["services"]:
+            capacity = "" if s["capacity_before"] is None else f"{s['capacity_before']} -> {s['capacity_after']}" + (f" (baseline {s['baseline']})" if s["baseline"] else "")
+            lines.append(f"    {s['name']:<28} {s['kind']:<8} serves {_mark(s['serves']):<4} egress {_mark(s['egress']):<4} {capacity:<22} {s['via']}")
+    lines += ["", "  availability estimate"]
+    for e in estimates:
+        lines.append(f"    {e['name']}: {e['availability']:.4f} % ({e['downtime_minutes_per_year']:.2f} min/year) = {e['arithmetic']}")
+    return "\n".join(lines) + "\n"
+
+
+def mermaid(graph: Graph) -> list[str]:
+    """AZ columns with each service's capacity in that AZ (what goes dark with it)."""
+    lines = ["flowchart TB"]
+    per_zone: dict[str, list[str]] = {}
+    for tier in tiers(graph):
+        for group, zones, size in tier.groups:
+            for zone in zones:
+                per_zone.setdefault(zone, []).append(f"{tier.name}: {_n(size / len(zones))} x {group.name}")
+        counts: dict[str, int] = {}
+        for _, zone in tier.instances:
+            counts[zone] = counts.get(zone, 0) + 1
+        for zone, count in counts.items():
+            per_zone.setdefault(zone, []).append(f"{tier.name}: {count} node(s)")
+        for db in tier.databases:
+            for index, zone in enumerate(db.zones):
+                per_zone.setdefault(zone, []).append(f"{db.resource.name}: {'writer' if index == 0 else 'reader'}")
+    for n, zone in enumerate(sorted(z for z in per_zone if z != UNKNOWN)):
+        lines.append(f'  subgraph z{n}["{zone}"]')
+        lines += [f'    z{n}s{i}["{item}"]' for i, item in enumerate(per_zone[zone])]
+        lines.append("  end")
+    return lines
+
+
+def render_markdown(result: dict[str, Any], estimates: list[dict[str, Any]], graph: Graph) -> str:
+    lines = [f"## Power-zone loss · `{result['stack']}`", "", "| AZ dark | survives | service | serves | egress | capacity | via |", "|---|---|---|---|---|---|---|"]
+    for scenario in result["zones"]:
+        for i, s in enumerate(scenario["services"]):
+            capacity = "" if s["capacity_before"] is None else f"{s['capacity_before']} → {s['capacity_after']}"
+            lines.append(
+                f"| {scenario['zone'] if i == 0 else ''} | {(_mark(scenario['survives'])) if i == 0 else ''} | {s['name']} | {_mark(s['serves'])} | {_mark(s['egress'])} | {capacity} | {s['via']} |"
+            )
+    lines += ["", "```mermaid", *mermaid(graph), "```", "", "| served name | estimated availability | downtime / year | arithmetic |", "|---|---|---|---|"]
+    lines += [f"| {e['name']} | {e['availability']:.4f} % | {e['downtime_minutes_per_year']:.2f} min | {e['arithmetic']} |" for e in estimates]
+    return "\n".join(lines) + "\n"

@@ -167,6 +167,47 @@ def cmd_checkov(args: argparse.Namespace) -> int:
     return 1 if result["failed"] else 0
 
 
+def cmd_blast_radius(args: argparse.Namespace) -> int:
+    from . import blast
+    from .model import from_capture
+    from .preview.capture import capture
+    from .project import load_stack
+
+    sla = _load_sla(args.sla) if args.sla else None
+    graph = from_capture(capture(load_stack(args.project, args.stack, args.config), preview=args.preview))
+    result = blast.simulate(graph, zones_down=args.zones_down)
+    estimates = blast.budget(graph, sla)
+    if args.format == "json":
+        text = dump_json({**result, "availability": estimates})
+    elif args.format == "markdown":
+        text = blast.render_markdown(result, estimates, graph)
+    else:
+        text = blast.render_text(result, estimates)
+    write_output(text, args.output)
+    return 0 if all(z["survives"] for z in result["zones"]) else 1
+
+
+def _load_sla(path: Path) -> dict[str, float]:
+    import yaml
+
+    from .blast import DEFAULT_SLA
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path), key="--sla") from None
+    except yaml.YAMLError:
+        raise InputError("malformed YAML or JSON", file=str(path), key="--sla") from None
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of SLA names to percentages", file=str(path))
+    for key, value in data.items():
+        if key not in DEFAULT_SLA:
+            raise InputError(f"unknown SLA (known: {', '.join(DEFAULT_SLA)})", file=str(path), key=str(key))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
+            raise InputError(f"expected a percentage in (0, 100], got {value!r}", file=str(path), key=str(key))
+    return {k: float(v) for k, v in data.items()}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stayup",
@@ -201,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     checkov.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     checkov.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     checkov.set_defaults(func=cmd_checkov)
+
+    radius = sub.add_parser("blast-radius", help="simulate each AZ going dark; estimate availability (exit 1: a loss is not survived)")
+    _add_project_args(radius)
+    radius.add_argument("--zones-down", type=int, choices=(1, 2), default=1, help="AZs dark at once (each AZ, or each pair)")
+    radius.add_argument("--sla", type=Path, metavar="FILE", help="override published SLAs (JSON/YAML: elb, ec2_multi_az, ...)")
+    radius.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    radius.add_argument("--output", type=Path, help="write to FILE instead of stdout")
+    radius.set_defaults(func=cmd_blast_radius)
 
     demo = sub.add_parser("demo", help="show what each example stack deploys per AZ, and check it")
     demo.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")

@@ -197,7 +197,20 @@ def markdown(outcomes: list[Outcome]) -> str:
         if graph is not None:
             weak = {e["urn"] for _, e in entries}
             lines += ["```mermaid", *mermaid(graph, weak), "```", ""]
+            lines += power_loss_table(graph)
     return "\n".join(lines)
+
+
+def power_loss_table(graph) -> list[str]:
+    """What each AZ's power loss does to the stack (the blast-radius simulation, summarised)."""
+    from .blast import simulate
+
+    rows = ["| AZ dark | survives | not serving | egress lost |", "|---|---|---|---|"]
+    for scenario in simulate(graph)["zones"]:
+        down = ", ".join(s["name"] for s in scenario["services"] if s["serves"] is not True) or "-"
+        egress = ", ".join(s["name"] for s in scenario["services"] if not s["egress"]) or "-"
+        rows.append(f"| {scenario['zone']} | {'yes' if scenario['survives'] else 'NO'} | {down} | {egress} |")
+    return [*rows, ""] if len(rows) > 2 else []
 
 
 def mermaid(graph, weak: set[str]) -> list[str]:

@@ -1,0 +1,122 @@
+"""AZ power-loss simulation: exact outcomes for the example stacks and single-fault variants."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, graph_of
+from stayup.policies.blast import budget, simulate
+from stayup.policies.cli import main
+from stayup.policies.model import from_capture
+
+PARIS = ["eu-west-3a", "eu-west-3b", "eu-west-3c"]
+IRELAND = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+
+
+def run(stack, overrides=(), zones_down=1):
+    return simulate(from_capture(graph_of(ROOT, stack, overrides=overrides)), zones_down=zones_down)
+
+
+def scenario(result, zone):
+    (found,) = [z for z in result["zones"] if z["zone"] == zone]
+    return found
+
+
+@pytest.mark.parametrize("stack", ["crm-paris", "video-frankfurt"])
+def test_every_single_zone_loss_leaves_every_service_serving(stack):
+    result = run(stack)
+    assert len(result["zones"]) == 6
+    assert [(z["zone"], z["survives"], {s["serves"] for s in z["services"]}) for z in result["zones"]] == [
+        (z["zone"], True, {True}) for z in result["zones"]
+    ]
+
+
+def test_crm_paris_zone_a_exact():
+    assert scenario(run("crm-paris"), "eu-west-3a") == {
+        "zone": "eu-west-3a",
+        "survives": True,
+        "services": [
+            {"name": "crm", "kind": "web", "capacity_before": 3, "capacity_after": 2, "baseline": 2, "serves": True, "egress": True,
+             "via": "load balancer in eu-west-3b, eu-west-3c; database: failover to reader in eu-west-3b"},
+            {"name": "crm-dr", "kind": "web", "capacity_before": 3, "capacity_after": 3, "baseline": 2, "serves": True, "egress": True,
+             "via": "load balancer in eu-west-1a, eu-west-1b, eu-west-1c; database: writer in eu-west-1a"},
+            {"name": "crm.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "baseline": None, "serves": True,
+             "egress": True, "via": "primary (crm)"},
+        ],
+    }
+
+
+def test_video_zone_b_exact():
+    services = scenario(run("video-frankfurt"), "eu-central-1b")["services"]
+    assert services == [
+        {"name": "video-dr", "kind": "relay", "capacity_before": 3, "capacity_after": 3, "baseline": 2, "serves": True, "egress": True,
+         "via": "load balancer in eu-west-1a, eu-west-1b, eu-west-1c"},
+        {"name": "video", "kind": "relay", "capacity_before": 3, "capacity_after": 2, "baseline": 2, "serves": True, "egress": True,
+         "via": "load balancer in eu-central-1a, eu-central-1c"},
+        {"name": "turn.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "baseline": None, "serves": True,
+         "egress": True, "via": "primary (video)"},
+    ]
+
+
+def test_single_az_database_stops_the_service_and_dns_fails_over():
+    result = run("crm-paris", ("databaseMultiAz=false",))
+    dark_a = scenario(result, "eu-west-3a")
+    crm = dark_a["services"][0]
+    assert (crm["name"], crm["serves"], crm["via"]) == ("crm", False, "load balancer in eu-west-3b, eu-west-3c; database: every instance in eu-west-3a is dark")
+    assert (dark_a["survives"], dark_a["services"][2]["serves"], dark_a["services"][2]["via"]) == (False, True, "failover to secondary (crm-dr)")
+    assert [z["zone"] for z in result["zones"] if not z["survives"]] == ["eu-west-1a", "eu-west-3a"]
+
+
+def test_one_nat_loses_egress_of_the_other_zones():
+    result = run("crm-paris", ("natZones=1",))
+    assert [(z["zone"], z["services"][0]["egress"], z["services"][1]["egress"]) for z in result["zones"]] == [
+        ("eu-west-1a", True, False),
+        ("eu-west-1b", True, True),
+        ("eu-west-1c", True, True),
+        ("eu-west-3a", False, True),
+        ("eu-west-3b", True, True),
+        ("eu-west-3c", True, True),
+    ]
+
+
+def test_capacity_not_statically_stable_falls_below_baseline():
+    crm = scenario(run("crm-paris", ("crmPeakInstances=4", "crmInstancesPerZone=1")), "eu-west-3c")["services"][0]
+    assert (crm["capacity_before"], crm["capacity_after"], crm["baseline"], crm["serves"]) == (3, 2, 4, True)
+
+
+def test_two_zones_down_pairs_within_each_region():
+    result = run("video-frankfurt", zones_down=2)
+    assert [z["zone"] for z in result["zones"]] == [
+        "eu-central-1a + eu-central-1b", "eu-central-1a + eu-central-1c", "eu-central-1b + eu-central-1c",
+        "eu-west-1a + eu-west-1b", "eu-west-1a + eu-west-1c", "eu-west-1b + eu-west-1c",
+    ]
+    first = result["zones"][0]["services"]
+    assert [(s["name"], s["capacity_after"], s["serves"]) for s in first] == [("video-dr", 3, True), ("video", 1, True), ("turn.stayup.example.com", None, True)]
+
+
+def test_availability_estimates_show_their_arithmetic():
+    (crm,) = budget(from_capture(graph_of(ROOT, "crm-paris")))
+    assert (crm["name"], crm["availability"], crm["downtime_minutes_per_year"]) == ("crm.stayup.example.com", 99.999991, 0.05)
+    assert crm["arithmetic"] == (
+        "1 − ∏(1 − site) over [crm: ELB 99.99 % × EC2 across AZs 99.99 % × Aurora Multi-AZ 99.99 % = 99.9700 %] ‖ "
+        "[crm-dr: ELB 99.99 % × EC2 across AZs 99.99 % × Aurora Multi-AZ 99.99 % = 99.9700 %], × Route 53 100 %"
+    )
+    (single,) = budget(from_capture(graph_of(ROOT, "video-frankfurt", overrides=("secondary=none",))))
+    assert (single["availability"], single["arithmetic"]) == (99.980001, "video: ELB 99.99 % × EC2 across AZs 99.99 % (no health-checked second site)")
+
+
+def test_cli_formats_and_sla_override(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)
+    sla = tmp_path / "sla.yaml"
+    sla.write_text("elb: 99.9\n")
+    assert main(["blast-radius", "--stack", "video-frankfurt", "--format", "json", "--sla", str(sla)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["stack"], len(data["zones"]), data["availability"][0]["availability"]) == ("video-frankfurt", 6, 99.999879)
+    assert main(["blast-radius", "--stack", "crm-paris", "--config", "databaseMultiAz=false", "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("## Power-zone loss · `crm-paris`\n") and "```mermaid\nflowchart TB\n" in out
+    assert "| eu-west-3a | NO | crm | NO | yes | 3 → 2 |" in out
+    sla.write_text("elb: 120\n")
+    assert main(["blast-radius", "--stack", "crm-paris", "--sla", str(sla)]) == 2
+    assert capsys.readouterr().err == f"stayup: error: {sla}: elb: expected a percentage in (0, 100], got 120\n"
