@@ -378,7 +378,7 @@ def render_text(result: dict[str, Any], estimates: list[dict[str, Any]]) -> str:
             lines.append(f"    {s['name']:<28} {s['kind']:<8} serves {_mark(s['serves']):<4} egress {_mark(s['egress']):<4} {capacity:<22} {s['via']}")
     lines += ["", "  availability estimate"]
     for e in estimates:
-        lines.append(f"    {e['name']}: {e['availability']:.4f} % ({e['downtime_minutes_per_year']:.2f} min/year) = {e['arithmetic']}")
+        lines.append(f"    {e['name']}: {e['availability']} % ({e['downtime_minutes_per_year']} min/year) = {e['arithmetic']}")
     return "\n".join(lines) + "\n"
 
 
@@ -414,5 +414,5 @@ def render_markdown(result: dict[str, Any], estimates: list[dict[str, Any]], gra
                 f"| {scenario['zone'] if i == 0 else ''} | {(_mark(scenario['survives'])) if i == 0 else ''} | {s['name']} | {_mark(s['serves'])} | {_mark(s['egress'])} | {capacity} | {s['via']} |"
             )
     lines += ["", "```mermaid", *mermaid(graph), "```", "", "| served name | estimated availability | downtime / year | arithmetic |", "|---|---|---|---|"]
-    lines += [f"| {e['name']} | {e['availability']:.4f} % | {e['downtime_minutes_per_year']:.2f} min | {e['arithmetic']} |" for e in estimates]
+    lines += [f"| {e['name']} | {e['availability']} % | {e['downtime_minutes_per_year']} min | {e['arithmetic']} |" for e in estimates]
     return "\n".join(lines) + "\n"
