@@ -190,7 +190,7 @@ def test_missing_stayup_result_fails_the_wrapper(monkeypatch):
         return plan
 
     monkeypatch.setattr(checkov_door, "export", unmarked)
-    with pytest.raises(checkov_door.CheckovError, match=r"stayup checks HC001, HC002, .* produced no result in checkov for happy"):
+    with pytest.raises(checkov_door.CheckovError, match=r"stayup checks DR001, HC001, HC002, .* produced no result in checkov for happy"):
         checkov_door.run({"happy": happy().graph()})
 
 
