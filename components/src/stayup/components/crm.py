@@ -36,33 +36,49 @@ class AsgHealthCheck(str, Enum):
 @dataclass
 class CrmArgs:
     vpc_id: pulumi.Input[str]
+    """The network the CRM runs in."""
     zones: list[str]
     """The AZs the subnets below are in, in the same order."""
     public_subnet_ids: list[pulumi.Input[str]]
+    """One public subnet per zone, for the load balancer."""
     private_subnet_ids: list[pulumi.Input[str]]
+    """One private subnet per zone, for instances and the database."""
     peak_instances: int = 2
     """Instances needed at peak load; capacity is provisioned so any one AZ can be lost."""
     instances_per_zone: int | None = None
     """Override of the computed per-AZ capacity (default: ceil(peak / (zones - 1)))."""
     instance_type: str = "t3.medium"
+    """EC2 instance type of the application tier."""
     app_port: int = 8080
+    """Port the application listens on behind the load balancer."""
     certificate_arn: pulumi.Input[str] | None = None
     """ACM certificate for the HTTPS listener; HTTP then only redirects to HTTPS."""
     health_check_path: str = "/healthz"
     """Readiness path the target group and DNS health checks probe (not "/")."""
     health_check_enabled: bool = True
+    """Target group health check on (switch off only to exercise the policy pack)."""
     health_check_interval: int = 10
+    """Seconds between target group health checks."""
     unhealthy_threshold: int = 2
+    """Failed checks before a target is taken out."""
     asg_health_check: AsgHealthCheck | str = AsgHealthCheck.ELB
+    """"ELB" replaces instances the load balancer finds unhealthy; "EC2" only failed hardware."""
     health_check_grace_period: int = 120
+    """Seconds a new instance has to boot before health checks count."""
     database: DatabaseKind | str = DatabaseKind.AURORA
+    """"aurora" (Aurora PostgreSQL) or "rds" (RDS for PostgreSQL)."""
     database_multi_az: bool = True
     """Aurora: add a reader in another AZ; RDS: Multi-AZ standby."""
     db_instance_class: str = "db.r6g.large"
+    """Database instance class."""
     db_engine_version: str = "16.6"
+    """PostgreSQL engine version."""
     deletion_protection: bool = True
+    """Protect the load balancer and database from deletion."""
     region: str | None = None
+    """Region to build in; default: the provider's."""
     tags: dict[str, str] = field(default_factory=dict)
+    """Tags on every child resource."""
 
 
 _USER_DATA = """#!/bin/bash

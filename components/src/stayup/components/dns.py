@@ -24,7 +24,9 @@ class AliasTarget:
     """A load balancer (or other alias target) to route to."""
 
     dns_name: pulumi.Input[str]
+    """The target's DNS name (e.g. a load balancer's dns_name)."""
     zone_id: pulumi.Input[str]
+    """The target's canonical hosted zone id (e.g. a load balancer's zone_id)."""
 
 
 @dataclass
@@ -37,27 +39,37 @@ class StaticTarget:
 @dataclass
 class HealthCheckSpec:
     kind: HealthCheckKind | str
+    """"HTTPS" (web services) or "TCP" (the relay)."""
     port: int
+    """Port the health check probes."""
     path: str | None = None
     """Readiness path for HTTPS checks (not "/")."""
     interval: int = 10
     """Request interval in seconds: Route 53 accepts 10 or 30."""
     failure_threshold: int = 3
+    """Failed checks before Route 53 fails over."""
 
 
 @dataclass
 class FailoverDnsArgs:
     zone_id: pulumi.Input[str]
+    """Route 53 hosted zone of the records."""
     record_name: str
+    """The served name, e.g. crm.example.com."""
     primary: AliasTarget
+    """The primary site's load balancer."""
     health_check: HealthCheckSpec | None
     """Health check of the primary; without one Route 53 can never fail over."""
     secondary: AliasTarget | StaticTarget | None = None
+    """Another region's load balancer, or static maintenance addresses."""
     secondary_health_check: HealthCheckSpec | None = None
     """Optional health check of an alias secondary (e.g. the other region's load balancer)."""
     record_type: str = "A"
+    """DNS record type."""
     ttl: int = 60
+    """TTL of a static secondary record."""
     tags: dict[str, str] = field(default_factory=dict)
+    """Tags on the health checks."""
 
 
 class FailoverDns(pulumi.ComponentResource):

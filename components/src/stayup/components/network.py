@@ -49,9 +49,11 @@ class NetworkArgs:
     flow_logs: bool = True
     """Send VPC flow logs (all traffic) to CloudWatch Logs."""
     flow_log_retention_days: int = 365
+    """Days the flow log group keeps records."""
     region: str | None = None
     """Region to build in (pulumi-aws v7 per-resource region); default: the provider's."""
     tags: dict[str, str] = field(default_factory=dict)
+    """Tags on every child resource."""
 
 
 def _subnet_blocks(cidr: str, zones: int) -> tuple[list[str], list[str]]:

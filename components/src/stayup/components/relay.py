@@ -21,8 +21,11 @@ MEDIA_PORTS = (49152, 65535)
 @dataclass
 class RelayArgs:
     vpc_id: pulumi.Input[str]
+    """The network the relays run in."""
     zones: list[str]
+    """The AZs of the subnets below, in the same order."""
     public_subnet_ids: list[pulumi.Input[str]]
+    """One public subnet per zone; relays need public addresses."""
     cross_zone: bool
     """NLB cross-zone load balancing: True spreads evenly over all nodes; False keeps each AZ's
     traffic in that AZ (isolation; pair with DNS or Global Accelerator). Deliberately required."""
@@ -33,12 +36,17 @@ class RelayArgs:
     relay_zones: int | None = None
     """How many of the zones carry relays (default: all)."""
     instance_type: str = "c6in.large"
+    """Network-optimised instance type of the relay nodes."""
     tls_certificate_arn: pulumi.Input[str] | None = None
     """With a certificate the NLB terminates TLS on 5349; without, TLS passes through to coturn."""
     health_check_interval: int = 10
+    """Seconds between TCP health checks."""
     deletion_protection: bool = True
+    """Protect the load balancer from deletion."""
     region: str | None = None
+    """Region to build in; default: the provider's."""
     tags: dict[str, str] = field(default_factory=dict)
+    """Tags on every child resource."""
 
 
 _USER_DATA = """#!/bin/bash

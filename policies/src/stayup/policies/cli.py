@@ -208,6 +208,24 @@ def _load_sla(path: Path) -> dict[str, float]:
     return {k: float(v) for k, v in data.items()}
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .docs import generate
+
+    stale = []
+    for path, text in generate(args.root.resolve()).items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(str(path))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_output(text, path)
+    if stale:
+        raise InputError("generated docs are stale; run `stayup docs`", file=", ".join(stale))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stayup",
@@ -250,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     radius.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     radius.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     radius.set_defaults(func=cmd_blast_radius)
+
+    docs = sub.add_parser("docs", help="generate docs/rules.md and docs/components.md (--check: fail when stale)")
+    docs.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    docs.add_argument("--check", action="store_true")
+    docs.set_defaults(func=cmd_docs)
 
     demo = sub.add_parser("demo", help="show what each example stack deploys per AZ, and check it")
     demo.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
