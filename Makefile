@@ -2,7 +2,7 @@
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_VERSION = 0.13.9
 
-.PHONY: setup demo test bench lint
+.PHONY: setup demo test bench lint version
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -20,3 +20,10 @@ bench: setup
 
 lint: setup
 	$(UV) run --frozen ruff check .
+
+# One version everywhere: `make version V=0.2.0` (the source of truth is policies/PulumiPolicy.yaml).
+version:
+	@test -n "$(V)" || (echo "usage: make version V=x.y.z" >&2; exit 2)
+	sed -i 's/^version: .*/version: $(V)/' policies/PulumiPolicy.yaml
+	sed -i 's/^version = ".*"/version = "$(V)"/' pyproject.toml components/pyproject.toml policies/pyproject.toml
+	$(UV) lock --quiet

@@ -24,3 +24,12 @@ def test_root_wheel_maps_both_packages_and_the_pack():
         "policies/PulumiPolicy.yaml": "stayup/policies/pack/PulumiPolicy.yaml",
         "policies/__main__.py": "stayup/policies/pack/__main__.py",
     }
+
+
+def test_one_version_everywhere():
+    import yaml
+
+    pack = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())["version"]
+    versions = {tomllib.loads((ROOT / p / "pyproject.toml").read_text())["project"]["version"] for p in (".", "components", "policies")}
+    assert versions == {pack}
+    assert f"## {pack} " in (ROOT / "CHANGELOG.md").read_text()

@@ -1,0 +1,55 @@
+"""Another team consumes released wheels: build them, install into a fresh virtual environment,
+and check the consumer project there (no workspace, no editable installs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+def uv() -> list[str]:
+    found = shutil.which("uv")
+    return [found] if found else [sys.executable, "-m", "uv"]
+
+
+def sh(*command, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in command], capture_output=True, text=True, timeout=600, check=False, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def consumer_env(tmp_path_factory):
+    work = tmp_path_factory.mktemp("consumer")
+    wheels = work / "wheels"
+    for package in ("stayup-components", "stayup-policies"):
+        built = sh(*uv(), "build", "--wheel", "--package", package, "--out-dir", wheels, cwd=ROOT)
+        assert built.returncode == 0, built.stderr
+    venv = work / "venv"
+    assert sh(*uv(), "venv", "--python", sys.executable, venv).returncode == 0
+    python = venv / "bin" / "python"
+    installed = sh(*uv(), "pip", "install", "--python", python, *sorted(wheels.glob("*.whl")))
+    assert installed.returncode == 0, installed.stderr
+    return venv, sorted(p.name for p in wheels.glob("*.whl"))
+
+
+def test_wheels_are_built_with_one_version(consumer_env):
+    _, wheels = consumer_env
+    assert wheels == ["stayup_components-0.1.0-py3-none-any.whl", "stayup_policies-0.1.0-py3-none-any.whl"]
+
+
+@pytest.mark.parametrize("engine", ["inprocess", "crossguard"])
+def test_consumer_project_passes_with_installed_wheels(consumer_env, engine):
+    venv, _ = consumer_env
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    result = sh(venv / "bin" / "stayup", "check", "--project", ROOT / "examples" / "consumer", "--stack", "dev", "--format", "json", "--engine", engine, env=env, cwd=venv)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["project"], report["verdict"], report["violations"], report["unknown"]) == ("acme-crm", "pass", [], [])
+    # The installed package, not this checkout, did the work.
+    where = sh(venv / "bin" / "python", "-c", "import stayup.policies, stayup.components; print(stayup.policies.__file__)", env=env, cwd=venv)
+    assert "site-packages" in where.stdout
