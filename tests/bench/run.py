@@ -1,22 +1,29 @@
-"""`make bench`: medians measured in one run; writes bench-results.json and prints a Markdown table.
+"""`make bench`: every figure measured in one run (medians), printed as a Markdown table with the
+targets, and written to bench-results.json. Speed targets live here, not in timed unit tests.
 
-Speed targets live here, not in timed unit tests.
+`python tests/bench/run.py --smoke` runs a tiny version (the test suite keeps it working).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNS = 5
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import itertools
+
+from synthetic import synthetic
 
 
-def median_seconds(fn, runs: int = RUNS) -> float:
+def median_seconds(fn, runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -25,62 +32,133 @@ def median_seconds(fn, runs: int = RUNS) -> float:
     return statistics.median(samples)
 
 
-def main() -> int:
-    from stayup.policies.engine import evaluate
+def peak_memory_mb(size: int) -> float:
+    """Peak RSS of a fresh process that loads a graph file and evaluates the rules."""
+    code = (
+        "import json,resource,sys; sys.path.insert(0, sys.argv[2]);"
+        "from synthetic import synthetic;"
+        "from stayup.policies.engine import evaluate; from stayup.policies.model import from_capture;"
+        "g = json.loads(json.dumps(synthetic(int(sys.argv[1])))); evaluate(from_capture(g));"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(size), str(Path(__file__).resolve().parent)], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def cli_seconds(args: list[str], runs: int) -> float:
+    return median_seconds(lambda: subprocess.run([sys.executable, "-m", "stayup.policies", *args], cwd=ROOT, capture_output=True, check=False), runs)
+
+
+def checkov_seconds(plan: Path, runs: int) -> float:
+    from stayup.policies.checkov_door import CHECKOV, CONSTRAINTS, uv_command
+
+    command = [*uv_command(), "tool", "run", "--quiet", "--from", CHECKOV, "--constraints", str(CONSTRAINTS), "checkov",
+               "-f", str(plan), "--framework", "terraform_plan", "--skip-download", "-o", "json", "--compact"]
+    return median_seconds(lambda: subprocess.run(command, capture_output=True, check=False), runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run, no checkov: keeps the bench working")
+    args = parser.parse_args(argv)
+    from stayup.policies.analyzer_client import Analyzer
+    from stayup.policies.check import pack_dir
+    from stayup.policies.engine import evaluate, paused_gc
     from stayup.policies.model import from_capture
     from stayup.policies.preview.capture import capture
     from stayup.policies.project import load_stack
     from stayup.policies.settings import load_settings
+    from stayup.policies.tfplan import export
 
-    rows = []
-    cases = [
-        ("crm-paris", ()),
-        ("video-frankfurt", ()),
-        ("video-frankfurt", ("relayNodesPerZone=4",)),
-    ]
-    capture(load_stack(ROOT, "crm-paris"))  # warm imports once: the CLI pays them once too
-    for stack, overrides in cases:
-        config = load_stack(ROOT, stack, overrides)
-        graph = capture(config)
-        resources = len(graph["resources"])
-        settings = load_settings({})
-        capture_s = median_seconds(lambda c=config: capture(c))
-        preview_s = median_seconds(lambda c=config: capture(c, preview=True))
-        rules_s = median_seconds(lambda g=graph, s=settings: evaluate(from_capture(g), s))
-        label = stack + (" " + " ".join(overrides) if overrides else "")
-        rows.append({"case": label, "resources": resources, "capture_s": capture_s, "capture_preview_s": preview_s, "rules_s": rules_s})
+    sizes = [100, 1000] if args.smoke else [1000, 10_000, 100_000]
+    runs = 1 if args.smoke else 5
+    settings = load_settings({})
+    evaluate(from_capture(synthetic(500)), settings)  # warm imports once: a real run pays them once too
+    results: dict = {"sizes": []}
+    for size in sizes:
+        text = json.dumps(synthetic(size))
 
-    def end_to_end(stack: str) -> float:
-        return median_seconds(
-            lambda: subprocess.run(
-                [sys.executable, "-m", "stayup.policies", "check", "--stack", stack, "--format", "json"],
-                cwd=ROOT, capture_output=True, check=False,
-            ),
-            runs=3,
-        )
+        def floor(text=text):
+            with paused_gc():
+                json.loads(text)
 
-    e2e = {stack: end_to_end(stack) for stack in ("crm-paris", "video-frankfurt")}
-    checkov_s = median_seconds(
-        lambda: subprocess.run(
-            [sys.executable, "-m", "stayup.policies", "checkov", "--stack", "crm-paris", "--format", "json"],
-            cwd=ROOT, capture_output=True, check=False,
-        ),
-        runs=2,
-    )
-    print("| case | resources | capture (median) | capture --preview | rules |")
-    print("|---|---:|---:|---:|---:|")
-    for row in rows:
-        print(f"| {row['case']} | {row['resources']} | {row['capture_s'] * 1000:.0f} ms | {row['capture_preview_s'] * 1000:.0f} ms | {row['rules_s'] * 1000:.1f} ms |")
-    print()
-    print("| `stayup check` end to end (fresh process, median of 3) | seconds |")
-    print("|---|---:|")
-    for stack, seconds in e2e.items():
-        print(f"| {stack} | {seconds:.2f} |")
-    print(f"| crm-paris through `stayup checkov` (median of 2) | {checkov_s:.2f} |")
-    print(f"\n`stayup check` / `stayup checkov` on crm-paris: {e2e['crm-paris'] / checkov_s:.2f}x the time")
-    results = {"capture": rows, "check_end_to_end_s": e2e, "checkov_end_to_end_s": {"crm-paris": checkov_s}}
-    (ROOT / "bench-results.json").write_text(json.dumps(results, indent=2) + "\n")
+        def rules(text=text):
+            graph = json.loads(text)
+            start = time.perf_counter()
+            evaluate(from_capture(graph), settings)
+            return time.perf_counter() - start
+
+        n_runs = 3 if size >= 100_000 else runs
+        floor_s = median_seconds(floor, n_runs)
+        rules_s = statistics.median(rules() for _ in range(n_runs))
+        results["sizes"].append({"resources": len(json.loads(text)["resources"]), "json_floor_s": floor_s, "rules_s": rules_s,
+                                 "ratio_to_floor": rules_s / floor_s, "peak_mb": peak_memory_mb(size)})
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.smoke:
+            results["capture_s"] = {}
+            for stack, overrides in (("crm-paris", ()), ("video-frankfurt", ()), ("video-frankfurt", ("relayNodesPerZone=4",))):
+                config = load_stack(ROOT, stack, overrides)
+                graph = capture(config)
+                label = f"{stack} ({len(graph['resources'])} resources)"
+                results["capture_s"][label] = median_seconds(lambda c=config: capture(c), runs)
+            results["check_s"] = {s: cli_seconds(["check", "--stack", s, "--format", "json"], 3) for s in ("crm-paris", "video-frankfurt")}
+            results["checkov_s"] = {}
+            for stack in ("crm-paris", "video-frankfurt"):
+                plan = Path(tmp) / f"{stack}.json"
+                plan.write_text(json.dumps(export(capture(load_stack(ROOT, stack)))))
+                results["checkov_s"][stack] = checkov_seconds(plan, 3)
+            plan = Path(tmp) / "synthetic-1000.json"
+            plan.write_text(json.dumps(export(synthetic(1000))))
+            results["checkov_s"]["synthetic 1000"] = checkov_seconds(plan, 3)
+        results["analyze_stack_s"] = {}
+        with Analyzer(pack_dir()) as analyzer:
+            analyzer.configure(settings)
+            for size in sizes[:2]:
+                graph = synthetic(size)
+                results["analyze_stack_s"][size] = median_seconds(lambda g=graph: analyzer.analyze_stack(g["resources"]), 1 if args.smoke else 3)
+
+    report(results, args.smoke)
+    if not args.smoke:
+        (ROOT / "bench-results.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0
+
+
+def report(results: dict, smoke: bool) -> None:
+    sizes = results["sizes"]
+    print("| resources | json.loads floor | rules (normalise + evaluate) | x floor | peak RSS |")
+    print("|---:|---:|---:|---:|---:|")
+    for row in sizes:
+        print(f"| {row['resources']} | {row['json_floor_s'] * 1000:.1f} ms | {row['rules_s'] * 1000:.1f} ms | {row['ratio_to_floor']:.2f} | {row['peak_mb']:.0f} MB |")
+    for small, big in itertools.pairwise(sizes):
+        growth = big["rules_s"] / small["rules_s"]
+        print(f"\n{small['resources']} -> {big['resources']} resources: time x{growth:.1f} (target <= 12x for 10x)")
+    print("\n| AnalyzeStack over gRPC | seconds |\n|---|---:|")
+    for size, seconds in results["analyze_stack_s"].items():
+        print(f"| {size} resources | {seconds:.3f} |")
+    if smoke:
+        return
+    print("\n| capture (median) | seconds |\n|---|---:|")
+    for label, seconds in results["capture_s"].items():
+        print(f"| {label} | {seconds:.2f} |")
+    print("\n| end to end, fresh process | stayup check | checkov (built-in checks only) | ratio |\n|---|---:|---:|---:|")
+    for stack in ("crm-paris", "video-frankfurt"):
+        check, checkov = results["check_s"][stack], results["checkov_s"][stack]
+        print(f"| {stack} | {check:.2f} s | {checkov:.2f} s | {check / checkov:.2f} |")
+    print(f"| synthetic 1000 (checkov only) | | {results['checkov_s']['synthetic 1000']:.2f} s | |")
+    by_size = {row["resources"] // 1000 * 1000: row for row in sizes}
+    targets = [
+        ("rules on 10 000 <= 0.3 s", by_size.get(10000, {}).get("rules_s", 0) <= 0.3),
+        ("rules on 10 000 <= 3x JSON floor", by_size.get(10000, {}).get("ratio_to_floor", 0) <= 3),
+        ("rules on 100 000 <= 3 s", by_size.get(100000, {}).get("rules_s", 0) <= 3),
+        ("100 000 resources < 1 GB", by_size.get(100000, {}).get("peak_mb", 0) < 1024),
+        ("10x resources => <= 12x time", all(b["rules_s"] / a["rules_s"] <= 12 for a, b in itertools.pairwise(sizes))),
+        ("stayup check <= 0.5x checkov", all(results["check_s"][s] <= 0.5 * results["checkov_s"][s] for s in results["check_s"])),
+    ]
+    print("\n| target | met |\n|---|---|")
+    for name, met in targets:
+        print(f"| {name} | {'yes' if met else 'NO'} |")
+    results["targets"] = dict(targets)
 
 
 if __name__ == "__main__":

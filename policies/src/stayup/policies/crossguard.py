@@ -5,7 +5,7 @@ Imported by the pack's `policies/__main__.py`, which holds only the `PolicyPack(
 
 from __future__ import annotations
 
-from typing import Any
+import threading
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -25,18 +25,27 @@ PACK_NAME = "stayup"
 
 _LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY, "disabled": EnforcementLevel.DISABLED}
 
-# The analyzer calls every policy with the same resource list: build the graph once per call.
-_graph_cache: dict[int, tuple[Any, Graph]] = {}
+class _GraphCache:
+    """The analyzer hands every policy its own copy of the same resources, one policy after the
+    other: normalise them once per AnalyzeStack. A policy asking twice, or other URNs, means a
+    new request."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[str, ...] | None = None
+        self._graph: Graph | None = None
+        self._served: set[str] = set()
+
+    def get(self, rule_name: str, resources) -> Graph:
+        key = tuple(r.urn for r in resources)
+        with self._lock:
+            if self._graph is None or key != self._key or rule_name in self._served:
+                self._key, self._graph, self._served = key, from_policy_resources(resources), set()
+            self._served.add(rule_name)
+            return self._graph
 
 
-def graph_for(args: StackValidationArgs) -> Graph:
-    key = id(args.resources)
-    cached = _graph_cache.get(key)
-    if cached is None or cached[0] is not args.resources:
-        _graph_cache.clear()
-        cached = (args.resources, from_policy_resources(args.resources))
-        _graph_cache[key] = cached
-    return cached[1]
+_GRAPHS = _GraphCache()
 
 
 def _validator(rule: Rule):
@@ -48,7 +57,7 @@ def _validator(rule: Rule):
         except StayupError as exc:
             report_violation(f"Invalid policy config: {exc.line()}", None)
             return
-        for result in evaluate(graph_for(args), settings, rules=(rule,)):
+        for result in evaluate(_GRAPHS.get(rule.name, args.resources), settings, rules=(rule,)):
             if result.finding.outcome != "pass" and result.suppression is None:
                 report_violation(result.finding.message, result.finding.urn)
 

@@ -84,6 +84,10 @@ class Resource:
         }
 
 
+def _by_urn(resource: Resource) -> str:
+    return resource.urn
+
+
 class Graph:
     """Resources indexed by URN and type; links resolved once, on first use."""
 
@@ -101,17 +105,19 @@ class Graph:
         self.region = region
         self.resources: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
-        for resource in sorted(resources, key=lambda r: r.urn):
+        for resource in sorted(resources, key=_by_urn):
             resource.type = TYPE_ALIASES.get(resource.type, resource.type)
             self.resources[resource.urn] = resource
             self._by_type[resource.type].append(resource)
         # Links to resources outside the graph are dropped, as pulumi-policy does.
-        for resource in self.resources.values():
-            resource.dependencies = tuple(u for u in resource.dependencies if u in self.resources)
-            resource.property_dependencies = {
-                k: tuple(u for u in v if u in self.resources) for k, v in resource.property_dependencies.items()
-            }
-            if resource.parent not in self.resources:
+        known = self.resources
+        for resource in known.values():
+            if not all(u in known for u in resource.dependencies):
+                resource.dependencies = tuple(u for u in resource.dependencies if u in known)
+            for key, urns in resource.property_dependencies.items():
+                if not all(u in known for u in urns):
+                    resource.property_dependencies[key] = tuple(u for u in urns if u in known)
+            if resource.parent not in known:
                 resource.parent = None
         # Subnets known only from invokes (e.g. the default VPC's), by id.
         self.external_subnets: dict[str, Mapping[str, Any]] = dict(external_subnets or {})
@@ -161,6 +167,13 @@ class Graph:
 
 def from_capture(graph: Mapping[str, Any]) -> Graph:
     """Graph from `stayup graph` JSON (schema 1)."""
+    from .engine import paused_gc
+
+    with paused_gc():
+        return _from_capture(graph)
+
+
+def _from_capture(graph: Mapping[str, Any]) -> Graph:
     resources = []
     for r in graph.get("resources") or []:
         if not isinstance(r, Mapping) or not isinstance(r.get("urn"), str) or not isinstance(r.get("type"), str):
@@ -171,14 +184,11 @@ def from_capture(graph: Mapping[str, Any]) -> Graph:
                 urn=r["urn"],
                 type=r["type"],
                 name=str(r.get("name") or r["urn"].rsplit("::", 1)[-1]),
-                props=normalise_value(props),
+                # Captures use only the canonical UNKNOWN marker: no copy needed (rules never mutate).
+                props=props,
                 parent=r.get("parent") if isinstance(r.get("parent"), str) else None,
-                dependencies=tuple(sorted(set(_strings(r.get("dependencies"))))),
-                property_dependencies={
-                    str(k): tuple(sorted(set(_strings(v))))
-                    for k, v in (r.get("propertyDependencies") or {}).items()
-                    if isinstance(r.get("propertyDependencies"), Mapping)
-                },
+                dependencies=_urns(r.get("dependencies")),
+                property_dependencies=_property_urns(r.get("propertyDependencies")),
                 source=r.get("source") if isinstance(r.get("source"), Mapping) else None,
             )
         )
@@ -198,10 +208,19 @@ def from_capture(graph: Mapping[str, Any]) -> Graph:
     )
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return [v for v in value if isinstance(v, str)]
-    return []
+def _urns(value: Any) -> tuple[str, ...]:
+    """A capture's URN list (already sorted and unique there); anything malformed is dropped."""
+    if not isinstance(value, list):
+        return ()
+    if all(type(v) is str for v in value):
+        return tuple(value)
+    return tuple(sorted({v for v in value if isinstance(v, str)}))
+
+
+def _property_urns(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): _urns(v) for k, v in value.items()}
 
 
 def _unwrap_policy_value(value: Any) -> Any:

@@ -20,7 +20,7 @@ FAMILIES = {
 DOCS = "docs/rules.md"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     rule: str
     urn: str
