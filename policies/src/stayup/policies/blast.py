@@ -116,6 +116,11 @@ def tiers(graph: Graph) -> list[Tier]:
     found = []
     databases = {r.urn: _database(graph, r) for r in graph.of_type(RDS_CLUSTER, RDS_INSTANCE)}
     used_dbs: set[str] = set()
+    db_by_component: dict[str, list[str]] = {}
+    for urn, db in databases.items():
+        owner = _component(graph, db.resource)
+        if owner is not None:
+            db_by_component.setdefault(owner.urn, []).append(urn)
     for lb in graph.of_type(LOAD_BALANCER):
         component = _component(graph, lb)
         name = component.name if component else lb.name
@@ -145,10 +150,9 @@ def tiers(graph: Graph) -> list[Tier]:
                             tier.instances.append((instance, instance_zone(graph, instance)))
                             tier.subnets += graph.linked(instance, "subnetId", SUBNET)
         if component is not None:
-            for urn, db in databases.items():
-                if _component(graph, db.resource) is component:
-                    tier.databases.append(db)
-                    used_dbs.add(urn)
+            for urn in db_by_component.get(component.urn, []):
+                tier.databases.append(databases[urn])
+                used_dbs.add(urn)
         found.append(tier)
     for urn, db in databases.items():
         if urn not in used_dbs:
