@@ -2,7 +2,7 @@
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_VERSION = 0.13.9
 
-.PHONY: setup demo test bench lint version
+.PHONY: setup demo test bench lint version fuzz
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -17,6 +17,10 @@ test: setup lint
 
 bench: setup
 	$(UV) run --frozen python tests/bench/run.py
+
+# 10 000 random graphs per property (rules never raise, order-independent, blast radius safe).
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(UV) run --frozen pytest tests/policies/test_fuzz.py -p no:cacheprovider
 
 lint: setup
 	$(UV) run --frozen ruff check .

@@ -42,3 +42,11 @@ def stack_graph():
         return graph_of(ROOT, stack, preview=preview, overrides=overrides)
 
     return get
+
+
+# Hypothesis profiles: a quick one for `make test`, 10 000 examples for `make fuzz`.
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("quick", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "quick"))

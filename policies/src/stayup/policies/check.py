@@ -31,9 +31,15 @@ def pack_dir() -> Path:
 
 
 def check_stack(
-    project: Path, stack: str, *, overrides=(), preview=False, settings: PolicySettings, engine="inprocess"
+    project: Path, stack: str, *, overrides=(), preview=False, settings: PolicySettings, engine="inprocess", timeout=None
 ) -> tuple[dict[str, Any], Any]:
-    captured = capture(load_stack(project, stack, overrides), preview=preview)
+    captured = capture(load_stack(project, stack, overrides), preview=preview, timeout=timeout)
+    return check_graph(captured, settings=settings, engine=engine)
+
+
+def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine="inprocess") -> tuple[dict[str, Any], Any]:
+    """Evaluates a captured graph (fresh or loaded from a file)."""
+    preview = bool(captured.get("preview"))
     graph = from_capture(captured)
     if engine == "crossguard":
         from .analyzer_client import Analyzer, results_from
@@ -60,16 +66,16 @@ def worst(codes: list[int]) -> int:
 
 
 def _one(args: tuple) -> tuple[dict[str, Any], Any]:
-    project, stack, overrides, preview, settings, engine = args
+    project, stack, overrides, preview, settings, engine, timeout = args
     try:
-        return check_stack(project, stack, overrides=overrides, preview=preview, settings=settings, engine=engine)
+        return check_stack(project, stack, overrides=overrides, preview=preview, settings=settings, engine=engine, timeout=timeout)
     except StayupError as exc:
         return {"stack": stack, "verdict": "error", "error": exc.line(), "exit": exc.exit_code}, None
 
 
-def check_all(project: Path, stacks: list[str], *, overrides=(), preview=False, settings, engine="inprocess", jobs: int | None = None):
+def check_all(project: Path, stacks: list[str], *, overrides=(), preview=False, settings, engine="inprocess", jobs: int | None = None, timeout=None):
     """Checks stacks in parallel processes (the Pulumi runtime is process-global); stable order."""
-    work = [(project, stack, tuple(overrides), preview, settings, engine) for stack in stacks]
+    work = [(project, stack, tuple(overrides), preview, settings, engine, timeout) for stack in stacks]
     jobs = max(1, min(jobs or multiprocessing.cpu_count(), len(work)))
     if jobs == 1:
         return [_one(w) for w in work]

@@ -17,6 +17,7 @@ def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool =
     parser.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
     parser.add_argument("--stack", required=stack_required, help="stack name (stacks/Pulumi.<stack>.yaml)")
     parser.add_argument("--preview", action="store_true", help="simulate a first `pulumi preview`: computed values unknown")
+    parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS", help="give up on a program that runs longer (default: 300)")
     parser.add_argument(
         "--config",
         action="append",
@@ -61,7 +62,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from .project import load_stack
 
     config = load_stack(args.project, args.stack, args.config)
-    graph = capture(config, preview=args.preview)
+    graph = capture(config, preview=args.preview, timeout=args.timeout)
     write_output(dump_json(graph), args.output)
     return 0
 
@@ -73,13 +74,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .settings import load_settings_file
 
     settings = load_settings_file(args.policy_config)
-    if args.all:
+    if args.graph is not None:
+        from .check import check_graph
+        from .graph_schema import load_graph_file
+
+        outcomes = [check_graph(load_graph_file(args.graph), settings=settings, engine=args.engine)]
+    elif args.all:
         stacks = list_stacks(args.project)
         if not stacks:
             raise InputError("no Pulumi.<stack>.yaml files in the stack config directory", file=str(args.project.resolve()))
     else:
         stacks = [args.stack]
-    outcomes = check_all(args.project, stacks, overrides=args.config, preview=args.preview, settings=settings, engine=args.engine, jobs=args.jobs)
+    if args.graph is None:
+        outcomes = check_all(args.project, stacks, overrides=args.config, preview=args.preview, settings=settings, engine=args.engine, jobs=args.jobs, timeout=args.timeout)
     codes = [exit_code(result) for result, _ in outcomes]
     if not args.all and outcomes[0][0].get("verdict") == "error":
         # A single stack's bad input is the command's error: one line on stderr.
@@ -133,7 +140,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .project import load_stack
     from .tfplan import export
 
-    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview)
+    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout)
     plan = export(graph)
     for item in plan["stayup"]["unsupported"]:
         print(f"stayup: warning: no Terraform mapping for {item['type']} ({item['urn']})", file=sys.stderr)
@@ -150,7 +157,7 @@ def cmd_checkov(args: argparse.Namespace) -> int:
     from .settings import load_settings_file
 
     load_settings_file(args.policy_config)  # validates, one-line errors
-    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview)
+    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout)
     suppressions = checkov_door.load_suppressions()
     outcome = checkov_door.run({args.stack: graph}, policy_config=raw, suppressions=suppressions)
     result = checkov_door.summary(outcome, suppressions)
@@ -174,7 +181,7 @@ def cmd_blast_radius(args: argparse.Namespace) -> int:
     from .project import load_stack
 
     sla = _load_sla(args.sla) if args.sla else None
-    graph = from_capture(capture(load_stack(args.project, args.stack, args.config), preview=args.preview))
+    graph = from_capture(capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout))
     result = blast.simulate(graph, zones_down=args.zones_down)
     estimates = blast.budget(graph, sla)
     if args.format == "json":
@@ -241,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check stacks against the resilience rules (exit 0 pass, 1 violation, 2 bad input, 3 program failed, 4 unknown)")
     _add_project_args(check, stack_required=False)
     check.add_argument("--all", action="store_true", help="check every stack in the project's stack config directory")
+    check.add_argument("--graph", type=Path, metavar="FILE", help="check a saved `stayup graph` file instead of running the program")
     check.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON (the --policy-pack-config format)")
     check.add_argument("--engine", choices=("inprocess", "crossguard"), default="inprocess", help="evaluate in process, or through the real analyzer protocol")
     check.add_argument("--format", choices=("text", "json", "sarif", "junit", "markdown"), default="text")
@@ -284,8 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "func", None) is cmd_check and bool(args.all) == bool(args.stack):
-        parser.error("check needs exactly one of --stack NAME or --all")
+    if getattr(args, "func", None) is cmd_check and [bool(args.all), bool(args.stack), args.graph is not None].count(True) != 1:
+        parser.error("check needs exactly one of --stack NAME, --all or --graph FILE")
     try:
         return args.func(args)
     except StayupError as exc:

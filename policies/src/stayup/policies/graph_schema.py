@@ -13,3 +13,34 @@ SCHEMA_VERSION = 1
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 # Secrets are never written: every secret value is replaced by this placeholder.
 SECRET = "[secret]"
+
+
+def load_graph_file(path) -> dict:
+    """A saved `stayup graph` file, validated enough that every front door can trust its shape."""
+    import json
+    from pathlib import Path
+
+    from .errors import InputError
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=str(path)) from None
+    try:
+        graph = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=str(path)) from None
+    if not isinstance(graph, dict):
+        raise InputError("expected a stayup graph object", file=str(path))
+    if graph.get("schema") != SCHEMA_VERSION:
+        raise InputError(f"unsupported graph schema {graph.get('schema')!r} (expected {SCHEMA_VERSION})", file=str(path), key="schema")
+    resources = graph.get("resources")
+    if not isinstance(resources, list):
+        raise InputError("expected a list of resources", file=str(path), key="resources")
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict) or not isinstance(resource.get("urn"), str) or not isinstance(resource.get("type"), str):
+            raise InputError("every resource needs a string urn and type", file=str(path), key=f"resources[{index}]")
+    return graph

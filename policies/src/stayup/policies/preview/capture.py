@@ -10,7 +10,9 @@ import json
 import logging
 import os
 import runpy
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -300,11 +302,39 @@ def run_under_mocks(config: StackConfig, preview: bool, program: Callable[[], An
     return recorder, errors.messages
 
 
-def capture(config: StackConfig, preview: bool = False) -> dict[str, Any]:
+class _Timeout(BaseException):
+    """Raised into a program that ran too long (BaseException: programs catching Exception
+    must not swallow it)."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None):
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+DEFAULT_TIMEOUT = 300.0
+
+
+def capture(config: StackConfig, preview: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
     """Runs the stack's program offline and returns its resource graph (schema 1)."""
     try:
-        with _program_environment(config.project_dir):
+        with _program_environment(config.project_dir), _deadline(timeout):
             recorder, errors = run_under_mocks(config, preview, lambda: _run_program(config.main))
+    except _Timeout:
+        raise ProgramError(f"program did not finish within {timeout:g} s (a hang, or a wait on something unreachable offline)", file=str(config.main)) from None
     except SystemExit as exc:
         raise ProgramError(f"program called sys.exit({exc.code!r}) before finishing", file=str(config.main)) from None
     except pulumi.InputPropertyError as exc:
