@@ -72,6 +72,8 @@ CASES = [
     ("export-program-raises", lambda t: ["export", "--project", str(PROGRAMS / "raises"), "--stack", "dev"], 3, lambda t: "__main__.py:5: KeyError: 'large'"),
     ("blast-radius-bad-sla", lambda t: ["blast-radius", "--project", str(SEP), "--stack", "dev", "--sla", str(write(t, "sla.yaml", "nat: 99.9\n"))], 2,
      lambda t: f"{t / 'sla.yaml'}: nat: unknown SLA (known: elb, ec2_multi_az, ec2_single, rds_multi_az, rds_single_az, aurora_multi_az, aurora_single_az, route53)"),
+    ("checkov-policy-config-json", lambda t: ["checkov", "--project", str(SEP), "--stack", "dev", "--policy-config", str(write(t, "p.json", "[1,"))], 2,
+     lambda t: f"{t / 'p.json'}: invalid JSON at line 1 column 4: Expecting value"),
     ("checkov-invalid-policy-config", lambda t: ["checkov", "--project", str(SEP), "--stack", "dev", "--policy-config", str(write(t, "p.json", '{"all": 3}'))], 2,
      lambda t: f"{t / 'p.json'}: all: expected one of advisory, mandatory, disabled, got 3"),
 ]

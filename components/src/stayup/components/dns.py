@@ -107,53 +107,28 @@ class FailoverDns(pulumi.ComponentResource):
                 opts=here,
             )
 
+        def record(role: str, target: AliasTarget | StaticTarget, check: aws.route53.HealthCheck | None) -> aws.route53.Record:
+            if isinstance(target, StaticTarget):
+                routing = {"ttl": args.ttl, "records": target.addresses}
+            else:
+                routing = {"aliases": [aws.route53.RecordAliasArgs(name=target.dns_name, zone_id=target.zone_id, evaluate_target_health=True)]}
+            return aws.route53.Record(
+                f"{name}-{role.lower()}",
+                zone_id=args.zone_id,
+                name=args.record_name,
+                type=args.record_type,
+                set_identifier=role.lower(),
+                failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type=role)],
+                health_check_id=check.id if check else None,
+                opts=here,
+                **routing,
+            )
+
         primary_check = health_check("primary", args.health_check, args.primary) if args.health_check else None
-        self.primary_record = aws.route53.Record(
-            f"{name}-primary",
-            zone_id=args.zone_id,
-            name=args.record_name,
-            type=args.record_type,
-            set_identifier="primary",
-            failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type="PRIMARY")],
-            health_check_id=primary_check.id if primary_check else None,
-            aliases=[
-                aws.route53.RecordAliasArgs(
-                    name=args.primary.dns_name, zone_id=args.primary.zone_id, evaluate_target_health=True
-                )
-            ],
-            opts=here,
-        )
-        if isinstance(args.secondary, AliasTarget):
-            secondary_check = (
-                health_check("secondary", args.secondary_health_check, args.secondary)
-                if args.secondary_health_check
-                else None
-            )
-            aws.route53.Record(
-                f"{name}-secondary",
-                zone_id=args.zone_id,
-                name=args.record_name,
-                type=args.record_type,
-                set_identifier="secondary",
-                failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type="SECONDARY")],
-                health_check_id=secondary_check.id if secondary_check else None,
-                aliases=[
-                    aws.route53.RecordAliasArgs(
-                        name=args.secondary.dns_name, zone_id=args.secondary.zone_id, evaluate_target_health=True
-                    )
-                ],
-                opts=here,
-            )
-        elif isinstance(args.secondary, StaticTarget):
-            aws.route53.Record(
-                f"{name}-secondary",
-                zone_id=args.zone_id,
-                name=args.record_name,
-                type=args.record_type,
-                set_identifier="secondary",
-                failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type="SECONDARY")],
-                ttl=args.ttl,
-                records=args.secondary.addresses,
-                opts=here,
-            )
+        self.primary_record = record("PRIMARY", args.primary, primary_check)
+        if args.secondary is not None:
+            secondary_check = None
+            if isinstance(args.secondary, AliasTarget) and args.secondary_health_check:
+                secondary_check = health_check("secondary", args.secondary_health_check, args.secondary)
+            record("SECONDARY", args.secondary, secondary_check)
         self.register_outputs({"recordName": args.record_name})

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import EXIT_BAD_INPUT, InputError, StayupError
+from .errors import EXIT_BAD_INPUT, InputError, StayupError, read_text
 
 
 def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
@@ -152,11 +152,10 @@ def cmd_checkov(args: argparse.Namespace) -> int:
     from . import checkov_door
     from .preview.capture import capture
     from .project import load_stack
-
-    raw = json.loads(args.policy_config.read_text()) if args.policy_config else {}
     from .settings import load_settings_file
 
-    load_settings_file(args.policy_config)  # validates, one-line errors
+    load_settings_file(args.policy_config)  # validates first: one-line errors, never a traceback
+    raw = json.loads(read_text(args.policy_config)) if args.policy_config else {}
     graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout)
     suppressions = checkov_door.load_suppressions()
     outcome = checkov_door.run({args.stack: graph}, policy_config=raw, suppressions=suppressions)
@@ -199,10 +198,9 @@ def _load_sla(path: Path) -> dict[str, float]:
 
     from .blast import DEFAULT_SLA
 
+    text = read_text(path, key="--sla")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path), key="--sla") from None
+        data = yaml.safe_load(text)
     except yaml.YAMLError:
         raise InputError("malformed YAML or JSON", file=str(path), key="--sla") from None
     if not isinstance(data, dict):

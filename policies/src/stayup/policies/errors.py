@@ -35,3 +35,15 @@ class ProgramError(StayupError):
     """The Pulumi program itself failed (exit 3)."""
 
     exit_code = EXIT_PROGRAM_FAILED
+
+
+def read_text(path, key: str | None = None) -> str:
+    """A user's input file, or a one-line error naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path), key=key) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=str(path), key=key) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=str(path), key=key) from None

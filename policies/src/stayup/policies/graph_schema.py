@@ -20,15 +20,10 @@ def load_graph_file(path) -> dict:
     import json
     from pathlib import Path
 
-    from .errors import InputError
+    from .errors import InputError, read_text
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=str(path)) from None
+    text = read_text(path)
     try:
         graph = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -25,7 +25,7 @@ from typing import Any
 
 import jsonschema
 
-from .errors import InputError
+from .errors import InputError, read_text
 from .rules import BY_ID, BY_NAME, RULES, Rule
 
 LEVELS = ("advisory", "mandatory", "disabled")
@@ -155,12 +155,7 @@ def rule_settings(
 def load_settings_file(path: Path | None, *, today: dt.date | None = None) -> PolicySettings:
     if path is None:
         return load_settings({}, today=today)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    text = read_text(path)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -17,17 +17,21 @@ from ..base import Rule
 UDP_PROTOCOLS = ("UDP", "TCP_UDP")
 
 
-def timing_problem(check: dict, params) -> tuple[str, str] | None:
+def timing_verdict(rule, group, check: dict, params):
+    """Shared by HC001 and HC002: failure must be detected within the configured time."""
     interval = number(check.get("interval"))
     threshold = number(check.get("unhealthyThreshold"))
+    fix = "use interval 10 s and unhealthy threshold 2."
     if interval is not None and interval > params["maxInterval"]:
-        return "healthCheck.interval", f"health check interval is {interval:g} s (more than {params['maxInterval']} s)"
+        return rule.failed(group, "healthCheck.interval", f"health check interval is {interval:g} s (more than {params['maxInterval']} s): failure detection is too slow", fix)
     if threshold is not None and threshold > params["maxUnhealthyThreshold"]:
-        return (
+        return rule.failed(
+            group,
             "healthCheck.unhealthyThreshold",
-            f"unhealthy threshold is {threshold:g} (more than {params['maxUnhealthyThreshold']})",
+            f"unhealthy threshold is {threshold:g} (more than {params['maxUnhealthyThreshold']}): failure detection is too slow",
+            fix,
         )
-    return None
+    return rule.passed(group)
 
 
 def check(graph, params):
@@ -59,11 +63,7 @@ def check(graph, params):
                     "probe a readiness endpoint such as /healthz that checks the application's dependencies.",
                 )
                 continue
-        problem = timing_problem(hc, params)
-        if problem:
-            yield RULE.failed(group, problem[0], problem[1] + ": failure detection is too slow", "use interval 10 s and unhealthy threshold 2.")
-        else:
-            yield RULE.passed(group)
+        yield timing_verdict(RULE, group, hc, params)
 
 
 RULE = Rule(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ...facts import TARGET_GROUP, text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
-from .target_group_health_check import UDP_PROTOCOLS, timing_problem
+from .target_group_health_check import UDP_PROTOCOLS, timing_verdict
 
 
 def check(graph, params):
@@ -34,11 +34,7 @@ def check(graph, params):
                 "set healthCheck.protocol to TCP (or HTTP/HTTPS) on a port the application listens on.",
             )
             continue
-        problem = timing_problem(hc, params)
-        if problem:
-            yield RULE.failed(group, problem[0], problem[1] + ": failure detection is too slow", "use interval 10 s and unhealthy threshold 2.")
-        else:
-            yield RULE.passed(group)
+        yield timing_verdict(RULE, group, hc, params)
 
 
 RULE = Rule(
