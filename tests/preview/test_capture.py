@@ -112,10 +112,10 @@ def test_unmocked_invoke_is_recorded_not_fatal():
 def test_config_defaults_required_values_and_secrets():
     graph = graph_of("secrets")
     assert len(by_type(graph, "aws:ec2/instance:Instance")) == 2  # project default replicas=2
-    parameter = by_type(graph, "aws:ssm/parameter:Parameter")[0]
+    parameter = named(graph, "aws:ssm/parameter:Parameter", "db-password")
     assert parameter["inputs"] == {"name": "db-password-df672be", "tags": {"owner": "platform-team"}, "type": "SecureString", "value": SECRET}
     stack = by_type(graph, "pulumi:pulumi:Stack")[0]
-    assert stack["outputs"] == {"password": SECRET}
+    assert stack["outputs"] == {"api_key": SECRET, "password": SECRET}
     assert "AAABAHx2" not in json.dumps(graph)
 
 

@@ -29,6 +29,7 @@ from .facts import (
     number,
     subnet_egress,
     subnet_zone,
+    text,
     zone_name,
     zones_of,
 )
@@ -125,7 +126,7 @@ def tiers(graph: Graph) -> list[Tier]:
         component = _component(graph, lb)
         name = component.name if component else lb.name
         kind = {"network": "relay" if component and component.type == "stayup:relay:VideoRelay" else "network"}.get(
-            lb.get("loadBalancerType", "application"), "web"
+            text(lb.get("loadBalancerType")) or "application", "web"
         )
         spread = zones_of(graph, lb)
         tier = Tier(name, kind, _region(graph, sorted(spread.zones) if spread else []), lb)

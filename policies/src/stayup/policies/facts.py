@@ -116,9 +116,11 @@ def zones_of(graph: Graph, resource: Resource) -> ZoneSpread | None:
         if resource.get("vpcZoneIdentifiers") not in (None, []):
             return _subnet_refs(graph, resource, "vpcZoneIdentifiers", resource.get("vpcZoneIdentifiers"))
         zones = resource.get("availabilityZones")
-        if zones == UNKNOWN:
+        if zones is None:
+            zones = []
+        if not isinstance(zones, list):
             return ZoneSpread(frozenset(), 1, 1)
-        names = [zone_name(z) for z in zones or []]
+        names = [zone_name(z) for z in zones]
         return ZoneSpread(frozenset(z for z in names if z), sum(1 for z in names if z is None), len(names))
     if t == ECS_SERVICE:
         config = resource.get("networkConfiguration")
