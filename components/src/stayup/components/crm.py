@@ -133,74 +133,29 @@ class CrmHosting(pulumi.ComponentResource):
         db_sg = aws.ec2.SecurityGroup(
             f"{name}-db", description=f"{name} database", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
         )
-        listen_ports = [443, 80] if args.certificate_arn is not None else [80]
-        for port in listen_ports:
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-alb-in-{port}",
-                security_group_id=alb_sg.id,
-                description="clients",
+        def allow(label: str, group, direction: str, port: int, description: str, *, peer=None) -> None:
+            """One TCP rule: from/to a peer security group, or the internet when no peer is given."""
+            rule = aws.vpc.SecurityGroupIngressRule if direction == "in" else aws.vpc.SecurityGroupEgressRule
+            target = {"referenced_security_group_id": peer.id} if peer is not None else {"cidr_ipv4": "0.0.0.0/0"}
+            rule(
+                f"{name}-{label}",
+                security_group_id=group.id,
+                description=description,
                 ip_protocol="tcp",
                 from_port=port,
                 to_port=port,
-                cidr_ipv4="0.0.0.0/0",
                 region=region,
                 opts=here,
+                **target,
             )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-alb-to-app",
-            security_group_id=alb_sg.id,
-            description="to application instances",
-            ip_protocol="tcp",
-            from_port=args.app_port,
-            to_port=args.app_port,
-            referenced_security_group_id=app_sg.id,
-            region=region,
-            opts=here,
-        )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-app-from-alb",
-            security_group_id=app_sg.id,
-            description="from the load balancer",
-            ip_protocol="tcp",
-            from_port=args.app_port,
-            to_port=args.app_port,
-            referenced_security_group_id=alb_sg.id,
-            region=region,
-            opts=here,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-app-https",
-            security_group_id=app_sg.id,
-            description="package updates and AWS APIs through the NAT",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            cidr_ipv4="0.0.0.0/0",
-            region=region,
-            opts=here,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-app-to-db",
-            security_group_id=app_sg.id,
-            description="to the database",
-            ip_protocol="tcp",
-            from_port=5432,
-            to_port=5432,
-            referenced_security_group_id=db_sg.id,
-            region=region,
-            opts=here,
-        )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-db-from-app",
-            security_group_id=db_sg.id,
-            description="from application instances",
-            ip_protocol="tcp",
-            from_port=5432,
-            to_port=5432,
-            referenced_security_group_id=app_sg.id,
-            region=region,
-            opts=here,
-        )
+
+        for port in [443, 80] if args.certificate_arn is not None else [80]:
+            allow(f"alb-in-{port}", alb_sg, "in", port, "clients")
+        allow("alb-to-app", alb_sg, "out", args.app_port, "to application instances", peer=app_sg)
+        allow("app-from-alb", app_sg, "in", args.app_port, "from the load balancer", peer=alb_sg)
+        allow("app-https", app_sg, "out", 443, "package updates and AWS APIs through the NAT")
+        allow("app-to-db", app_sg, "out", 5432, "to the database", peer=db_sg)
+        allow("db-from-app", db_sg, "in", 5432, "from application instances", peer=app_sg)
 
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
