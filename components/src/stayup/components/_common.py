@@ -49,6 +49,43 @@ def per_zone_capacity(peak: int, zones: int) -> int:
     return max(math.ceil(peak / (zones - 1)), 1)
 
 
+def sg_rule(
+    name: str,
+    group: aws.ec2.SecurityGroup,
+    direction: str,
+    protocol: str,
+    ports: tuple[int, int],
+    description: str,
+    opts: pulumi.ResourceOptions,
+    region: str | None,
+    peer: aws.ec2.SecurityGroup | None = None,
+) -> None:
+    """One security-group rule, to/from a peer group or, without one, the internet."""
+    rule = aws.vpc.SecurityGroupIngressRule if direction == "in" else aws.vpc.SecurityGroupEgressRule
+    target = {"referenced_security_group_id": peer.id} if peer is not None else {"cidr_ipv4": "0.0.0.0/0"}
+    rule(
+        name,
+        security_group_id=group.id,
+        description=description,
+        ip_protocol=protocol,
+        from_port=ports[0],
+        to_port=ports[1],
+        region=region,
+        opts=opts,
+        **target,
+    )
+
+
+def amazon_linux(region: str | None) -> str:
+    """The latest Amazon Linux 2023 AMI id of the region."""
+    return aws.ec2.get_ami(
+        most_recent=True,
+        owners=["amazon"],
+        filters=[aws.ec2.GetAmiFilterArgs(name="name", values=["al2023-ami-2023.*-x86_64"])],
+        **({"region": region} if region else {}),
+    ).id
+
+
 def key_policy(*statements: dict) -> str:
     """A KMS key policy: the account administers the key; services get the listed statements."""
     account = aws.get_caller_identity().account_id

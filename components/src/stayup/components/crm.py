@@ -12,11 +12,13 @@ import pulumi_aws as aws
 
 from ._common import (
     PEAK_TAG,
+    amazon_linux,
     as_enum,
     fail,
     key_policy,
     per_zone_capacity,
     service_role_policy,
+    sg_rule,
     tags_for,
 )
 
@@ -134,20 +136,7 @@ class CrmHosting(pulumi.ComponentResource):
             f"{name}-db", description=f"{name} database", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
         )
         def allow(label: str, group, direction: str, port: int, description: str, *, peer=None) -> None:
-            """One TCP rule: from/to a peer security group, or the internet when no peer is given."""
-            rule = aws.vpc.SecurityGroupIngressRule if direction == "in" else aws.vpc.SecurityGroupEgressRule
-            target = {"referenced_security_group_id": peer.id} if peer is not None else {"cidr_ipv4": "0.0.0.0/0"}
-            rule(
-                f"{name}-{label}",
-                security_group_id=group.id,
-                description=description,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                region=region,
-                opts=here,
-                **target,
-            )
+            sg_rule(f"{name}-{label}", group, direction, "tcp", (port, port), description, here, region, peer)
 
         for port in [443, 80] if args.certificate_arn is not None else [80]:
             allow(f"alb-in-{port}", alb_sg, "in", port, "clients")
@@ -225,15 +214,9 @@ class CrmHosting(pulumi.ComponentResource):
             opts=here,
         )
 
-        ami = aws.ec2.get_ami(
-            most_recent=True,
-            owners=["amazon"],
-            filters=[aws.ec2.GetAmiFilterArgs(name="name", values=["al2023-ami-2023.*-x86_64"])],
-            **({"region": region} if region else {}),
-        )
         template = aws.ec2.LaunchTemplate(
             f"{name}-app",
-            image_id=ami.id,
+            image_id=amazon_linux(region),
             instance_type=args.instance_type,
             vpc_security_group_ids=[app_sg.id],
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from ._common import PEAK_TAG, fail, per_zone_capacity, service_role_policy, tags_for
+from ._common import (
+    PEAK_TAG,
+    amazon_linux,
+    fail,
+    per_zone_capacity,
+    service_role_policy,
+    sg_rule,
+    tags_for,
+)
 
 TOKEN = "stayup:relay:VideoRelay"
 
@@ -103,36 +111,11 @@ class VideoRelay(pulumi.ComponentResource):
             ("media", "udp", *MEDIA_PORTS),
         ]
         for label, protocol, low, high in ingress:
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-in-{label}",
-                security_group_id=sg.id,
-                description=f"TURN {label}",
-                ip_protocol=protocol,
-                from_port=low,
-                to_port=high,
-                cidr_ipv4="0.0.0.0/0",
-                region=region,
-                opts=here,
-            )
+            sg_rule(f"{name}-in-{label}", sg, "in", protocol, (low, high), f"TURN {label}", here, region)
         for label, protocol, low, high in [("media", "udp", *MEDIA_PORTS), ("peers", "udp", TURN_PORT, TURN_PORT), ("https", "tcp", 443, 443)]:
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-out-{label}",
-                security_group_id=sg.id,
-                description=f"relay {label}",
-                ip_protocol=protocol,
-                from_port=low,
-                to_port=high,
-                cidr_ipv4="0.0.0.0/0",
-                region=region,
-                opts=here,
-            )
+            sg_rule(f"{name}-out-{label}", sg, "out", protocol, (low, high), f"relay {label}", here, region)
 
-        ami = aws.ec2.get_ami(
-            most_recent=True,
-            owners=["amazon"],
-            filters=[aws.ec2.GetAmiFilterArgs(name="name", values=["al2023-ami-2023.*-x86_64"])],
-            **({"region": region} if region else {}),
-        )
+        ami = amazon_linux(region)
         user_data = base64.b64encode(
             _USER_DATA.format(turn=TURN_PORT, tls=TURN_TLS_PORT, low=MEDIA_PORTS[0], high=MEDIA_PORTS[1]).encode()
         ).decode()
@@ -149,7 +132,7 @@ class VideoRelay(pulumi.ComponentResource):
                 node_name = f"{name}-{zone[-1]}{n + 1}"
                 node = aws.ec2.Instance(
                     node_name,
-                    ami=ami.id,
+                    ami=ami,
                     instance_type=args.instance_type,
                     subnet_id=subnet_id,
                     availability_zone=zone,
