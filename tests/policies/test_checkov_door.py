@@ -195,8 +195,9 @@ def test_missing_stayup_result_fails_the_wrapper(monkeypatch):
 
 
 def test_custom_check_crash_fails_the_wrapper(monkeypatch):
-    # The sidecar lands under another name: every stayup check raises inside checkov (which logs
-    # the traceback and still exits as if all were well).
-    monkeypatch.setattr(checkov_door, "graph_id", lambda graph: "misplaced")
+    # Outcomes the lookup cannot read: every stayup check raises inside checkov (which logs the
+    # traceback and still exits as if all were well).
+    original = checkov_door.findings
+    monkeypatch.setattr(checkov_door, "findings", lambda graph, settings: {key: ["unreadable"] for key in original(graph, settings)})
     with pytest.raises(checkov_door.CheckovError, match="a custom check failed inside checkov: .*Failed to run check"):
         checkov_door.run({"happy": happy().graph()})

@@ -18,7 +18,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .engine import Result
 from .errors import StayupError
-from .rules import BY_NAME, Finding
+from .rules import BY_NAME, Enforcement, Finding, Outcome
 from .settings import PolicySettings
 
 _LEVEL_NAMES = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory", analyzer_pb2.DISABLED: "disabled"}
@@ -131,9 +131,9 @@ def results_from(response: analyzer_pb2.AnalyzeResponse) -> list[Result]:
         message = diagnostic.message
         starts = [message.find(m) for m in ("Violation:", "Unknown:", "Invalid policy config:") if m in message]
         message = message[min(starts):] if starts else message
-        outcome = "unknown" if message.startswith("Unknown:") else "fail"
+        outcome = Outcome.UNKNOWN if message.startswith("Unknown:") else Outcome.FAIL
         match = _ATTRIBUTE.search(message)
         finding = Finding(rule.id, diagnostic.urn, outcome, message, match.group(1) if match else None)
-        results.append(Result(rule, finding, _LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory")))
+        results.append(Result(rule, finding, Enforcement(_LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory"))))
     results.sort(key=lambda r: (r.rule.id, r.finding.urn, r.finding.outcome, r.finding.message))
     return results

@@ -8,17 +8,13 @@ import multiprocessing
 from pathlib import Path
 from typing import Any
 
-from .engine import evaluate, report
-from .errors import EXIT_BAD_INPUT, EXIT_PASS, EXIT_PROGRAM_FAILED, EXIT_VIOLATION, StayupError
+from .engine import evaluate
+from .errors import StayupError
 from .model import from_capture
 from .preview.capture import capture
 from .project import load_stack
+from .reports import StackReport, stack_report
 from .settings import PolicySettings
-
-EXIT_UNKNOWN = 4
-_EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
-# Worst first: a broken program hides everything else; an unknown is better than a violation.
-_SEVERITY = [EXIT_PROGRAM_FAILED, EXIT_BAD_INPUT, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS]
 
 
 def pack_dir() -> Path:
@@ -32,12 +28,12 @@ def pack_dir() -> Path:
 
 def check_stack(
     project: Path, stack: str, *, overrides=(), preview=False, settings: PolicySettings, engine="inprocess", timeout=None
-) -> tuple[dict[str, Any], Any]:
+) -> StackReport:
     captured = capture(load_stack(project, stack, overrides), preview=preview, timeout=timeout)
     return check_graph(captured, settings=settings, engine=engine)
 
 
-def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine="inprocess") -> tuple[dict[str, Any], Any]:
+def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine="inprocess") -> StackReport:
     """Evaluates a captured graph (fresh or loaded from a file)."""
     preview = bool(captured.get("preview"))
     graph = from_capture(captured)
@@ -49,28 +45,15 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine="i
             results = results_from(analyzer.analyze_stack(captured["resources"]))
     else:
         results = evaluate(graph, settings)
-    result = report(graph, results, preview=preview)
-    result["engine"] = engine
-    if engine == "crossguard":
-        # The analyzer protocol reports neither passes nor suppressed findings.
-        result["passed"] = None
-    return result, graph
+    return stack_report(graph, results, preview=preview, engine=engine)
 
 
-def exit_code(result: dict[str, Any]) -> int:
-    return result.get("exit", _EXIT_FOR_VERDICT.get(result["verdict"], EXIT_VIOLATION))
-
-
-def worst(codes: list[int]) -> int:
-    return min(codes, key=_SEVERITY.index) if codes else EXIT_PASS
-
-
-def _one(args: tuple) -> tuple[dict[str, Any], Any]:
+def _one(args: tuple) -> StackReport:
     project, stack, overrides, preview, settings, engine, timeout = args
     try:
         return check_stack(project, stack, overrides=overrides, preview=preview, settings=settings, engine=engine, timeout=timeout)
     except StayupError as exc:
-        return {"stack": stack, "verdict": "error", "error": exc.line(), "exit": exc.exit_code}, None
+        return StackReport.failed_to_run(stack, exc.line(), exc.exit_code)
 
 
 def check_all(project: Path, stacks: list[str], *, overrides=(), preview=False, settings, engine="inprocess", jobs: int | None = None, timeout=None):

@@ -19,17 +19,16 @@ from typing import Any
 import yaml
 
 from .engine import evaluate
-from .errors import StayupError
+from .errors import EXIT_CHECKOV_BROKEN, InputError, StayupError
 from .model import from_capture
-from .rules import BY_ID
+from .rules import BY_ID, RULES, Outcome
 from .settings import PolicySettings, load_settings
-from .tfplan import TYPES, export, graph_id
+from .tfplan import GRAPH_ATTRIBUTE, TYPES, URN_ATTRIBUTE, export, graph_id
 
 CHECKOV = "checkov==3.3.30"
 HERE = Path(__file__).resolve().parent
 CONSTRAINTS = HERE / "checkov-constraints.txt"
 SUPPRESSIONS = HERE / "checkov-suppressions.yaml"
-EXIT_CHECKOV_BROKEN = 5
 
 
 class CheckovError(StayupError):
@@ -43,13 +42,35 @@ def uv_command() -> list[str]:
 
 def load_suppressions(path: Path = SUPPRESSIONS) -> dict[str, str]:
     """Reviewed built-in check suppressions: {check id: reason}."""
-    data = yaml.safe_load(path.read_text()) or {}
-    for check_id, reason in data.items():
-        if not isinstance(reason, str) or len(reason) < 10:
-            raise CheckovError("every suppressed check needs a reason", file=str(path), key=str(check_id))
+    from .schemas import validate
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        validate("checkov-suppressions", data, file=str(path))
+    except (OSError, yaml.YAMLError, InputError) as exc:
+        raise CheckovError(str(exc)) from None
+    for check_id in data:
         if check_id in BY_ID:
             raise CheckovError("stayup's own rules are configured through the policy config", file=str(path), key=check_id)
     return data
+
+
+def findings(graph: dict[str, Any], settings: PolicySettings) -> dict[tuple[str, str], str]:
+    """{(rule id, urn): worst outcome} of one graph's unsuppressed results, evaluated once here."""
+    order = {Outcome.FAIL: 0, Outcome.UNKNOWN: 1, Outcome.PASS: 2}
+    found: dict[tuple[str, str], str] = {}
+    for result in evaluate(from_capture(graph), settings):
+        if result.suppression is not None:
+            continue
+        key = (result.rule.id, result.finding.urn)
+        if key not in found or order[result.finding.outcome] < order[Outcome(found[key])]:
+            found[key] = str(result.finding.outcome)
+    return found
+
+
+def addresses(graph: dict[str, Any]) -> dict[str, str]:
+    """{Terraform address: URN} of a graph's export."""
+    return dict(export(graph)["stayup"]["addresses"])
 
 
 @dataclass
@@ -68,34 +89,42 @@ class CheckovRun:
 def run(
     graphs: dict[str, dict[str, Any]],
     *,
-    policy_config: dict[str, Any] | None = None,
+    settings: PolicySettings | None = None,
     suppressions: dict[str, str] | None = None,
     timeout: float = 900,
 ) -> CheckovRun:
-    """Exports each graph to a plan file and runs checkov once over all of them."""
+    """Exports each graph to a plan file, evaluates stayup's rules once per graph here, and runs
+    checkov once over all plans; stayup's checks inside checkov only look up those findings."""
     suppressions = load_suppressions() if suppressions is None else suppressions
+    settings = settings or load_settings({})
+    decided = {name: findings(graph, settings) for name, graph in graphs.items()}
     with tempfile.TemporaryDirectory(prefix="stayup-checkov-") as tmp:
         work = Path(tmp)
-        plans, sidecars, lib = work / "plans", work / "sidecars", work / "lib" / "stayup"
+        plans, checks = work / "plans", work / "checks"
         plans.mkdir(parents=True)
-        sidecars.mkdir()
-        # The rule code, without the Pulumi-bound parts, on checkov's path: the same rules.
-        shutil.copytree(HERE, lib / "policies", ignore=shutil.ignore_patterns("__pycache__", "preview", "pack"))
+        # Only the lookup check goes onto checkov's path; the findings travel in one side file.
+        shutil.copytree(HERE / "checkov_checks", checks, ignore=shutil.ignore_patterns("__pycache__"))
         names = {}
+        side: dict[str, Any] = {
+            "rules": [{"id": r.id, "name": r.name, "description": r.description, "url": r.url} for r in RULES],
+            "types": sorted({tf_type for tf_type, _ in TYPES.values()}),
+            "attributes": {"graph": GRAPH_ATTRIBUTE, "urn": URN_ATTRIBUTE},
+            "findings": {},
+        }
         for name, graph in graphs.items():
-            plan = export(graph)
             file = f"{name}.tfplan.json"
-            (plans / file).write_text(json.dumps(plan))
-            (sidecars / f"{graph_id(graph)}.json").write_text(json.dumps({"graph": graph, "policy_config": policy_config or {}}))
+            (plans / file).write_text(json.dumps(export(graph)))
+            side["findings"][graph_id(graph)] = [[rule, urn, outcome] for (rule, urn), outcome in sorted(decided[name].items())]
             names[file] = name
+        (work / "findings.json").write_text(json.dumps(side))
         command = [
             *uv_command(), "tool", "run", "--quiet", "--from", CHECKOV, "--constraints", str(CONSTRAINTS), "checkov",
             "--directory", str(plans), "--framework", "terraform_plan", "--skip-download",
-            "--external-checks-dir", str(lib / "policies" / "checkov_checks"), "--output", "json", "--compact",
+            "--external-checks-dir", str(checks), "--output", "json", "--compact",
         ]
         if suppressions:
             command += ["--skip-check", ",".join(sorted(suppressions))]
-        env = {**os.environ, "PYTHONPATH": str(work / "lib"), "STAYUP_CHECKOV_SIDECARS": str(sidecars), "LOG_LEVEL": "WARNING"}
+        env = {**os.environ, "STAYUP_CHECKOV_FINDINGS": str(work / "findings.json"), "LOG_LEVEL": "WARNING"}
         try:
             done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
@@ -111,13 +140,13 @@ def run(
             raise CheckovError("checkov printed no JSON report") from None
         reports = parsed if isinstance(parsed, list) else [parsed]
         outcome = CheckovRun(reports, names, done.stderr)
-        _fail_loudly(outcome, graphs, policy_config)
+        _fail_loudly(outcome, graphs, decided)
         for check in outcome.checks("failed") + outcome.checks("passed"):
             check["stack"] = names.get(Path(check.get("file_path", "")).name, "?")
         return outcome
 
 
-def _fail_loudly(outcome: CheckovRun, graphs: dict[str, dict[str, Any]], policy_config) -> None:
+def _fail_loudly(outcome: CheckovRun, graphs: dict[str, dict[str, Any]], decided: dict[str, dict[tuple[str, str], str]]) -> None:
     scanned = sum(r.get("summary", {}).get("resource_count", 0) for r in outcome.results)
     expected = sum(1 for g in graphs.values() for r in g["resources"] if r["type"] in TYPES)
     if expected and scanned == 0:
@@ -126,11 +155,10 @@ def _fail_loudly(outcome: CheckovRun, graphs: dict[str, dict[str, Any]], policy_
         if any(marker in line for marker in ("Failed to run check", "Traceback", "Error while running check")):
             raise CheckovError(f"a custom check failed inside checkov: {line.strip()}")
     seen = {c["check_id"] for c in outcome.checks("failed") + outcome.checks("passed")}
-    settings: PolicySettings = load_settings(policy_config or {})
     for name, graph in graphs.items():
         mapped = {r["urn"] for r in graph["resources"] if r["type"] in TYPES}
-        decided = {r.rule.id for r in evaluate(from_capture(graph), settings) if r.finding.urn in mapped and r.finding.outcome != "unknown"}
-        missing = sorted(decided - seen)
+        expected_ids = {rule for (rule, urn), result in decided[name].items() if urn in mapped and result != Outcome.UNKNOWN}
+        missing = sorted(expected_ids - seen)
         if missing:
             raise CheckovError(f"stayup checks {', '.join(missing)} produced no result in checkov for {name}")
 
@@ -145,32 +173,4 @@ def summary(outcome: CheckovRun, suppressions: dict[str, str]) -> dict[str, Any]
             for c in failed
         ],
         "suppressed": suppressions,
-    }
-
-
-def sarif(outcome: CheckovRun, graph: dict[str, Any], project: Path, version: str) -> dict[str, Any]:
-    """checkov's failures as SARIF, located at the program line that declared each resource."""
-    from .reports import _location, repo_root
-
-    project = project.resolve()
-    root = repo_root(project)
-    plan = export(graph)
-    sources = {r["urn"]: r.get("source") or {} for r in graph["resources"]}
-    results, rules = [], {}
-    for check in outcome.checks("failed"):
-        urn = plan["stayup"]["addresses"].get(check.get("resource", ""), "")
-        rules.setdefault(check["check_id"], {"id": check["check_id"], "shortDescription": {"text": check.get("check_name") or check["check_id"]}})
-        entry = {"urn": urn, **{k: v for k, v in sources.get(urn, {}).items() if k in ("file", "line")}}
-        results.append(
-            {
-                "ruleId": check["check_id"],
-                "level": "error",
-                "message": {"text": f"{check.get('check_name')} ({urn or check.get('resource')})"},
-                "locations": [_location(entry, project, root)],
-            }
-        )
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "stayup-checkov", "version": version, "rules": list(rules.values())}}, "results": results}],
     }

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from .errors import EXIT_BAD_INPUT, InputError, StayupError, read_text
+from .errors import (
+    EXIT_BAD_INPUT,
+    EXIT_PASS,
+    EXIT_VIOLATION,
+    InputError,
+    StayupError,
+    read_text,
+    worst,
+)
 
 
 def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
@@ -44,10 +50,6 @@ def write_output(text: str, output: Path | None) -> None:
     os.replace(tmp, output)
 
 
-def dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
-
-
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -60,91 +62,83 @@ def _version() -> str:
 def cmd_graph(args: argparse.Namespace) -> int:
     from .preview.capture import capture
     from .project import load_stack
+    from .reports.json import dump
 
     config = load_stack(args.project, args.stack, args.config)
     graph = capture(config, preview=args.preview, timeout=args.timeout)
-    write_output(dump_json(graph), args.output)
+    write_output(dump(graph), args.output)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_all, exit_code, worst
+    from .check import check_all, check_graph
+    from .graph_schema import load_graph_file
     from .project import list_stacks
-    from .render_text import render_stack
     from .settings import load_settings_file
 
     settings = load_settings_file(args.policy_config)
     if args.graph is not None:
-        from .check import check_graph
-        from .graph_schema import load_graph_file
-
-        outcomes = [check_graph(load_graph_file(args.graph), settings=settings, engine=args.engine)]
-    elif args.all:
-        stacks = list_stacks(args.project)
+        reports = [check_graph(load_graph_file(args.graph), settings=settings, engine=args.engine)]
+    else:
+        stacks = list_stacks(args.project) if args.all else [args.stack]
         if not stacks:
             raise InputError("no Pulumi.<stack>.yaml files in the stack config directory", file=str(args.project.resolve()))
-    else:
-        stacks = [args.stack]
-    if args.graph is None:
-        outcomes = check_all(args.project, stacks, overrides=args.config, preview=args.preview, settings=settings, engine=args.engine, jobs=args.jobs, timeout=args.timeout)
-    codes = [exit_code(result) for result, _ in outcomes]
-    if not args.all and outcomes[0][0].get("verdict") == "error":
+        reports = check_all(args.project, stacks, overrides=args.config, preview=args.preview, settings=settings, engine=args.engine, jobs=args.jobs, timeout=args.timeout)
+    if not args.all and reports[0].verdict == "error":
         # A single stack's bad input is the command's error: one line on stderr.
-        print(f"stayup: error: {outcomes[0][0]['error']}", file=sys.stderr)
-        return codes[0]
-    if args.format == "sarif":
-        from .reports import sarif
+        print(f"stayup: error: {reports[0].error}", file=sys.stderr)
+        return reports[0].exit_code
+    write_output(render_check(reports, args.format, several=args.all, project=args.project), args.output)
+    return worst([r.exit_code for r in reports])
 
-        text = dump_json(sarif(outcomes, args.project, _version()))
-    elif args.format == "junit":
-        from .reports import junit
 
-        text = junit(outcomes)
-    elif args.format == "markdown":
-        from .reports import markdown
+def render_check(reports: list, fmt: str, *, several: bool, project: Path) -> str:
+    from .reports.json import check_json, dump
+    from .reports.junit import check_junit
+    from .reports.markdown import check_markdown
+    from .reports.sarif import check_sarif
+    from .reports.text import stack_text
 
-        text = markdown(outcomes)
-    elif args.format == "json":
-        results = [result for result, _ in outcomes]
-        if args.all:
-            verdicts = {r["verdict"] for r in results}
-            overall = next(v for v in ("error", "fail", "unknown", "pass") if v in verdicts)
-            text = dump_json({"verdict": overall, "stacks": results})
-        else:
-            text = dump_json(results[0])
-    else:
-        text = "\n".join(render_stack(result, graph) for result, graph in outcomes)
-    write_output(text, args.output)
-    return worst(codes)
+    if fmt == "sarif":
+        return dump(check_sarif(reports, project, _version()))
+    if fmt == "junit":
+        return check_junit(reports)
+    if fmt == "markdown":
+        return check_markdown(reports)
+    if fmt == "json":
+        return check_json(reports, several=several)
+    return "\n".join(stack_text(r) for r in reports)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Every example stack, offline: what it deploys per AZ, then the policy verdict."""
-    from .check import check_stack, exit_code, worst
-    from .inventory import render
+    from .check import check_stack
     from .project import list_stacks
-    from .render_text import render_stack
+    from .reports.layout import table
+    from .reports.text import stack_text
     from .settings import load_settings
 
     codes = []
     for stack in list_stacks(args.project):
-        result, graph = check_stack(args.project, stack, preview=args.preview, settings=load_settings({}))
-        sys.stdout.write(render(graph, stack))
-        sys.stdout.write(render_stack(result, graph) + "\n")
-        codes.append(exit_code(result))
+        report = check_stack(args.project, stack, preview=args.preview, settings=load_settings({}))
+        if report.graph is not None:
+            sys.stdout.write(table(report.graph, stack))
+        sys.stdout.write(stack_text(report) + "\n")
+        codes.append(report.exit_code)
     return worst(codes)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .preview.capture import capture
     from .project import load_stack
+    from .reports.json import dump
     from .tfplan import export
 
     graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout)
     plan = export(graph)
     for item in plan["stayup"]["unsupported"]:
         print(f"stayup: warning: no Terraform mapping for {item['type']} ({item['urn']})", file=sys.stderr)
-    write_output(dump_json(plan), args.output)
+    write_output(dump(plan), args.output)
     return 0
 
 
@@ -152,64 +146,63 @@ def cmd_checkov(args: argparse.Namespace) -> int:
     from . import checkov_door
     from .preview.capture import capture
     from .project import load_stack
+    from .reports.json import dump
+    from .reports.sarif import checkov_sarif
     from .settings import load_settings_file
 
-    load_settings_file(args.policy_config)  # validates first: one-line errors, never a traceback
-    raw = json.loads(read_text(args.policy_config)) if args.policy_config else {}
+    settings = load_settings_file(args.policy_config)  # validates first: one-line errors, never a traceback
     graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout)
     suppressions = checkov_door.load_suppressions()
-    outcome = checkov_door.run({args.stack: graph}, policy_config=raw, suppressions=suppressions)
+    outcome = checkov_door.run({args.stack: graph}, settings=settings, suppressions=suppressions)
     result = checkov_door.summary(outcome, suppressions)
     if args.format == "json":
-        text = dump_json(result)
+        text = dump(result)
     elif args.format == "sarif":
-        text = dump_json(checkov_door.sarif(outcome, graph, args.project, _version()))
+        text = dump(checkov_sarif(outcome.checks("failed"), graph, checkov_door.addresses(graph), args.project, _version()))
     else:
         lines = [f"stayup checkov · {args.stack} · {result['resources']} resources · {result['passed']} passed · {len(result['failed'])} failed"]
         lines += [f"  FAIL {f['check']} {f['resource']}: {f['name']}" for f in result["failed"]]
         lines += [f"  suppressed {check}: {reason}" for check, reason in sorted(suppressions.items())]
         text = "\n".join(lines) + "\n"
     write_output(text, args.output)
-    return 1 if result["failed"] else 0
+    return EXIT_VIOLATION if result["failed"] else EXIT_PASS
 
 
 def cmd_blast_radius(args: argparse.Namespace) -> int:
-    from . import blast
+    from .availability import budget
+    from .blast import simulate
     from .model import from_capture
     from .preview.capture import capture
     from .project import load_stack
+    from .reports.json import blast_json
+    from .reports.markdown import blast_markdown
+    from .reports.text import blast_text
 
-    sla = _load_sla(args.sla) if args.sla else None
+    sla = load_sla(args.sla) if args.sla else None
     graph = from_capture(capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout))
-    result = blast.simulate(graph, zones_down=args.zones_down)
-    estimates = blast.budget(graph, sla)
+    result = simulate(graph, zones_down=args.zones_down)
+    estimates = budget(graph, sla)
     if args.format == "json":
-        text = dump_json({**result, "availability": estimates})
+        text = blast_json(result, estimates)
     elif args.format == "markdown":
-        text = blast.render_markdown(result, estimates, graph)
+        text = blast_markdown(result, estimates, graph)
     else:
-        text = blast.render_text(result, estimates)
+        text = blast_text(result, estimates)
     write_output(text, args.output)
-    return 0 if all(z["survives"] for z in result["zones"]) else 1
+    return EXIT_PASS if result.survives else EXIT_VIOLATION
 
 
-def _load_sla(path: Path) -> dict[str, float]:
+def load_sla(path: Path) -> dict[str, float]:
     import yaml
 
-    from .blast import DEFAULT_SLA
+    from .schemas import validate
 
     text = read_text(path, key="--sla")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
         raise InputError("malformed YAML or JSON", file=str(path), key="--sla") from None
-    if not isinstance(data, dict):
-        raise InputError("expected a mapping of SLA names to percentages", file=str(path))
-    for key, value in data.items():
-        if key not in DEFAULT_SLA:
-            raise InputError(f"unknown SLA (known: {', '.join(DEFAULT_SLA)})", file=str(path), key=str(key))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
-            raise InputError(f"expected a percentage in (0, 100], got {value!r}", file=str(path), key=str(key))
+    validate("sla", data, file=str(path))
     return {k: float(v) for k, v in data.items()}
 
 

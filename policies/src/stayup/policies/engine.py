@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from .model import Graph
-from .rules import RULES, Finding, Rule
+from .model import Graph, paused_gc
+from .rules import RULES, Enforcement, Finding, Outcome, Rule
 from .settings import PolicySettings, Suppression, load_settings
 
 
@@ -18,7 +15,7 @@ from .settings import PolicySettings, Suppression, load_settings
 class Result:
     rule: Rule
     finding: Finding
-    enforcement: str
+    enforcement: Enforcement
     suppression: Suppression | None = None
 
 
@@ -28,20 +25,7 @@ def _safe(rule: Rule, graph: Graph, params) -> list[Finding]:
         return list(rule.check(graph, params))
     except Exception as exc:  # noqa: BLE001 - reported as an explicit unknown outcome
         stack_urn = next((u for u, r in graph.resources.items() if r.type == "pulumi:pulumi:Stack"), "stack")
-        return [Finding(rule.id, stack_urn, "unknown", f"Unknown: rule {rule.id} could not evaluate this graph ({type(exc).__name__}: {exc}).")]
-
-
-@contextlib.contextmanager
-def paused_gc():
-    """Large graphs allocate millions of small objects and no cycles: the cyclic collector would
-    rescan them over and over (measured: about half the time at 100 000 resources)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        return [Finding(rule.id, stack_urn, Outcome.UNKNOWN, f"Unknown: rule {rule.id} could not evaluate this graph ({type(exc).__name__}: {exc}).")]
 
 
 def evaluate(graph: Graph, settings: PolicySettings | None = None, rules: Iterable[Rule] = RULES) -> list[Result]:
@@ -53,7 +37,7 @@ def _evaluate(graph: Graph, settings: PolicySettings, rules: Iterable[Rule]) -> 
     results = []
     for rule in rules:
         rule_settings = settings.for_rule(rule)
-        if rule_settings.enforcement == "disabled":
+        if rule_settings.enforcement == Enforcement.DISABLED:
             continue
         for finding in _safe(rule, graph, rule_settings.params):
             suppression = None
@@ -78,39 +62,3 @@ def verdict(results: Iterable[Result]) -> str:
 def outcome_set(results: Iterable[Result]) -> set[tuple[str, str, str]]:
     """{(rule id, urn, outcome)} of the non-pass, non-suppressed results: what tests compare."""
     return {(r.rule.id, r.finding.urn, r.finding.outcome) for r in results if r.finding.outcome != "pass" and r.suppression is None}
-
-
-def report(graph: Graph, results: list[Result], *, preview: bool) -> dict[str, Any]:
-    """The JSON report of one stack."""
-
-    def located(result: Result) -> dict[str, Any]:
-        entry = {
-            "rule": result.rule.id,
-            "name": result.rule.name,
-            "severity": result.rule.severity,
-            "enforcement": result.enforcement,
-            "urn": result.finding.urn,
-            "attribute": result.finding.attribute,
-            "message": result.finding.message,
-        }
-        resource = graph.resources.get(result.finding.urn)
-        source = resource.source if resource is not None else None
-        if source:
-            entry["file"], entry["line"] = source.get("file"), source.get("line")
-        return entry
-
-    return {
-        "stack": graph.stack,
-        "project": graph.project,
-        "preview": preview,
-        "verdict": verdict(results),
-        "resources": len(graph),
-        "violations": [located(r) for r in results if r.finding.outcome == "fail" and r.suppression is None],
-        "unknown": [located(r) for r in results if r.finding.outcome == "unknown" and r.suppression is None],
-        "suppressed": [
-            {**located(r), "reason": r.suppression.reason, "expires": r.suppression.expires.isoformat() if r.suppression.expires else None}
-            for r in results
-            if r.suppression is not None
-        ],
-        "passed": sum(1 for r in results if r.finding.outcome == "pass"),
-    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Exit codes shared by every stayup command (README "Exit codes").
+# Every exit code of every stayup command, in one place (README "Exit codes").
 EXIT_PASS = 0
 EXIT_VIOLATION = 1
 EXIT_BAD_INPUT = 2
@@ -47,3 +47,14 @@ def read_text(path, key: str | None = None) -> str:
         raise InputError("is a directory, not a file", file=str(path), key=key) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=str(path), key=key) from None
+
+EXIT_UNKNOWN = 4
+EXIT_CHECKOV_BROKEN = 5
+# Worst first: a broken program hides everything else; an unknown is better than a violation.
+WORST_FIRST = (EXIT_PROGRAM_FAILED, EXIT_BAD_INPUT, EXIT_CHECKOV_BROKEN, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS)
+EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
+
+
+def worst(codes: list[int]) -> int:
+    """The exit code of several stacks: the worst of theirs."""
+    return min(codes, key=WORST_FIRST.index) if codes else EXIT_PASS

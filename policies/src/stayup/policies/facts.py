@@ -7,36 +7,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .aws_types import (
+    ASG,
+    ASSOCIATION,
+    DB_SUBNET_GROUP,
+    DEFAULT_ROUTE_TABLE,
+    ECS_SERVICE,
+    EKS_NODE_GROUP,
+    IGW,
+    INSTANCE,
+    LOAD_BALANCER,
+    MAIN_ASSOCIATION,
+    NAT,
+    RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
+    ROUTE,
+    ROUTE_TABLE,
+    SUBNET,
+    TARGET_ATTACHMENT,
+    TARGET_GROUP,
+    VPC,
+)
 from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .regions import ZONE_NAMES_BY_ID
-
-SUBNET = "aws:ec2/subnet:Subnet"
-VPC = "aws:ec2/vpc:Vpc"
-ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
-DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable"
-ROUTE = "aws:ec2/route:Route"
-ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-MAIN_ASSOCIATION = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
-NAT = "aws:ec2/natGateway:NatGateway"
-IGW = "aws:ec2/internetGateway:InternetGateway"
-LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
-TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
-TARGET_ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
-LISTENER = "aws:lb/listener:Listener"
-ASG = "aws:autoscaling/group:Group"
-ASG_ATTACHMENT = "aws:autoscaling/attachment:Attachment"
-INSTANCE = "aws:ec2/instance:Instance"
-ECS_SERVICE = "aws:ecs/service:Service"
-EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-DB_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
-RDS_INSTANCE = "aws:rds/instance:Instance"
-RDS_CLUSTER = "aws:rds/cluster:Cluster"
-RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
-CACHE_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
-RECORD = "aws:route53/record:Record"
-HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
-AWSX_VPC = "awsx:ec2:Vpc"
 
 ROUTE_TABLE_TYPES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
 ANY_IPV4 = "0.0.0.0/0"
@@ -313,6 +307,14 @@ def instance_zone(graph: Graph, instance: Resource) -> str:
         return zone
     subnets = graph.linked(instance, "subnetId", SUBNET)
     return subnet_zone(subnets[0]) if subnets else UNKNOWN
+
+
+def instance_targets(graph: Graph, group: Resource) -> list[Resource]:
+    """EC2 instances registered in a target group through attachments."""
+    found = []
+    for attachment in graph.referrers(group, TARGET_ATTACHMENT, "targetGroupArn"):
+        found.extend(graph.linked(attachment, "targetId", INSTANCE))
+    return found
 
 
 def resource_zones(graph: Graph, resource: Resource) -> list[str]:

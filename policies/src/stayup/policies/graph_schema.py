@@ -7,6 +7,8 @@ provider, inputs, outputs, dependencies, propertyDependencies and source {file, 
 
 from __future__ import annotations
 
+from typing import Any
+
 SCHEMA_VERSION = 1
 
 # The engine's own wire sentinel for a value not known until deployment.
@@ -15,7 +17,7 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET = "[secret]"
 
 
-def load_graph_file(path) -> dict:
+def load_graph_file(path: Any) -> dict[str, Any]:
     """A saved `stayup graph` file, validated enough that every front door can trust its shape."""
     import json
     from pathlib import Path
@@ -28,14 +30,7 @@ def load_graph_file(path) -> dict:
         graph = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=str(path)) from None
-    if not isinstance(graph, dict):
-        raise InputError("expected a stayup graph object", file=str(path))
-    if graph.get("schema") != SCHEMA_VERSION:
-        raise InputError(f"unsupported graph schema {graph.get('schema')!r} (expected {SCHEMA_VERSION})", file=str(path), key="schema")
-    resources = graph.get("resources")
-    if not isinstance(resources, list):
-        raise InputError("expected a list of resources", file=str(path), key="resources")
-    for index, resource in enumerate(resources):
-        if not isinstance(resource, dict) or not isinstance(resource.get("urn"), str) or not isinstance(resource.get("type"), str):
-            raise InputError("every resource needs a string urn and type", file=str(path), key=f"resources[{index}]")
+    from .schemas import validate
+
+    validate("graph", graph, file=str(path))
     return graph

@@ -26,9 +26,9 @@ from typing import Any
 import jsonschema
 
 from .errors import InputError, read_text
-from .rules import BY_ID, BY_NAME, RULES, Rule
+from .rules import BY_ID, BY_NAME, RULES, Enforcement, Rule
 
-LEVELS = ("advisory", "mandatory", "disabled")
+LEVELS = tuple(level.value for level in (Enforcement.ADVISORY, Enforcement.MANDATORY, Enforcement.DISABLED))
 
 
 def rule_schema(rule: Rule) -> dict[str, Any]:
@@ -68,7 +68,7 @@ class Suppression:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    enforcement: str
+    enforcement: Enforcement
     params: Mapping[str, Any]
     suppressions: tuple[Suppression, ...] = ()
 
@@ -149,7 +149,7 @@ def rule_settings(
                     key=key,
                 )
         suppressions.append(Suppression(item["urn"], item["reason"], expires))
-    return RuleSettings(level, params, tuple(suppressions))
+    return RuleSettings(Enforcement(level), params, tuple(suppressions))
 
 
 def load_settings_file(path: Path | None, *, today: dt.date | None = None) -> PolicySettings:

@@ -1,8 +1,8 @@
-"""One checkov check per stayup rule, with the same ID, calling the same rule code.
+"""stayup's rules as checkov checks, with the same IDs. The rules ran once in `stayup checkov`
+(the same rule code as every other door); these checks only look up those findings.
 
-Each planned resource carries `stayup_graph` (which exported graph) and `stayup_urn`. The check
-evaluates the rules once per graph (read from $STAYUP_CHECKOV_SIDECARS/<graph>.json, written by
-`stayup checkov`) and answers for the resource from those results.
+$STAYUP_CHECKOV_FINDINGS names a JSON file: the rules' metadata, the plan attributes that carry
+each resource's graph and URN, and per graph the (rule id, urn, outcome) findings.
 """
 
 from __future__ import annotations
@@ -14,29 +14,12 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from stayup.policies.engine import evaluate
-from stayup.policies.model import from_capture
-from stayup.policies.rules import RULES
-from stayup.policies.settings import load_settings
-from stayup.policies.tfplan import GRAPH_ATTRIBUTE, TYPES, URN_ATTRIBUTE
 
-_RESULTS: dict[str, dict[tuple[str, str], str]] = {}
-_ORDER = {"fail": 0, "unknown": 1, "pass": 2}
-
-
-def _results(graph_id: str) -> dict[tuple[str, str], str]:
-    """{(rule id, urn): worst outcome} for one exported graph, computed once."""
-    if graph_id not in _RESULTS:
-        sidecar = json.loads((Path(os.environ["STAYUP_CHECKOV_SIDECARS"]) / f"{graph_id}.json").read_text())
-        outcomes: dict[tuple[str, str], str] = {}
-        for result in evaluate(from_capture(sidecar["graph"]), load_settings(sidecar.get("policy_config") or {})):
-            if result.suppression is not None:
-                continue
-            key = (result.rule.id, result.finding.urn)
-            if key not in outcomes or _ORDER[result.finding.outcome] < _ORDER[outcomes[key]]:
-                outcomes[key] = result.finding.outcome
-        _RESULTS[graph_id] = outcomes
-    return _RESULTS[graph_id]
+_SIDE: dict[str, Any] = json.loads(Path(os.environ["STAYUP_CHECKOV_FINDINGS"]).read_text(encoding="utf-8"))
+_FINDINGS: dict[str, dict[tuple[str, str], str]] = {
+    graph: {(rule, urn): outcome for rule, urn, outcome in entries} for graph, entries in _SIDE["findings"].items()
+}
+_RESULT = {"fail": CheckResult.FAILED, "pass": CheckResult.PASSED}
 
 
 def _first(conf: dict[str, Any], key: str) -> str | None:
@@ -47,26 +30,22 @@ def _first(conf: dict[str, Any], key: str) -> str | None:
 
 
 class StayupRuleCheck(BaseResourceCheck):
-    def __init__(self, rule) -> None:
-        self.rule = rule
+    def __init__(self, rule: dict[str, str]) -> None:
+        self.rule_id = rule["id"]
         super().__init__(
-            name=f"{rule.name}: {rule.description}",
-            id=rule.id,
+            name=f"{rule['name']}: {rule['description']}",
+            id=rule["id"],
             categories=(CheckCategories.GENERAL_SECURITY,),
-            supported_resources=sorted({tf_type for tf_type, _ in TYPES.values()}),
-            guideline=rule.url,
+            supported_resources=_SIDE["types"],
+            guideline=rule["url"],
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        graph_id, urn = _first(conf, GRAPH_ATTRIBUTE), _first(conf, URN_ATTRIBUTE)
+        graph_id, urn = _first(conf, _SIDE["attributes"]["graph"]), _first(conf, _SIDE["attributes"]["urn"])
         if graph_id is None or urn is None:
             return CheckResult.UNKNOWN
-        outcome = _results(graph_id).get((self.rule.id, urn))
-        if outcome == "fail":
-            return CheckResult.FAILED
-        if outcome == "pass":
-            return CheckResult.PASSED
-        return CheckResult.UNKNOWN
+        outcome = _FINDINGS.get(graph_id, {}).get((self.rule_id, urn))
+        return _RESULT.get(outcome or "", CheckResult.UNKNOWN)
 
 
-CHECKS = [StayupRuleCheck(rule) for rule in RULES]
+CHECKS = [StayupRuleCheck(rule) for rule in _SIDE["rules"]]

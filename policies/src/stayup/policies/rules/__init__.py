@@ -2,51 +2,51 @@
 
 from __future__ import annotations
 
-from .base import FAMILIES, Finding, Rule
+from .base import FAMILIES, Enforcement, Finding, Outcome, Rule
 from .disaster_recovery import availability_meets_slo
 from .egress import (
     independent_egress_paths,
     nat_in_public_subnet,
-    opaque_vpc_component,
-    private_subnet_nat_same_az,
+    opaque_vpc_nat_strategy,
+    private_egress_in_own_zone,
 )
 from .health_checks import (
-    asg_elb_health_check,
-    dns_alias_evaluates_health,
+    asg_uses_load_balancer_health,
+    dns_alias_evaluates_target_health,
     dns_failover_pair,
     dns_health_check_settings,
     target_group_health_check,
     udp_target_group_health_check,
 )
 from .power_zones import (
-    cache_multi_az,
-    database_multi_az,
-    instance_tier_spans_zones,
-    tier_spans_zones,
+    cache_survives_zone_loss,
+    database_survives_zone_loss,
+    no_single_zone_instance_tier,
+    tier_spans_power_zones,
 )
-from .static_stability import group_capacity, instance_tier_capacity
+from .static_stability import group_statically_stable, instance_tier_statically_stable
 
 RULES: tuple[Rule, ...] = tuple(
     sorted(
         (
             module.RULE
             for module in (
-                tier_spans_zones,
-                database_multi_az,
-                cache_multi_az,
-                instance_tier_spans_zones,
-                private_subnet_nat_same_az,
+                tier_spans_power_zones,
+                database_survives_zone_loss,
+                cache_survives_zone_loss,
+                no_single_zone_instance_tier,
+                private_egress_in_own_zone,
                 independent_egress_paths,
                 nat_in_public_subnet,
-                opaque_vpc_component,
+                opaque_vpc_nat_strategy,
                 target_group_health_check,
                 udp_target_group_health_check,
-                asg_elb_health_check,
+                asg_uses_load_balancer_health,
                 dns_failover_pair,
-                dns_alias_evaluates_health,
+                dns_alias_evaluates_target_health,
                 dns_health_check_settings,
-                group_capacity,
-                instance_tier_capacity,
+                group_statically_stable,
+                instance_tier_statically_stable,
                 availability_meets_slo,
             )
         ),
@@ -56,4 +56,4 @@ RULES: tuple[Rule, ...] = tuple(
 BY_ID = {rule.id: rule for rule in RULES}
 BY_NAME = {rule.name: rule for rule in RULES}
 
-__all__ = ["BY_ID", "BY_NAME", "FAMILIES", "RULES", "Finding", "Rule"]
+__all__ = ["BY_ID", "BY_NAME", "FAMILIES", "RULES", "Enforcement", "Finding", "Outcome", "Rule"]

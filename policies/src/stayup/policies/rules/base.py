@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 from ..model import Graph, Resource
 
-Outcome = Literal["pass", "fail", "unknown"]
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+class Enforcement(StrEnum):
+    MANDATORY = "mandatory"
+    ADVISORY = "advisory"
+    DISABLED = "disabled"
+
 Severity = Literal["critical", "high", "medium", "low"]
 FAMILIES = {
     "PZ": "power zones",
@@ -52,12 +64,12 @@ class Rule:
 
     # Finding constructors keep messages in one shape: "Violation: … Fix: …".
     def passed(self, resource: Resource) -> Finding:
-        return Finding(self.id, resource.urn, "pass")
+        return Finding(self.id, resource.urn, Outcome.PASS)
 
     def failed(self, resource: Resource, attribute: str, violation: str, fix: str | None = None) -> Finding:
         message = f"Violation: {violation} ({resource.urn}, `{attribute}`). Fix: {fix or self.remediation}"
-        return Finding(self.id, resource.urn, "fail", message, attribute)
+        return Finding(self.id, resource.urn, Outcome.FAIL, message, attribute)
 
     def unknown(self, resource: Resource, attribute: str, why: str) -> Finding:
         message = f"Unknown: {why} ({resource.urn}, `{attribute}`); stayup cannot prove {self.description[0].lower()}{self.description[1:].rstrip('.')}."
-        return Finding(self.id, resource.urn, "unknown", message, attribute)
+        return Finding(self.id, resource.urn, Outcome.UNKNOWN, message, attribute)

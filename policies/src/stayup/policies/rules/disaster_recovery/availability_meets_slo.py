@@ -11,14 +11,14 @@ five nines) · not-applicable (no SLO declared) · unknown (SLO unknown) · supp
 
 from __future__ import annotations
 
+from ...availability import budget, declared_slo
+from ...aws_types import STACK
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 
 
 def check(graph, params):
-    from ...blast import budget, declared_slo
-
-    stacks = graph.of_type("pulumi:pulumi:Stack")
+    stacks = graph.of_type(STACK)
     if stacks and stacks[0].get("slo") == UNKNOWN:
         yield RULE.unknown(stacks[0], "slo", "the declared SLO is not known")
         return
@@ -26,21 +26,21 @@ def check(graph, params):
     if slo is None:
         return
     for estimate in budget(graph):
-        resource = graph.resources.get(estimate["urn"] or "")
+        resource = graph.resources.get(estimate.urn or "")
         if resource is None:
             continue
-        if estimate["availability"] >= slo:
+        if estimate.availability >= slo:
             yield RULE.passed(resource)
             continue
         reason = (
             "a single region's chain of SLAs cannot reach it: it needs a second region with health-checked failover"
-            if not estimate["multi_region"]
+            if not estimate.multi_region
             else "even with failover the chain is too weak: strengthen the weakest component"
         )
         yield RULE.failed(
             resource,
             "slo",
-            f"{estimate['name']} is estimated at {estimate['availability']:.4f} % ({estimate['downtime_minutes_per_year']:.0f} min/year of downtime), "
+            f"{estimate.name} is estimated at {estimate.availability:.4f} % ({estimate.downtime_minutes_per_year:.0f} min/year of downtime), "
             f"below the declared SLO of {slo:g} %: {reason}",
             "add a standby site in another region behind a health-checked Route 53 failover record, or lower the declared SLO.",
         )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ...facts import SUBNET, nat_coverage, subnet_egress, subnet_tier, subnet_zone, vpc_of
+from ...aws_types import SUBNET
+from ...facts import nat_coverage, subnet_egress, subnet_tier, subnet_zone, vpc_of
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

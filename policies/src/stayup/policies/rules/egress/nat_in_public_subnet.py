@@ -7,7 +7,8 @@ suppressed.
 
 from __future__ import annotations
 
-from ...facts import NAT, SUBNET, subnet_tier
+from ...aws_types import NAT, SUBNET
+from ...facts import subnet_tier
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

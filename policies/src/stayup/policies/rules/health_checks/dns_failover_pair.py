@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ...facts import RECORD, text
+from ...aws_types import RECORD
+from ...facts import text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

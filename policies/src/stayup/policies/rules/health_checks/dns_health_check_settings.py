@@ -10,7 +10,8 @@ ALB) · not-applicable (no health checks) · unknown (settings unknown) · suppr
 
 from __future__ import annotations
 
-from ...facts import HEALTH_CHECK, LOAD_BALANCER, number, text
+from ...aws_types import HEALTH_CHECK, LOAD_BALANCER
+from ...facts import number, text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

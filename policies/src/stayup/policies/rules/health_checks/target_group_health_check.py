@@ -10,7 +10,8 @@ suppressed.
 
 from __future__ import annotations
 
-from ...facts import TARGET_GROUP, number, text
+from ...aws_types import TARGET_GROUP
+from ...facts import number, text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

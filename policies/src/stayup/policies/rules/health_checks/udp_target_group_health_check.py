@@ -9,7 +9,8 @@ disabled) · not-applicable (no UDP target groups) · unknown (health check unkn
 
 from __future__ import annotations
 
-from ...facts import TARGET_GROUP, text
+from ...aws_types import TARGET_GROUP
+from ...facts import text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 from .target_group_health_check import UDP_PROTOCOLS, timing_verdict

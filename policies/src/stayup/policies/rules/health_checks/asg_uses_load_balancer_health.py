@@ -7,7 +7,8 @@ Scenarios: pass (ELB type, grace 120 s) · fail (EC2 type; no grace period; grac
 
 from __future__ import annotations
 
-from ...facts import ASG, ASG_ATTACHMENT, number
+from ...aws_types import ASG, ASG_ATTACHMENT
+from ...facts import number
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

@@ -7,7 +7,8 @@ suppressed.
 
 from __future__ import annotations
 
-from ...facts import ASG, DB_SUBNET_GROUP, ECS_SERVICE, EKS_NODE_GROUP, LOAD_BALANCER, zones_of
+from ...aws_types import ASG, DB_SUBNET_GROUP, ECS_SERVICE, EKS_NODE_GROUP, LOAD_BALANCER
+from ...facts import zones_of
 from ..base import Rule
 
 _WHAT = {

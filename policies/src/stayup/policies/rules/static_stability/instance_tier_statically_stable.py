@@ -1,7 +1,7 @@
 """SS002 instance-tier-statically-stable: fixed instance tiers survive losing their fullest AZ.
 
 Instances registered behind a target group (e.g. TURN relays, each with its own address) are
-counted per AZ; after losing the AZ with the most, the rest must meet the baseline (tag
+counted per AZ; after losing the AZ with the most, the rest must meet the peak (tag
 `stayup:peak` on the target group, else 1).
 
 Scenarios: pass (1 relay in each of 3 AZs, peak 2) · fail (peak 4 with 1 per AZ) ·
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ...facts import TARGET_GROUP, instance_zone
+from ...aws_types import TARGET_GROUP
+from ...facts import instance_targets, instance_zone
 from ...graph_schema import UNKNOWN
+from ...topology import peak
 from ..base import Rule
-from ..power_zones.instance_tier_spans_zones import instance_targets
-from .group_capacity import baseline, statically_stable
+from .group_statically_stable import statically_stable
 
 
 def check(graph, params):
@@ -31,13 +32,13 @@ def check(graph, params):
             continue
         if len(zones) < 2:
             continue
-        yield statically_stable(RULE, group, list(zones.values()), len(instances), len(zones), baseline(group), "targetId")
+        yield statically_stable(RULE, group, list(zones.values()), len(instances), len(zones), peak(group), "targetId")
 
 
 RULE = Rule(
     id="SS002",
     name="instance-tier-statically-stable",
-    description="Every tier of instances behind a target group keeps its baseline capacity after losing its fullest AZ.",
+    description="Every tier of instances behind a target group keeps its peak capacity after losing its fullest AZ.",
     severity="high",
     remediation="Run enough instances per AZ that the others meet peak load: peak / (AZs - 1) each.",
     check=check,

@@ -7,7 +7,8 @@ or instance zones unknown) · suppressed.
 
 from __future__ import annotations
 
-from ...facts import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE, text, zone_name
+from ...aws_types import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE
+from ...facts import text, zone_name
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

@@ -2,7 +2,7 @@
 
 During a power interruption no launches succeed in the failed AZ and scaling elsewhere is too
 slow, so capacity is provisioned ahead. Minimum acceptable: minimum size at least the number of
-AZs and at least 2. With a declared baseline (tag `stayup:peak`), the capacity left after losing
+AZs and at least 2. With a declared peak (tag `stayup:peak`), the capacity left after losing
 the AZ with the most instances must still meet it: per-AZ capacity >= peak / (n - 1).
 
 Scenarios: pass (3 AZs, min 3, peak 2) · fail (min 3 over 3 AZs with peak 4; min below AZ
@@ -14,22 +14,11 @@ from __future__ import annotations
 
 import math
 
-from ...facts import ASG, ECS_SERVICE, EKS_NODE_GROUP, number, zones_of
+from ...aws_types import ASG, ECS_SERVICE, EKS_NODE_GROUP
+from ...facts import number, zones_of
 from ...graph_schema import UNKNOWN
+from ...topology import peak
 from ..base import Rule
-
-BASELINE_TAG = "stayup:peak"
-
-
-def baseline(resource) -> float | None:
-    tags = resource.get("tags")
-    if isinstance(tags, list):  # autoscaling groups: [{key, value, propagateAtLaunch}]
-        for tag in tags:
-            if isinstance(tag, dict) and tag.get("key") == BASELINE_TAG:
-                return number(tag.get("value"))
-    if isinstance(tags, dict):
-        return number(tags.get(BASELINE_TAG))
-    return None
 
 
 def _minimum(resource):
@@ -42,7 +31,7 @@ def _minimum(resource):
 
 
 def statically_stable(rule, resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | None, attribute: str):
-    """Shared verdict: capacity left after losing the fullest AZ must meet the baseline."""
+    """Shared verdict: capacity left after losing the fullest AZ must meet the peak."""
     fullest = max(per_zone_counts) if per_zone_counts else math.ceil(total / zones)
     left = total - fullest
     need = max(peak or 0, 1)
@@ -57,7 +46,7 @@ def statically_stable(rule, resource, per_zone_counts: list[int] | None, total: 
         return rule.failed(
             resource,
             attribute,
-            f"capacity {total:g} over {zones} AZs leaves {left:g} after losing the fullest AZ, below the baseline of {need:g}",
+            f"capacity {total:g} over {zones} AZs leaves {left:g} after losing the fullest AZ, below the peak of {need:g}",
             f"provision at least {math.ceil(need / (zones - 1))} per AZ ({math.ceil(need / (zones - 1)) * zones} in all).",
         )
     return rule.passed(resource)
@@ -75,13 +64,13 @@ def check(graph, params):
         zones = len(spread.zones)
         if zones < 2:
             continue
-        yield statically_stable(RULE, resource, None, number(minimum) or 0, zones, baseline(resource), attribute)
+        yield statically_stable(RULE, resource, None, number(minimum) or 0, zones, peak(resource), attribute)
 
 
 RULE = Rule(
     id="SS001",
     name="group-statically-stable",
-    description="Every auto scaling group, ECS service and EKS node group keeps its baseline capacity after losing any one AZ, without scaling.",
+    description="Every auto scaling group, ECS service and EKS node group keeps its peak capacity after losing any one AZ, without scaling.",
     severity="high",
     remediation="Provision per-AZ capacity of at least peak / (AZs - 1), and at least one per AZ.",
     check=check,

@@ -9,7 +9,8 @@ resolvable) · suppressed.
 
 from __future__ import annotations
 
-from ...facts import SUBNET, nat_coverage, subnet_egress, subnet_tier, subnet_zone
+from ...aws_types import SUBNET
+from ...facts import nat_coverage, subnet_egress, subnet_tier, subnet_zone
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

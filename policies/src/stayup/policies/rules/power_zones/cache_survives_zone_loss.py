@@ -6,7 +6,8 @@ not-applicable (no cache) · unknown (settings unknown) · suppressed.
 
 from __future__ import annotations
 
-from ...facts import CACHE_GROUP, number
+from ...aws_types import CACHE_GROUP
+from ...facts import number
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

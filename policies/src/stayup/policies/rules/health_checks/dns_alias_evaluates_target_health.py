@@ -6,7 +6,7 @@ Scenarios: pass (evaluateTargetHealth true) · fail (false) · not-applicable (n
 
 from __future__ import annotations
 
-from ...facts import RECORD
+from ...aws_types import RECORD
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

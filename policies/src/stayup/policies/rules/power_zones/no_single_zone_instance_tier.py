@@ -9,17 +9,10 @@ targets) · unknown (an instance's zone unknown) · suppressed.
 
 from __future__ import annotations
 
-from ...facts import INSTANCE, TARGET_ATTACHMENT, TARGET_GROUP, instance_zone
+from ...aws_types import TARGET_GROUP
+from ...facts import instance_targets, instance_zone
 from ...graph_schema import UNKNOWN
 from ..base import Rule
-
-
-def instance_targets(graph, group):
-    """EC2 instances registered in a target group through attachments."""
-    found = []
-    for attachment in graph.referrers(group, TARGET_ATTACHMENT, "targetGroupArn"):
-        found.extend(graph.linked(attachment, "targetId", INSTANCE))
-    return found
 
 
 def check(graph, params):

@@ -9,7 +9,8 @@ unknown (strategy unknown) · suppressed.
 
 from __future__ import annotations
 
-from ...facts import AWSX_VPC, text
+from ...aws_types import AWSX_VPC
+from ...facts import text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
 

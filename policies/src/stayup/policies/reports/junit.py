@@ -1,0 +1,45 @@
+"""JUnit XML: one test case per (stack, rule); a rule with violations fails, with unknowns errors."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+
+from ..rules import RULES
+from . import StackReport
+
+
+def check_junit(reports: Iterable[StackReport]) -> str:
+    suites = ET.Element("testsuites", name="stayup")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for report in reports:
+        suite = ET.SubElement(suites, "testsuite", name=report.stack)
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        if report.verdict == "error":
+            case = ET.SubElement(suite, "testcase", classname=f"stayup.{report.stack}", name="stack")
+            ET.SubElement(case, "error", message=report.error or "", type="input").text = report.error
+            counts["tests"], counts["errors"] = 1, 1
+        else:
+            for rule in RULES:
+                counts["tests"] += 1
+                case = ET.SubElement(suite, "testcase", classname=f"stayup.{report.stack}", name=f"{rule.id} {rule.name}")
+                violations = [v for v in report.violations if v.rule == rule.id]
+                unknown = [u for u in report.unknown if u.rule == rule.id]
+                if violations:
+                    counts["failures"] += 1
+                    levels = sorted({v.enforcement for v in violations})
+                    ET.SubElement(case, "failure", message=f"{len(violations)} violation(s)", type="/".join(levels)).text = "\n".join(
+                        f"{v.urn}: {v.message}" for v in violations
+                    )
+                elif unknown:
+                    counts["errors"] += 1
+                    ET.SubElement(case, "error", message=f"{len(unknown)} unknown outcome(s)", type="unknown").text = "\n".join(
+                        f"{u.urn}: {u.message}" for u in unknown
+                    )
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        suites.set(key, str(value))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

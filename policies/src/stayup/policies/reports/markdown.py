@@ -1,0 +1,74 @@
+"""Markdown for pull requests and job summaries: the check report with a Mermaid picture per AZ and
+the power-loss table, and the blast-radius report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..availability import Estimate
+from ..blast import BlastRadius, simulate
+from ..model import Graph
+from . import StackReport
+from .layout import capacity_map, flowchart
+from .text import mark
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def check_markdown(reports: Iterable[StackReport]) -> str:
+    lines = []
+    for report in reports:
+        if report.verdict == "error":
+            lines += [f"## stayup · `{report.stack}` · ERROR", "", f"`{_cell(report.error)}`", ""]
+            continue
+        verdict_mark = {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN"}[report.verdict]
+        mode = "preview" if report.preview else "update"
+        lines += [
+            f"## stayup · `{report.stack}` · {verdict_mark}",
+            "",
+            (f"{report.resources} resources ({mode}) · {len(report.violations)} violations · "
+            f"{len(report.unknown)} unknown · {len(report.suppressed)} suppressed"),
+            "",
+        ]
+        entries = [("violation", e) for e in report.violations] + [("unknown", e) for e in report.unknown]
+        if entries:
+            lines += ["| Rule | Outcome | Enforcement | Resource | Where | Message |", "|---|---|---|---|---|---|"]
+            for kind, e in entries:
+                where = f"`{e.file}:{e.line}`" if e.file else ""
+                lines.append(
+                    f"| {e.rule} {e.name} | {kind} | {e.enforcement} | `{_cell(e.urn.rsplit('::', 1)[-1])}` | {where} | {_cell(e.message)} |"
+                )
+            lines.append("")
+        else:
+            lines += ["Every rule passed: power zones, egress, health checks and static stability hold.", ""]
+        if report.graph is not None:
+            weak = {e.urn for _, e in entries}
+            lines += ["```mermaid", *flowchart(report.graph, weak), "```", ""]
+            lines += power_loss_table(report.graph)
+    return "\n".join(lines)
+
+
+def power_loss_table(graph: Graph) -> list[str]:
+    """What each AZ's power loss does to the stack (the blast-radius simulation, summarised)."""
+    rows = ["| AZ dark | survives | not serving | egress lost |", "|---|---|---|---|"]
+    for loss in simulate(graph).zones:
+        down = ", ".join(s.name for s in loss.services if s.serves is not True) or "-"
+        egress = ", ".join(s.name for s in loss.services if not s.egress) or "-"
+        rows.append(f"| {loss.zone} | {'yes' if loss.survives else 'NO'} | {down} | {egress} |")
+    return [*rows, ""] if len(rows) > 2 else []
+
+
+def blast_markdown(result: BlastRadius, estimates: list[Estimate], graph: Graph) -> str:
+    lines = [f"## Power-zone loss · `{result.stack}`", "", "| AZ dark | survives | service | serves | egress | capacity | via |", "|---|---|---|---|---|---|---|"]
+    for loss in result.zones:
+        for i, s in enumerate(loss.services):
+            capacity = "" if s.capacity_before is None else f"{s.capacity_before} → {s.capacity_after}"
+            lines.append(
+                f"| {loss.zone if i == 0 else ''} | {mark(loss.survives) if i == 0 else ''} | {s.name} | {mark(s.serves)} | {mark(s.egress)} | {capacity} | {s.via} |"
+            )
+    lines += ["", "```mermaid", *capacity_map(graph), "```", "", "| served name | estimated availability | downtime / year | arithmetic |", "|---|---|---|---|"]
+    lines += [f"| {e.name} | {e.availability} % | {e.downtime_minutes_per_year} min | {e.arithmetic} |" for e in estimates]
+    return "\n".join(lines) + "\n"

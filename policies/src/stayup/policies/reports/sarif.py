@@ -1,0 +1,126 @@
+"""SARIF 2.1.0 for code scanning: one builder for `stayup check` and `stayup checkov` results, each
+located at the program line that declared the resource."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..rules import RULES, Rule
+from . import StackReport
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {("fail", "mandatory"): "error", ("fail", "advisory"): "warning", ("unknown", "mandatory"): "warning", ("unknown", "advisory"): "note"}
+
+
+def repo_root(project: Path) -> Path:
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(project), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        return Path(top)
+    except (OSError, subprocess.SubprocessError):
+        return Path.cwd()
+
+
+def docs_url(rule: Rule) -> str | None:
+    """An absolute link to the rule's doc when the repository is known (as in GitHub Actions)."""
+    server, repo = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if server and repo:
+        return f"{server}/{repo}/blob/{os.environ.get('GITHUB_SHA', 'HEAD')}/{rule.url}"
+    return None
+
+
+def fingerprint(stack: str, rule: str, urn: str) -> str:
+    return hashlib.sha256(f"{stack}\x00{rule}\x00{urn}".encode()).hexdigest()[:32]
+
+
+def location(urn: str, file: str | None, line: int | None, project: Path, root: Path) -> dict[str, Any]:
+    found: dict[str, Any] = {"logicalLocations": [{"fullyQualifiedName": urn, "kind": "resource"}]}
+    if file:
+        path = (project / file).resolve()
+        try:
+            uri = path.relative_to(root).as_posix()
+        except ValueError:
+            uri = path.as_uri()
+        found["physicalLocation"] = {
+            "artifactLocation": {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if not uri.startswith("file:") else {})},
+            "region": {"startLine": int(line or 1)},
+        }
+    return found
+
+
+def log(driver: dict[str, Any], results: list[dict[str, Any]], *, column_kind: bool = True) -> dict[str, Any]:
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
+    if column_kind:
+        run["columnKind"] = "unicodeCodePoints"
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.description},
+        "fullDescription": {"text": rule.description},
+        "help": {"text": f"{rule.remediation} See {rule.url}.", "markdown": f"{rule.remediation} See [{rule.id}]({rule.url})."},
+        "defaultConfiguration": {"level": "error" if rule.core else "warning"},
+        "properties": {"tags": [rule.family, *rule.tags], "severity": rule.severity},
+    }
+    url = docs_url(rule)
+    if url:
+        entry["helpUri"] = url
+    return entry
+
+
+def check_sarif(reports: Iterable[StackReport], project: Path, version: str) -> dict[str, Any]:
+    project = project.resolve()
+    root = repo_root(project)
+    index = {rule.id: i for i, rule in enumerate(RULES)}
+    results = []
+    for report in reports:
+        if report.verdict == "error":
+            continue
+        entries = [(e, "fail") for e in report.violations] + [(e, "unknown") for e in report.unknown]
+        entries += [(e, "suppressed") for e in report.suppressed]
+        for entry, kind in entries:
+            outcome = "fail" if kind == "suppressed" else kind
+            result: dict[str, Any] = {
+                "ruleId": entry.rule,
+                "ruleIndex": index[entry.rule],
+                "level": _LEVEL[(outcome, entry.enforcement)],
+                "message": {"text": f"[{report.stack}] {entry.message}"},
+                "locations": [location(entry.urn, entry.file, entry.line, project, root)],
+                "partialFingerprints": {"stayupFinding/v1": fingerprint(report.stack, entry.rule, entry.urn)},
+                "properties": {"stack": report.stack, "urn": entry.urn, "attribute": entry.attribute},
+            }
+            if kind == "suppressed":
+                result["suppressions"] = [{"kind": "external", "justification": entry.reason}]
+            results.append(result)
+    driver = {"name": "stayup", "version": version, "semanticVersion": version, "rules": [_rule_descriptor(r) for r in RULES]}
+    return log(driver, results)
+
+
+def checkov_sarif(failed: list[dict[str, Any]], graph: dict[str, Any], addresses: dict[str, str], project: Path, version: str) -> dict[str, Any]:
+    """checkov's failed checks, located at the program line that declared each resource."""
+    project = project.resolve()
+    root = repo_root(project)
+    sources = {r["urn"]: r.get("source") or {} for r in graph["resources"]}
+    results, rules = [], {}
+    for check in failed:
+        urn = addresses.get(check.get("resource", ""), "")
+        rules.setdefault(check["check_id"], {"id": check["check_id"], "shortDescription": {"text": check.get("check_name") or check["check_id"]}})
+        source = sources.get(urn, {})
+        results.append(
+            {
+                "ruleId": check["check_id"],
+                "level": "error",
+                "message": {"text": f"{check.get('check_name')} ({urn or check.get('resource')})"},
+                "locations": [location(urn, source.get("file"), source.get("line"), project, root)],
+            }
+        )
+    return log({"name": "stayup-checkov", "version": version, "rules": list(rules.values())}, results, column_kind=False)

@@ -1,0 +1,67 @@
+"""Terminal reports: `stayup check` grouped by AZ then rule, and the blast radius."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..availability import Estimate
+from ..blast import BlastRadius, Serves
+from ..facts import resource_zones
+from . import Entry, StackReport
+
+REGION_WIDE = "region-wide"
+
+
+def _short(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+def stack_text(report: StackReport) -> str:
+    if report.verdict == "error":
+        return f"stayup check · {report.stack} · ERROR\n  {report.error}\n"
+    mode = "preview" if report.preview else "update"
+    lines = [
+        f"stayup check · {report.stack} (project {report.project}, {mode}, {report.engine}) · {report.verdict.upper()}",
+        f"  {report.resources} resources · {len(report.violations)} violations · {len(report.unknown)} unknown"
+        f" · {len(report.suppressed)} suppressed" + (f" · {report.passed} passed" if report.passed is not None else ""),
+    ]
+    graph = report.graph
+    groups: dict[str, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for kind, entries in (("FAIL", report.violations), ("UNKNOWN", report.unknown), ("SUPPRESSED", report.suppressed)):
+        for entry in entries:
+            resource = graph.resources.get(entry.urn) if graph is not None else None
+            zones = resource_zones(graph, resource) if graph is not None and resource is not None else []
+            groups[", ".join(zones) or REGION_WIDE][(entry.rule, kind)].append(entry)
+    for zone in sorted(groups, key=lambda z: (z == REGION_WIDE, z)):
+        lines.append("")
+        lines.append(f"  {zone}")
+        for (rule, kind), entries in sorted(groups[zone].items()):
+            first = entries[0]
+            lines.append(f"    {kind:<10} {rule} {first.name}  [{first.enforcement}, {first.severity}]")
+            for entry in entries:
+                where = f"  {entry.file}:{entry.line}" if entry.file else ""
+                lines.append(f"               {_short(entry.urn)}{where}")
+                if kind == "SUPPRESSED":
+                    lines.append(f"               suppressed: {entry.reason}" + (f" (until {entry.expires.isoformat()})" if entry.expires else ""))
+                else:
+                    lines.append(f"               {entry.message}")
+    if not groups:
+        lines.append("  every rule passed: power zones, egress, health checks and static stability hold.")
+    return "\n".join(lines) + "\n"
+
+
+def mark(value: Serves) -> str:
+    return {True: "yes", False: "NO"}.get(value, str(value))
+
+
+def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:
+    lines = [f"stayup blast-radius · {result.stack}"]
+    for loss in result.zones:
+        lines += ["", f"  {loss.zone} dark · {'survives' if loss.survives else 'DOES NOT SURVIVE'}"]
+        for s in loss.services:
+            capacity = "" if s.capacity_before is None else f"{s.capacity_before} -> {s.capacity_after}" + (f" (peak {s.peak})" if s.peak else "")
+            lines.append(f"    {s.name:<28} {s.kind:<8} serves {mark(s.serves):<4} egress {mark(s.egress):<4} {capacity:<22} {s.via}")
+    lines += ["", "  availability estimate"]
+    for e in estimates:
+        lines.append(f"    {e.name}: {e.availability} % ({e.downtime_minutes_per_year} min/year) = {e.arithmetic}")
+    return "\n".join(lines) + "\n"

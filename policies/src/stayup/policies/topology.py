@@ -1,0 +1,260 @@
+"""What lives in each power zone (AZ): the services a stack runs (tiers), their capacity and peak,
+and where each resource is placed. Static-stability rules, the blast radius, the availability
+budget, the demo table and both Mermaid diagrams all read the stack through this one model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .aws_types import (
+    ASG,
+    INSTANCE,
+    LISTENER,
+    LOAD_BALANCER,
+    NAT,
+    RDS_CLUSTER,
+    RDS_CLUSTER_INSTANCE,
+    RDS_INSTANCE,
+    RECORD,
+    SUBNET,
+    TARGET_ATTACHMENT,
+    TARGET_GROUP,
+)
+from .facts import (
+    instance_zone,
+    nat_coverage,
+    number,
+    subnet_tier,
+    subnet_zone,
+    text,
+    zone_name,
+    zones_of,
+)
+from .graph_schema import UNKNOWN
+from .model import Graph, Resource
+from .regions import region_of_zone
+
+PEAK_TAG = "stayup:peak"
+
+
+def peak(resource: Resource) -> float | None:
+    """The capacity a tier must keep after losing an AZ (tag `stayup:peak`), if declared."""
+    tags = resource.get("tags")
+    if isinstance(tags, list):  # autoscaling groups: [{key, value, propagateAtLaunch}]
+        for tag in tags:
+            if isinstance(tag, dict) and tag.get("key") == PEAK_TAG:
+                return number(tag.get("value"))
+    if isinstance(tags, dict):
+        return number(tags.get(PEAK_TAG))
+    return None
+
+
+@dataclass
+class Database:
+    resource: Resource
+    kind: str  # aurora | rds
+    zones: list[str]  # zones of the instances (writer first), [] when AWS places them
+    multi_az: bool
+
+    def serves(self, dark: set[str]) -> tuple[bool | str, str]:
+        if self.kind == "rds" and self.multi_az:
+            return True, "Multi-AZ standby takes over" if dark & set(self.zones or []) else "primary"
+        alive = [z for z in self.zones if z not in dark]
+        if not self.zones:
+            return UNKNOWN, "AZ chosen by AWS"
+        if not alive:
+            return False, f"every instance in {', '.join(sorted(set(self.zones)))} is dark"
+        if self.zones[0] in dark:
+            return True, f"failover to reader in {alive[0]}"
+        return True, f"writer in {self.zones[0]}"
+
+
+@dataclass
+class Group:
+    resource: Resource
+    zones: list[str]
+    size: float
+
+
+@dataclass
+class Tier:
+    """A service: a load balancer with what runs behind it and its databases, or a lone database."""
+
+    name: str
+    kind: str
+    region: str | None
+    load_balancer: Resource | None
+    groups: list[Group] = field(default_factory=list)
+    instances: list[tuple[Resource, str]] = field(default_factory=list)
+    subnets: list[Resource] = field(default_factory=list)  # where the tier's compute runs
+    databases: list[Database] = field(default_factory=list)
+    peak: float | None = None
+
+    def capacity(self, dark: set[str]) -> tuple[float, float]:
+        """Capacity (groups' size plus instances) before and after `dark` AZs lose power."""
+        before = after = 0.0
+        for group in self.groups:
+            before += group.size
+            if group.zones:
+                after += group.size - group.size * len(set(group.zones) & dark) / len(group.zones)
+        for _, zone in self.instances:
+            before += 1
+            after += 0 if zone in dark else 1
+        return before, after
+
+
+def component_of(graph: Graph, resource: Resource) -> Resource | None:
+    """The innermost component the resource belongs to (not the stack)."""
+    for parent in graph.parent_chain(resource):
+        if not parent.type.startswith("pulumi:"):
+            return parent
+    return None
+
+
+def _region(graph: Graph, zones: list[str]) -> str | None:
+    for zone in zones:
+        region = region_of_zone(zone)
+        if region:
+            return region
+    return graph.region or None
+
+
+def database(graph: Graph, resource: Resource) -> Database:
+    if resource.type == RDS_CLUSTER:
+        members = graph.referrers(resource, RDS_CLUSTER_INSTANCE, "clusterIdentifier")
+        ordered = sorted(members, key=lambda m: number(m.get("promotionTier")) or 0)
+        zones = [z for z in (zone_name(m.get("availabilityZone")) for m in ordered) if z]
+        return Database(resource, "aurora", zones, len(set(zones)) >= 2)
+    zone = zone_name(resource.get("availabilityZone"))
+    return Database(resource, "rds", [zone] if zone else [], resource.get("multiAz") is True)
+
+
+def _raise_peak(tier: Tier, value: float | None) -> None:
+    if value:
+        tier.peak = max(tier.peak or 0, value)
+
+
+def tiers(graph: Graph) -> list[Tier]:
+    """Services: one per load balancer (named after its component when it has one) with the
+    groups and instances behind it and the databases of the same component."""
+    found = []
+    databases = {r.urn: database(graph, r) for r in graph.of_type(RDS_CLUSTER, RDS_INSTANCE)}
+    used_dbs: set[str] = set()
+    db_by_component: dict[str, list[str]] = {}
+    for urn, db in databases.items():
+        owner = component_of(graph, db.resource)
+        if owner is not None:
+            db_by_component.setdefault(owner.urn, []).append(urn)
+    for lb in graph.of_type(LOAD_BALANCER):
+        component = component_of(graph, lb)
+        name = component.name if component else lb.name
+        kind = {"network": "relay" if component and component.type == "stayup:relay:VideoRelay" else "network"}.get(
+            text(lb.get("loadBalancerType")) or "application", "web"
+        )
+        spread = zones_of(graph, lb)
+        tier = Tier(name, kind, _region(graph, sorted(spread.zones) if spread else []), lb)
+        groups_seen: set[str] = set()
+        for listener in graph.referrers(lb, LISTENER, "loadBalancerArn"):
+            for target_group in graph.linked(listener, "defaultActions", TARGET_GROUP):
+                _raise_peak(tier, peak(target_group))
+                for asg in graph.referrers(target_group, ASG, "targetGroupArns"):
+                    if asg.urn in groups_seen:
+                        continue
+                    groups_seen.add(asg.urn)
+                    asg_spread = zones_of(graph, asg)
+                    size = number(asg.get("desiredCapacity")) or number(asg.get("minSize")) or 0
+                    tier.groups.append(Group(asg, sorted(asg_spread.zones) if asg_spread else [], size))
+                    tier.subnets += graph.linked(asg, "vpcZoneIdentifiers", SUBNET)
+                    _raise_peak(tier, peak(asg))
+                for attachment in graph.referrers(target_group, TARGET_ATTACHMENT, "targetGroupArn"):
+                    for instance in graph.linked(attachment, "targetId", INSTANCE):
+                        if all(instance.urn != i.urn for i, _ in tier.instances):
+                            tier.instances.append((instance, instance_zone(graph, instance)))
+                            tier.subnets += graph.linked(instance, "subnetId", SUBNET)
+        if component is not None:
+            for urn in db_by_component.get(component.urn, []):
+                tier.databases.append(databases[urn])
+                used_dbs.add(urn)
+        found.append(tier)
+    for urn, db in databases.items():
+        if urn not in used_dbs:
+            found.append(Tier(db.resource.name, "database", _region(graph, db.zones), None, databases=[db]))
+    return found
+
+
+def failover_role(record: Resource) -> str | None:
+    """PRIMARY / SECONDARY for a failover record, else None."""
+    policies = record.get("failoverRoutingPolicies")
+    if isinstance(policies, list) and policies and isinstance(policies[0], dict):
+        role = policies[0].get("type")
+        return role if isinstance(role, str) else None
+    return None
+
+
+def failover_names(graph: Graph, *, by_type: bool = False) -> dict[Any, dict[Any, Resource]]:
+    """Failover records grouped by DNS name (and record type): {name: {role: record}}."""
+    names: dict[Any, dict[Any, Resource]] = {}
+    for record in graph.of_type(RECORD):
+        policies = record.get("failoverRoutingPolicies")
+        if isinstance(policies, list) and policies and isinstance(policies[0], dict):
+            key = (str(record.get("name")), record.get("type")) if by_type else str(record.get("name"))
+            names.setdefault(key, {})[policies[0].get("type")] = record
+    return names
+
+
+def health_checked(record: Resource | None) -> bool:
+    return record is not None and record.get("healthCheckId") not in (None, "")
+
+
+# --- placement: what each AZ holds -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One resource and the AZs it occupies, with what the per-AZ views say about it."""
+
+    kind: str  # subnet | nat | load-balancer | group | instance | db-member | db-instance | dns
+    resource: Resource
+    zones: tuple[str, ...]  # () for region-wide things (load balancer pictures, DNS)
+    detail: str = ""  # subnet tier, load balancer type, cluster name, Multi-AZ / single-AZ
+    size: float | None = None  # groups: minimum size over all zones
+    regional: bool = False  # NAT gateways in regional mode
+    role: str | None = None  # DNS: PRIMARY / SECONDARY
+    related: tuple[str, ...] = ()  # URNs whose findings mark this placement
+
+
+def placements(graph: Graph) -> list[Placement]:
+    """Every placed resource, in the order the per-AZ views draw them."""
+    found: list[Placement] = []
+    for subnet in graph.of_type(SUBNET):
+        zone = subnet_zone(subnet)
+        if zone != UNKNOWN:
+            found.append(Placement("subnet", subnet, (zone,), subnet_tier(graph, subnet)))
+    for nat in graph.of_type(NAT):
+        cover = nat_coverage(graph, nat)
+        found.append(Placement("nat", nat, tuple(sorted(cover.zones or ())), regional=cover.regional))
+    for lb in graph.of_type(LOAD_BALANCER):
+        spread = zones_of(graph, lb)
+        found.append(Placement("load-balancer", lb, tuple(sorted(spread.zones if spread else ())), str(lb.get("loadBalancerType", "application"))))
+    for group in graph.of_type(ASG):
+        spread = zones_of(graph, group)
+        found.append(Placement("group", group, tuple(sorted(spread.zones if spread else ())), size=number(group.get("minSize"))))
+    for instance in graph.of_type(INSTANCE):
+        zone = instance_zone(graph, instance)
+        if zone != UNKNOWN:
+            found.append(Placement("instance", instance, (zone,)))
+    for member in graph.of_type(RDS_CLUSTER_INSTANCE):
+        zone = zone_name(member.get("availabilityZone"))
+        clusters = graph.linked(member, "clusterIdentifier", RDS_CLUSTER)
+        if zone:
+            related = (member.urn, *member.property_dependencies.get("clusterIdentifier", ()))
+            found.append(Placement("db-member", member, (zone,), clusters[0].name if clusters else "", related=related))
+    for db in graph.of_type(RDS_INSTANCE):
+        for subnet_group in graph.linked(db, "dbSubnetGroupName"):
+            spread = zones_of(graph, subnet_group)
+            multi = "Multi-AZ" if db.get("multiAz") is True else "single-AZ"
+            found.append(Placement("db-instance", db, tuple(sorted(spread.zones if spread else ())), multi))
+    for record in graph.of_type(RECORD):
+        found.append(Placement("dns", record, (), role=failover_role(record)))
+    return found
