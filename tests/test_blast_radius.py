@@ -6,7 +6,8 @@ import json
 
 import pytest
 from conftest import ROOT, graph_of
-from stayup.policies.blast import budget, simulate
+from stayup.policies.availability import budget
+from stayup.policies.blast import simulate
 from stayup.policies.cli import main
 from stayup.policies.model import from_capture
 
@@ -15,7 +16,7 @@ IRELAND = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 
 
 def run(stack, overrides=(), zones_down=1):
-    return simulate(from_capture(graph_of(ROOT, stack, overrides=overrides)), zones_down=zones_down)
+    return simulate(from_capture(graph_of(ROOT, stack, overrides=overrides)), zones_down=zones_down).to_json()
 
 
 def scenario(result, zone):
@@ -37,11 +38,11 @@ def test_crm_paris_zone_a_exact():
         "zone": "eu-west-3a",
         "survives": True,
         "services": [
-            {"name": "crm", "kind": "web", "capacity_before": 3, "capacity_after": 2, "baseline": 2, "serves": True, "egress": True,
+            {"name": "crm", "kind": "web", "capacity_before": 3, "capacity_after": 2, "peak": 2, "serves": True, "egress": True,
              "via": "load balancer in eu-west-3b, eu-west-3c; database: failover to reader in eu-west-3b"},
-            {"name": "crm-dr", "kind": "web", "capacity_before": 3, "capacity_after": 3, "baseline": 2, "serves": True, "egress": True,
+            {"name": "crm-dr", "kind": "web", "capacity_before": 3, "capacity_after": 3, "peak": 2, "serves": True, "egress": True,
              "via": "load balancer in eu-west-1a, eu-west-1b, eu-west-1c; database: writer in eu-west-1a"},
-            {"name": "crm.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "baseline": None, "serves": True,
+            {"name": "crm.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "peak": None, "serves": True,
              "egress": True, "via": "primary (crm)"},
         ],
     }
@@ -50,11 +51,11 @@ def test_crm_paris_zone_a_exact():
 def test_video_zone_b_exact():
     services = scenario(run("video-frankfurt"), "eu-central-1b")["services"]
     assert services == [
-        {"name": "video-dr", "kind": "relay", "capacity_before": 3, "capacity_after": 3, "baseline": 2, "serves": True, "egress": True,
+        {"name": "video-dr", "kind": "relay", "capacity_before": 3, "capacity_after": 3, "peak": 2, "serves": True, "egress": True,
          "via": "load balancer in eu-west-1a, eu-west-1b, eu-west-1c"},
-        {"name": "video", "kind": "relay", "capacity_before": 3, "capacity_after": 2, "baseline": 2, "serves": True, "egress": True,
+        {"name": "video", "kind": "relay", "capacity_before": 3, "capacity_after": 2, "peak": 2, "serves": True, "egress": True,
          "via": "load balancer in eu-central-1a, eu-central-1c"},
-        {"name": "turn.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "baseline": None, "serves": True,
+        {"name": "turn.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "peak": None, "serves": True,
          "egress": True, "via": "primary (video)"},
     ]
 
@@ -82,7 +83,7 @@ def test_one_nat_loses_egress_of_the_other_zones():
 
 def test_capacity_not_statically_stable_falls_below_baseline():
     crm = scenario(run("crm-paris", ("crmPeakInstances=4", "crmInstancesPerZone=1")), "eu-west-3c")["services"][0]
-    assert (crm["capacity_before"], crm["capacity_after"], crm["baseline"], crm["serves"]) == (3, 2, 4, True)
+    assert (crm["capacity_before"], crm["capacity_after"], crm["peak"], crm["serves"]) == (3, 2, 4, True)
 
 
 def test_two_zones_down_pairs_within_each_region():
@@ -96,13 +97,13 @@ def test_two_zones_down_pairs_within_each_region():
 
 
 def test_availability_estimates_show_their_arithmetic():
-    (crm,) = budget(from_capture(graph_of(ROOT, "crm-paris")))
+    (crm,) = [e.to_json() for e in budget(from_capture(graph_of(ROOT, "crm-paris")))]
     assert (crm["name"], crm["availability"], crm["downtime_minutes_per_year"]) == ("crm.stayup.example.com", 99.999991, 0.05)
     assert crm["arithmetic"] == (
         "1 − ∏(1 − site) over [crm: ELB 99.99 % × EC2 across AZs 99.99 % × Aurora Multi-AZ 99.99 % = 99.9700 %] ‖ "
         "[crm-dr: ELB 99.99 % × EC2 across AZs 99.99 % × Aurora Multi-AZ 99.99 % = 99.9700 %], × Route 53 100 %"
     )
-    (single,) = budget(from_capture(graph_of(ROOT, "video-frankfurt", overrides=("secondary=none",))))
+    (single,) = [e.to_json() for e in budget(from_capture(graph_of(ROOT, "video-frankfurt", overrides=("secondary=none",))))]
     assert (single["availability"], single["arithmetic"]) == (99.980001, "video: ELB 99.99 % × EC2 across AZs 99.99 % (no health-checked second site)")
 
 

@@ -8,12 +8,14 @@ import re
 import pytest
 from builder import happy
 from conftest import ROOT, graph_of
+from rules.scenarios import all_cases
 from stayup.policies import checkov_door, tfplan
 from stayup.policies.engine import evaluate, outcome_set
 from stayup.policies.model import from_capture
 from stayup.policies.rules import BY_ID
 from stayup.policies.settings import load_settings
-from test_rules import CASES
+
+CASES = all_cases()
 
 # --- mapping ---------------------------------------------------------------------------------
 

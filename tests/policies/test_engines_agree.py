@@ -12,12 +12,14 @@ from builder import happy
 from conftest import ROOT, graph_of
 from pulumi_policy import EnforcementLevel, StackValidationPolicy
 from pulumi_policy.policy import _PolicyAnalyzerServicer
+from rules.scenarios import all_cases
 from stayup.policies.analyzer_client import Analyzer, results_from, stack_request
 from stayup.policies.check import pack_dir
 from stayup.policies.engine import evaluate
 from stayup.policies.model import from_capture, from_policy_resources
 from stayup.policies.settings import load_settings
-from test_rules import CASES
+
+CASES = all_cases()
 
 PROGRAMS = ["separate_routes", "inline_routes", "default_vpc", "secrets"]
 STACKS = ["crm-paris", "video-frankfurt"]

@@ -8,7 +8,7 @@ import random
 
 from hypothesis import given
 from hypothesis import strategies as st
-from stayup.policies import blast
+from stayup.policies import availability, blast
 from stayup.policies.engine import evaluate
 from stayup.policies.graph_schema import SECRET, UNKNOWN
 from stayup.policies.model import from_capture
@@ -100,5 +100,5 @@ def test_resource_order_does_not_change_results(graph, rnd: random.Random):
 def test_blast_radius_and_budget_never_raise(graph):
     normalised = from_capture(graph)
     result = blast.simulate(normalised)
-    assert all(isinstance(z["survives"], bool) for z in result["zones"])
-    blast.budget(normalised)
+    assert all(isinstance(z.survives, bool) for z in result.zones)
+    availability.budget(normalised)

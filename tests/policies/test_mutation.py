@@ -3,11 +3,15 @@ cover) is killed, each by the right family; the unmutated stacks raise no false 
 
 from __future__ import annotations
 
+from builder import happy
 from conftest import ROOT, graph_of
+from rules.scenarios import all_cases
 from stayup.policies.engine import evaluate, outcome_set
 from stayup.policies.model import from_capture
 from stayup.policies.settings import load_settings
-from test_rules import BASE, CASES
+
+BASE = happy()
+CASES = all_cases()
 from test_variants import VARIANTS
 
 # fault kind -> the family that must catch it

@@ -42,3 +42,12 @@ def test_one_rule_per_file_with_its_scenarios_documented():
 
 def test_every_family_in_the_catalogue_is_covered():
     assert {r.family for r in RULES} == {"PZ", "NE", "HC", "SS", "DR"}
+
+
+def test_each_rule_file_is_named_by_its_rule():
+    for rule in RULES:
+        module = Path(__import__(rule.check.__module__, fromlist=["x"]).__file__)
+        assert module.stem == rule.name.replace("-", "_"), (rule.id, module.name)
+        assert module.parent.parent == RULES_DIR, module
+        test = RULES_DIR.parents[4] / "tests" / "policies" / "rules" / f"test_{module.stem}.py"
+        assert test.is_file(), f"{rule.id} has no test module {test.name}"

@@ -64,6 +64,9 @@ class BlastRadius:
     def survives(self) -> bool:
         return all(z.survives for z in self.zones)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"stack": self.stack, "zones": [z.to_json() for z in self.zones]}
+
 
 def _egress(graph: Graph, tier: Tier, dark: set[str]) -> bool:
     """Every live subnet of the tier still reaches the internet (IGW, or a NAT that is not dark)."""

@@ -21,4 +21,4 @@ def check_json(reports: list[StackReport], *, several: bool) -> str:
 
 
 def blast_json(result: BlastRadius, estimates: list[Estimate]) -> str:
-    return dump({"stack": result.stack, "zones": [z.to_json() for z in result.zones], "availability": [e.to_json() for e in estimates]})
+    return dump({**result.to_json(), "availability": [e.to_json() for e in estimates]})

@@ -5,8 +5,8 @@ The estimate composes published SLAs (ELB, EC2 across AZs or in one, RDS/Aurora 
 single-AZ, Route 53) along the stack's structure: a site is a serial chain; health-checked DNS
 failover to a second site makes them parallel (1 - (1 - a)^k).
 
-Scenarios: pass (two regions behind health-checked failover, SLO 99.999) · fail (one site for
-five nines) · not-applicable (no SLO declared) · unknown (SLO unknown) · suppressed.
+Scenarios: pass (one site meets a 99.9 SLO) · fail (one site for five nines) · not-applicable (no
+SLO declared) · unknown (SLO unknown) · suppressed.
 """
 
 from __future__ import annotations

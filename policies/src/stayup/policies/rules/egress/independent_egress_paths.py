@@ -3,8 +3,8 @@
 Zonal NATs used by private subnets sit in at least min(N, AZs with routed private subnets)
 distinct AZs, or the subnets use a regional NAT gateway.
 
-Scenarios: pass (NAT per AZ; one regional NAT) · fail (one zonal NAT for three AZs) ·
-not-applicable (no NAT egress) · unknown (a NAT's zone unknown) · suppressed.
+Scenarios: pass (NAT per AZ; one regional NAT) · fail (one zonal NAT for two AZs) · not-applicable
+(no NAT egress) · unknown (a NAT's zone unknown) · suppressed.
 """
 
 from __future__ import annotations

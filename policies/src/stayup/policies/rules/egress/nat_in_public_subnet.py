@@ -1,8 +1,7 @@
 """NE003 nat-in-public-subnet: each zonal public NAT gateway sits in a public subnet of its AZ.
 
-Scenarios: pass (NAT in a subnet routed to the internet gateway) · fail (NAT in a private or
-isolated subnet) · not-applicable (no zonal public NAT) · unknown (subnet not resolvable) ·
-suppressed.
+Scenarios: pass (NAT in a subnet routed to the internet gateway) · fail (NAT in a private subnet)
+· not-applicable (no zonal NAT) · unknown (subnet not resolvable) · suppressed.
 """
 
 from __future__ import annotations

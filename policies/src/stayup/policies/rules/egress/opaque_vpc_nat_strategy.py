@@ -3,8 +3,8 @@
 awsx's Vpc registers as one resource under mocks and in policy packs; its NAT strategy input
 decides egress: "OnePerAz" (the default) passes, "Single" and "None" with private subnets fail.
 
-Scenarios: pass (OnePerAz or default) · fail (Single) · not-applicable (no awsx Vpc) ·
-unknown (strategy unknown) · suppressed.
+Scenarios: pass (OnePerAz) · fail (Single) · not-applicable (no awsx Vpc) · unknown (strategy
+unknown) · suppressed.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """NE001 private-egress-in-own-zone: each private subnet leaves through a NAT in its own AZ, or a
 regional NAT that serves its AZ.
 
-Scenarios: pass (NAT per AZ via separate routes, inline routes, `gatewayId` or `natGatewayId`;
-regional NAT) · fail (route to another AZ's NAT; regional NAT in manual mode missing the AZ) ·
-not-applicable (no private subnet with internet egress) · unknown (route target or zone not
-resolvable) · suppressed.
+Scenarios: pass (NAT per AZ via separate routes; regional NAT serving every AZ) · fail (route to
+another AZ's NAT; inline route through gatewayId to another AZ's NAT; regional NAT in manual mode
+missing the AZ; main route table to another AZ's NAT) · not-applicable (no private subnet with
+internet egress) · unknown (zone not resolvable) · suppressed.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """HC003 asg-uses-load-balancer-health: groups behind a load balancer replace the instances it
 finds unhealthy.
 
-Scenarios: pass (ELB type, grace 120 s) · fail (EC2 type; no grace period; grace out of range)
-· not-applicable (no group attached to a target group) · unknown (settings unknown) · suppressed.
+Scenarios: pass (ELB type, grace 120 s) · fail (EC2 type; no grace period) · not-applicable (no
+group attached to a target group) · unknown (settings unknown) · suppressed.
 """
 
 from __future__ import annotations

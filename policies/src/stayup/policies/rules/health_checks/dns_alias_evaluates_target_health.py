@@ -1,7 +1,7 @@
 """HC005 dns-alias-evaluates-target-health: alias records follow their target's health.
 
-Scenarios: pass (evaluateTargetHealth true) · fail (false) · not-applicable (no alias records)
-· unknown (value unknown) · suppressed.
+Scenarios: pass (evaluateTargetHealth true) · fail (false) · not-applicable (no alias records) ·
+unknown (value unknown) · suppressed.
 """
 
 from __future__ import annotations

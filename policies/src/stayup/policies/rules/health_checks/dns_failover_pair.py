@@ -1,8 +1,7 @@
 """HC004 dns-failover-pair: Route 53 failover has a health-checked PRIMARY and a SECONDARY.
 
-Scenarios: pass (PRIMARY with healthCheckId + SECONDARY) · fail (PRIMARY without health check;
-no SECONDARY; SECONDARY alone) · not-applicable (no failover records) · unknown (record name
-unknown) · suppressed.
+Scenarios: pass (PRIMARY with healthCheckId + SECONDARY) · fail (PRIMARY without health check; no
+SECONDARY; SECONDARY alone) · not-applicable (no failover records) · unknown (record name unknown) · suppressed.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ probe what the service really needs.
 Request interval at most 30 s (10 recommended), failure threshold at most 3; HTTP(S) checks
 probe a readiness path, and a check on an application load balancer is HTTP(S).
 
-Scenarios: pass (HTTPS /healthz every 10 s x 3; TCP for the relay) · fail (slow; "/"; TCP on an
-ALB) · not-applicable (no health checks) · unknown (settings unknown) · suppressed.
+Scenarios: pass (HTTPS /healthz every 10 s x 3) · fail (slow; TCP on an ALB) · not-applicable (no
+health checks) · unknown (settings unknown) · suppressed.
 """
 
 from __future__ import annotations

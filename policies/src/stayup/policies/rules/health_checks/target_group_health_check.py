@@ -4,35 +4,16 @@ An explicit, enabled health check; HTTP(S) checks probe a readiness path (not "/
 at most 30 s and unhealthy threshold at most 3 (defaults; 10 s / 2 recommended).
 
 Scenarios: pass (explicit /healthz every 10 s) · fail (disabled; missing; "/"; slow) ·
-not-applicable (no target groups, or only UDP / Lambda ones) · unknown (health check unknown) ·
-suppressed.
+not-applicable (no target groups) · unknown (health check unknown) · suppressed.
 """
 
 from __future__ import annotations
 
 from ...aws_types import TARGET_GROUP
-from ...facts import number, text
+from ...facts import text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
-
-UDP_PROTOCOLS = ("UDP", "TCP_UDP")
-
-
-def timing_verdict(rule, group, check: dict, params):
-    """Shared by HC001 and HC002: failure must be detected within the configured time."""
-    interval = number(check.get("interval"))
-    threshold = number(check.get("unhealthyThreshold"))
-    fix = "use interval 10 s and unhealthy threshold 2."
-    if interval is not None and interval > params["maxInterval"]:
-        return rule.failed(group, "healthCheck.interval", f"health check interval is {interval:g} s (more than {params['maxInterval']} s): failure detection is too slow", fix)
-    if threshold is not None and threshold > params["maxUnhealthyThreshold"]:
-        return rule.failed(
-            group,
-            "healthCheck.unhealthyThreshold",
-            f"unhealthy threshold is {threshold:g} (more than {params['maxUnhealthyThreshold']}): failure detection is too slow",
-            fix,
-        )
-    return rule.passed(group)
+from ..shared import UDP_PROTOCOLS, timing_verdict
 
 
 def check(graph, params):

@@ -3,8 +3,8 @@
 UDP cannot be a health-check protocol; a UDP or TCP_UDP target group needs an explicit TCP or
 HTTP(S) check on an application port.
 
-Scenarios: pass (TCP_UDP group checked over TCP on 3478) · fail (no explicit protocol;
-disabled) · not-applicable (no UDP target groups) · unknown (health check unknown) · suppressed.
+Scenarios: pass (TCP_UDP group checked over TCP on 3478) · fail (checked over UDP) ·
+not-applicable (no UDP target groups) · unknown (health check protocol unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ...aws_types import TARGET_GROUP
 from ...facts import text
 from ...graph_schema import UNKNOWN
 from ..base import Rule
-from .target_group_health_check import UDP_PROTOCOLS, timing_verdict
+from ..shared import UDP_PROTOCOLS, timing_verdict
 
 
 def check(graph, params):

@@ -1,7 +1,7 @@
 """PZ003 cache-survives-zone-loss: ElastiCache replication groups fail over automatically across AZs.
 
-Scenarios: pass (automatic failover, Multi-AZ, 2 nodes) · fail (failover off or one node) ·
-not-applicable (no cache) · unknown (settings unknown) · suppressed.
+Scenarios: pass (automatic failover, Multi-AZ, 2 nodes) · fail (failover off) · not-applicable (no
+cache) · unknown (settings unknown) · suppressed.
 """
 
 from __future__ import annotations

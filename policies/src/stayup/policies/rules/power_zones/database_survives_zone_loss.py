@@ -1,8 +1,7 @@
 """PZ002 database-survives-zone-loss: databases keep a standby or reader in another AZ.
 
-Scenarios: pass (RDS multiAz; Aurora writer + reader in two AZs; Multi-AZ DB cluster) · fail
-(RDS single-AZ; Aurora instances in one AZ) · not-applicable (no database) · unknown (multiAz
-or instance zones unknown) · suppressed.
+Scenarios: pass (RDS multiAz and Aurora writer + reader in two AZs) · fail (RDS single-AZ; Aurora
+instances in one AZ) · not-applicable (no database) · unknown (multiAz unknown) · suppressed.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A bare EC2 instance (or several in one AZ) serving a tier is a single point of failure: the EC2
 SLA is 99.5 % for one instance against 99.99 % across AZs.
 
-Scenarios: pass (relay nodes in 3 AZs) · fail (relays in one AZ) · not-applicable (no instance
+Scenarios: pass (relay nodes in every AZ) · fail (relays in one AZ) · not-applicable (no instance
 targets) · unknown (an instance's zone unknown) · suppressed.
 """
 

@@ -1,8 +1,8 @@
 """PZ001 tier-spans-power-zones: every tier runs in at least N AZs.
 
-Scenarios: pass (ALB, ASG, DB subnet group over 3 AZs) · fail (one AZ) · not-applicable (no
-tier resources) · unknown (subnet without a zone; subnet ids from outside the program) ·
-suppressed.
+Scenarios: pass (load balancer, groups, services and DB subnet group over 2 AZs) · fail (one AZ) ·
+not-applicable (no tier resources) · unknown (subnet without a zone; subnet ids from outside the
+program) · suppressed.
 """
 
 from __future__ import annotations

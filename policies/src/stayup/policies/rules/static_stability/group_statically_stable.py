@@ -5,20 +5,19 @@ slow, so capacity is provisioned ahead. Minimum acceptable: minimum size at leas
 AZs and at least 2. With a declared peak (tag `stayup:peak`), the capacity left after losing
 the AZ with the most instances must still meet it: per-AZ capacity >= peak / (n - 1).
 
-Scenarios: pass (3 AZs, min 3, peak 2) · fail (min 3 over 3 AZs with peak 4; min below AZ
-count) · not-applicable (no groups, or a group in one AZ: PZ001 reports that) · unknown (size
-or zones unknown) · suppressed.
+Scenarios: pass (capacity per AZ meets the peak after losing an AZ) · fail (min 2 over 2 AZs with
+peak 2; capacity below AZ count) · not-applicable (no groups) · unknown (size unknown) ·
+suppressed.
 """
 
 from __future__ import annotations
-
-import math
 
 from ...aws_types import ASG, ECS_SERVICE, EKS_NODE_GROUP
 from ...facts import number, zones_of
 from ...graph_schema import UNKNOWN
 from ...topology import peak
 from ..base import Rule
+from ..shared import statically_stable
 
 
 def _minimum(resource):
@@ -28,28 +27,6 @@ def _minimum(resource):
         return "desiredCount", resource.get("desiredCount")
     scaling = resource.get("scalingConfig")
     return "scalingConfig.minSize", scaling.get("minSize") if isinstance(scaling, dict) else scaling
-
-
-def statically_stable(rule, resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | None, attribute: str):
-    """Shared verdict: capacity left after losing the fullest AZ must meet the peak."""
-    fullest = max(per_zone_counts) if per_zone_counts else math.ceil(total / zones)
-    left = total - fullest
-    need = max(peak or 0, 1)
-    if total < max(zones, 2):
-        return rule.failed(
-            resource,
-            attribute,
-            f"capacity {total:g} over {zones} AZs leaves an AZ empty or a single instance",
-            f"provision at least {max(zones, 2)} (one per AZ).",
-        )
-    if left < need:
-        return rule.failed(
-            resource,
-            attribute,
-            f"capacity {total:g} over {zones} AZs leaves {left:g} after losing the fullest AZ, below the peak of {need:g}",
-            f"provision at least {math.ceil(need / (zones - 1))} per AZ ({math.ceil(need / (zones - 1)) * zones} in all).",
-        )
-    return rule.passed(resource)
 
 
 def check(graph, params):

@@ -4,9 +4,8 @@ Instances registered behind a target group (e.g. TURN relays, each with its own 
 counted per AZ; after losing the AZ with the most, the rest must meet the peak (tag
 `stayup:peak` on the target group, else 1).
 
-Scenarios: pass (1 relay in each of 3 AZs, peak 2) · fail (peak 4 with 1 per AZ) ·
-not-applicable (no instance targets, or all in one AZ: PZ004 reports that) · unknown (an
-instance's AZ unknown) · suppressed.
+Scenarios: pass (one relay in each AZ, peak 1) · fail (peak 2 with 1 per AZ) · not-applicable (no
+instance targets) · unknown (an instance's AZ unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from ...facts import instance_targets, instance_zone
 from ...graph_schema import UNKNOWN
 from ...topology import peak
 from ..base import Rule
-from .group_statically_stable import statically_stable
+from ..shared import statically_stable
 
 
 def check(graph, params):

@@ -1,0 +1,51 @@
+"""Verdicts several rules share: health-check timing (HC001, HC002) and the static-stability
+arithmetic (SS001, SS002)."""
+
+from __future__ import annotations
+
+import math
+
+from ..facts import number
+
+UDP_PROTOCOLS = ("UDP", "TCP_UDP")
+
+
+def timing_verdict(rule, group, check: dict, params):
+    """Shared by HC001 and HC002: failure must be detected within the configured time."""
+    interval = number(check.get("interval"))
+    threshold = number(check.get("unhealthyThreshold"))
+    fix = "use interval 10 s and unhealthy threshold 2."
+    if interval is not None and interval > params["maxInterval"]:
+        return rule.failed(group, "healthCheck.interval", f"health check interval is {interval:g} s (more than {params['maxInterval']} s): failure detection is too slow", fix)
+    if threshold is not None and threshold > params["maxUnhealthyThreshold"]:
+        return rule.failed(
+            group,
+            "healthCheck.unhealthyThreshold",
+            f"unhealthy threshold is {threshold:g} (more than {params['maxUnhealthyThreshold']}): failure detection is too slow",
+            fix,
+        )
+    return rule.passed(group)
+
+
+def statically_stable(rule, resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | None, attribute: str):
+    """Shared verdict: capacity left after losing the fullest AZ must meet the peak."""
+    fullest = max(per_zone_counts) if per_zone_counts else math.ceil(total / zones)
+    left = total - fullest
+    need = max(peak or 0, 1)
+    if total < max(zones, 2):
+        return rule.failed(
+            resource,
+            attribute,
+            f"capacity {total:g} over {zones} AZs leaves an AZ empty or a single instance",
+            f"provision at least {max(zones, 2)} (one per AZ).",
+        )
+    if left < need:
+        return rule.failed(
+            resource,
+            attribute,
+            f"capacity {total:g} over {zones} AZs leaves {left:g} after losing the fullest AZ, below the peak of {need:g}",
+            f"provision at least {math.ceil(need / (zones - 1))} per AZ ({math.ceil(need / (zones - 1)) * zones} in all).",
+        )
+    return rule.passed(resource)
+
+

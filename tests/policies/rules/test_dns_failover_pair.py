@@ -1,0 +1,20 @@
+"""HC004 dns-failover-pair: its documented scenarios (`stayup.policies.rules.health_checks.dns_failover_pair`)."""
+
+from __future__ import annotations
+
+from scenarios import *
+from scenarios import drop_named, scenario_tests
+
+RULE_ID = "HC004"
+CASES = {
+    "pass": {"PRIMARY with healthCheckId + SECONDARY": (same, [("primary", RECORD)])},
+    "fail": {
+        "PRIMARY without health check": (lambda b: mutate(b, "primary", RECORD, healthCheckId=None), [("HC004", "primary", RECORD, "fail")]),
+        "no SECONDARY": (lambda b: drop_named(b, "secondary"), [("HC004", "primary", RECORD, "fail")]),
+        "SECONDARY alone": (lambda b: drop_named(b, "primary"), [("HC004", "secondary", RECORD, "fail")]),
+    },
+    "not-applicable": {"no failover records": lambda b: drop(b, RECORD)},
+    "unknown": {"record name unknown": (lambda b: mutate(b, "primary", RECORD, name=UNKNOWN), [("HC004", "primary", RECORD, "unknown"), ("HC004", "secondary", RECORD, "fail")])},
+}
+
+test_scenario, test_suppressed, test_cases_are_the_documented_scenarios = scenario_tests(RULE_ID, CASES)

@@ -1,0 +1,19 @@
+"""NE002 independent-egress-paths: its documented scenarios (`stayup.policies.rules.egress.independent_egress_paths`)."""
+
+from __future__ import annotations
+
+from scenarios import *
+from scenarios import drop_routes_to_nat, nat_b_via_a, regional_nat, scenario_tests
+
+RULE_ID = "NE002"
+CASES = {
+    "pass": {
+        "NAT per AZ": (same, [("vpc", VPC)]),
+        "one regional NAT": (lambda b: regional_nat(b, ["eu-west-3a", "eu-west-3b"]), [("vpc", VPC)]),
+    },
+    "fail": {"one zonal NAT for two AZs": (nat_b_via_a, [("NE001", "private-b", SUBNET, "fail"), ("NE002", "vpc", VPC, "fail")])},
+    "not-applicable": {"no NAT egress": drop_routes_to_nat},
+    "unknown": {"a NAT's zone unknown": (lambda b: mutate(b, "public-b", SUBNET, availabilityZone=UNKNOWN), [("NE001", "private-b", SUBNET, "unknown"), ("PZ001", "alb", LB, "unknown"), ("NE002", "vpc", VPC, "unknown")])},
+}
+
+test_scenario, test_suppressed, test_cases_are_the_documented_scenarios = scenario_tests(RULE_ID, CASES)

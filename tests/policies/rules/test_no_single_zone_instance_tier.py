@@ -1,0 +1,16 @@
+"""PZ004 no-single-zone-instance-tier: its documented scenarios (`stayup.policies.rules.power_zones.no_single_zone_instance_tier`)."""
+
+from __future__ import annotations
+
+from scenarios import *
+from scenarios import scenario_tests
+
+RULE_ID = "PZ004"
+CASES = {
+    "pass": {"relay nodes in every AZ": (same, [("turn", TG)])},
+    "fail": {"relays in one AZ": (lambda b: mutate(b, "relay-b", INSTANCE, availabilityZone="eu-west-3a"), [("PZ004", "turn", TG, "fail")])},
+    "not-applicable": {"no instance targets": lambda b: drop(b, ATTACH)},
+    "unknown": {"an instance's zone unknown": (lambda b: relink(mutate(b, "relay-b", INSTANCE, availabilityZone=UNKNOWN, subnetId=UNKNOWN), "relay-b", INSTANCE, "subnetId", []), [("PZ004", "turn", TG, "unknown"), ("SS002", "turn", TG, "unknown")])},
+}
+
+test_scenario, test_suppressed, test_cases_are_the_documented_scenarios = scenario_tests(RULE_ID, CASES)

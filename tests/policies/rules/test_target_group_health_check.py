@@ -1,0 +1,21 @@
+"""HC001 target-group-health-check: its documented scenarios (`stayup.policies.rules.health_checks.target_group_health_check`)."""
+
+from __future__ import annotations
+
+from scenarios import *
+from scenarios import scenario_tests
+
+RULE_ID = "HC001"
+CASES = {
+    "pass": {"explicit /healthz every 10 s": (same, [("web-tg", TG)])},
+    "fail": {
+        "disabled": (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": False}), [("HC001", "web-tg", TG, "fail")]),
+        "missing": (lambda b: mutate(b, "web-tg", TG, healthCheck=None), [("HC001", "web-tg", TG, "fail")]),
+        '"/"': (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": True, "path": "/", "interval": 10.0}), [("HC001", "web-tg", TG, "fail")]),
+        "slow": (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": True, "path": "/healthz", "interval": 60.0}), [("HC001", "web-tg", TG, "fail")]),
+    },
+    "not-applicable": {"no target groups": lambda b: drop(b, TG)},
+    "unknown": {"health check unknown": (lambda b: mutate(b, "web-tg", TG, healthCheck=UNKNOWN), [("HC001", "web-tg", TG, "unknown")])},
+}
+
+test_scenario, test_suppressed, test_cases_are_the_documented_scenarios = scenario_tests(RULE_ID, CASES)

@@ -1,0 +1,14 @@
+"""The happy-path fixture every rule's scenarios mutate: every rule passes it."""
+
+from builder import happy
+from stayup.policies.engine import evaluate, outcome_set, verdict
+from stayup.policies.model import from_capture
+from stayup.policies.rules import RULES
+from stayup.policies.settings import load_settings
+
+
+def test_happy_path_passes_every_rule():
+    results = evaluate(from_capture(happy().graph()), load_settings({}))
+    assert outcome_set(results) == set()
+    assert {r.rule.id for r in results if r.finding.outcome == "pass"} == {rule.id for rule in RULES}
+    assert verdict(results) == "pass"

@@ -1,0 +1,87 @@
+"""Data flows one way (program → graph → facts/topology → rules → engine → reports → CLI): no
+import cycle among stayup's modules, and no module imports a layer above its own. Every import
+counts, also those inside functions."""
+
+from __future__ import annotations
+
+import ast
+import graphlib
+from pathlib import Path
+
+import stayup.policies
+
+PACKAGE = Path(stayup.policies.__file__).resolve().parent
+# Lower layers first; a module may import only from its own layer or below.
+LAYERS = [
+    {"errors", "graph_schema", "regions", "aws_types", "schemas"},
+    {"model"},
+    {"facts"},
+    {"topology"},
+    {"availability"},
+    {"rules"},
+    {"settings"},
+    {"engine", "blast"},
+    {"reports", "tfplan", "analyzer_client", "crossguard", "project", "preview", "docs"},
+    {"check", "checkov_door", "checkov_checks"},
+    {"cli", "__main__"},
+]
+
+
+def _name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def imports() -> dict[str, set[str]]:
+    """{module: modules of this package it imports} (names relative to stayup.policies)."""
+    found: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        module = _name(path)
+        package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+        targets = found.setdefault(module, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - node.level + 1] if node.level > 1 else package
+                    stem = ".".join([*base, *(node.module.split(".") if node.module else [])])
+                elif node.module and node.module.startswith("stayup.policies."):
+                    stem = node.module.removeprefix("stayup.policies.")
+                else:
+                    continue
+                for alias in node.names:
+                    candidate = f"{stem}.{alias.name}" if stem else alias.name
+                    targets.add(candidate if (PACKAGE / candidate.replace(".", "/")).with_suffix(".py").exists() or (PACKAGE / candidate.replace(".", "/")).is_dir() else stem)
+        targets.discard(module)
+        targets.discard("")
+    return found
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[0]
+    return next(i for i, layer in enumerate(LAYERS) if top in layer)
+
+
+def test_no_import_cycle():
+    graph = {m: {t for t in ts if t.split(".")[0] != m.split(".")[0]} for m, ts in imports().items()}
+    by_top: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        by_top.setdefault(module.split(".")[0], set()).update(t.split(".")[0] for t in targets)
+    graphlib.TopologicalSorter(by_top).prepare()  # raises CycleError on a cycle
+
+
+def test_rules_do_not_import_each_other_or_look_back_up():
+    for module, targets in imports().items():
+        if module.startswith("rules."):
+            assert not {t for t in targets if t.startswith("rules.") and t not in ("rules.base", "rules.shared")}, module
+
+
+def test_no_module_imports_a_higher_layer():
+    upward = sorted(
+        (module, target)
+        for module, targets in imports().items()
+        for target in targets
+        if _layer(target) > _layer(module)
+    )
+    assert upward == []
