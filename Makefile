@@ -24,6 +24,7 @@ fuzz: setup
 
 lint: setup
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen mypy
 
 # One version everywhere: `make version V=0.2.0` (the source of truth is policies/PulumiPolicy.yaml).
 version:

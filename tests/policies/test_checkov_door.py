@@ -201,5 +201,5 @@ def test_custom_check_crash_fails_the_wrapper(monkeypatch):
     # traceback and still exits as if all were well).
     original = checkov_door.findings
     monkeypatch.setattr(checkov_door, "findings", lambda graph, settings: {key: ["unreadable"] for key in original(graph, settings)})
-    with pytest.raises(checkov_door.CheckovError, match="a custom check failed inside checkov: .*Failed to run check"):
+    with pytest.raises(checkov_door.CheckovError, match=r"a custom check failed inside checkov: .*Failed to run check"):
         checkov_door.run({"happy": happy().graph()})

@@ -62,7 +62,7 @@ def graphs(draw):
                 "type": draw(st.sampled_from(TYPES)),
                 "name": draw(st.text(max_size=5)),
                 "parent": draw(st.none() | pool),
-                "outputs": draw(st.fixed_dictionaries({k: VALUE for k in keys})) if draw(st.booleans()) else draw(VALUE),
+                "outputs": draw(st.fixed_dictionaries(dict.fromkeys(keys, VALUE))) if draw(st.booleans()) else draw(VALUE),
                 "dependencies": draw(st.lists(pool, max_size=4) | VALUE),
                 "propertyDependencies": draw(st.dictionaries(st.sampled_from(KEYS), st.lists(pool, max_size=3), max_size=6) | VALUE),
                 "source": draw(st.none() | st.fixed_dictionaries({"file": st.text(max_size=4), "line": st.integers(0, 9)})),

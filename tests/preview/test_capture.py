@@ -69,7 +69,9 @@ def test_preview_has_same_urns_and_edges_with_unknown_ids():
     full = graph_of("separate_routes")
     preview = graph_of("separate_routes", preview=True)
     assert preview["preview"] is True
-    edges = lambda g: {r["urn"]: (r["parent"], r["dependencies"], r["propertyDependencies"]) for r in g["resources"]}
+    def edges(g):
+        return {r["urn"]: (r["parent"], r["dependencies"], r["propertyDependencies"]) for r in g["resources"]}
+
     assert edges(preview) == edges(full)
     custom = [r for r in preview["resources"] if r["custom"]]
     assert custom and all(r["outputs"]["id"] == UNKNOWN for r in custom)

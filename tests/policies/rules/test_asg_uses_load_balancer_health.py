@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    ASG,
+    UNKNOWN,
+    mutate,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "HC003"
 CASES = {

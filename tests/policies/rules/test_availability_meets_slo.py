@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    RECORD,
+    STACK,
+    UNKNOWN,
+    mutate,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "DR001"
 CASES = {

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    CACHE,
+    UNKNOWN,
+    drop,
+    mutate,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "PZ003"
 CASES = {

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    CLUSTER,
+    MEMBER,
+    RDS,
+    UNKNOWN,
+    drop,
+    mutate,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "PZ002"
 CASES = {

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import drop_named, scenario_tests
+from scenarios import (
+    RECORD,
+    UNKNOWN,
+    drop,
+    drop_named,
+    mutate,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "HC004"
 CASES = {

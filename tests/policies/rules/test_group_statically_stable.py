@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    ASG,
+    ECS,
+    EKS,
+    UNKNOWN,
+    drop,
+    mutate,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "SS001"
 CASES = {

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import drop_routes_to_nat, nat_b_via_a, regional_nat, scenario_tests
+from scenarios import (
+    LB,
+    SUBNET,
+    UNKNOWN,
+    VPC,
+    drop_routes_to_nat,
+    mutate,
+    nat_b_via_a,
+    regional_nat,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "NE002"
 CASES = {

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    ATTACH,
+    INSTANCE,
+    TG,
+    UNKNOWN,
+    drop,
+    mutate,
+    relink,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "SS002"
 CASES = {

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    NAT,
+    ROUTE,
+    SUBNET,
+    VPC,
+    drop,
+    mutate,
+    relink,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "NE003"
 CASES = {

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from scenarios import *
 from scenarios import (
     BASE,
+    LB,
+    SUBNET,
+    UNKNOWN,
+    VPC,
     drop_named,
     drop_routes_to_nat,
     inline_cross_zone,
     main_table_cross_zone,
+    mutate,
     nat_b_via_a,
     regional_nat,
+    same,
     scenario_tests,
 )
 from stayup.policies.engine import evaluate, outcome_set
@@ -37,6 +42,6 @@ CASES = {
 def test_subnet_without_association_and_no_main_table_has_no_egress():
     # AWS's implicit main table has only the local route: private-b is isolated, nothing to judge.
     b = drop_named(BASE, "assoc-private-b")
-    assert {o for o in outcome_set(evaluate(from_capture(b.graph()), load_settings({})))} == set()
+    assert outcome_set(evaluate(from_capture(b.graph()), load_settings({}))) == set()
 
 test_scenario, test_suppressed, test_cases_are_the_documented_scenarios = scenario_tests(RULE_ID, CASES)

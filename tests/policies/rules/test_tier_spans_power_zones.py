@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import one_zone_alb, scenario_tests
+from scenarios import (
+    ASG,
+    DBSG,
+    ECS,
+    EKS,
+    LB,
+    SUBNET,
+    UNKNOWN,
+    VPC,
+    drop,
+    mutate,
+    one_zone_alb,
+    relink,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "PZ001"
 CASES = {

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from scenarios import *
-from scenarios import scenario_tests
+from scenarios import (
+    TG,
+    UNKNOWN,
+    drop,
+    mutate,
+    same,
+    scenario_tests,
+)
 
 RULE_ID = "HC002"
 CASES = {

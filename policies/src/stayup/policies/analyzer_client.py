@@ -48,7 +48,7 @@ class Analyzer:
             text=True,
         )
         port: list[str] = []
-        reader = threading.Thread(target=lambda: port.append(self.process.stdout.readline().strip()), daemon=True)
+        reader = threading.Thread(target=lambda: port.append(self.process.stdout.readline().strip() if self.process.stdout else ""), daemon=True)
         reader.start()
         reader.join(startup_timeout)
         if not port or not port[0].isdigit():
@@ -61,7 +61,7 @@ class Analyzer:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -78,7 +78,8 @@ class Analyzer:
                 stream.close()
 
     def info(self) -> analyzer_pb2.AnalyzerInfo:
-        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        info: analyzer_pb2.AnalyzerInfo = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return info
 
     def configure(self, settings: PolicySettings) -> None:
         """What the CLI sends for --policy-pack-config: levels resolved, defaults applied."""
@@ -96,7 +97,8 @@ class Analyzer:
         self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
 
     def analyze_stack(self, resources: Iterable[dict[str, Any]]) -> analyzer_pb2.AnalyzeResponse:
-        return self.stub.AnalyzeStack(stack_request(resources))
+        response: analyzer_pb2.AnalyzeResponse = self.stub.AnalyzeStack(stack_request(resources))
+        return response
 
 
 def stack_request(resources: Iterable[dict[str, Any]]) -> analyzer_pb2.AnalyzeStackRequest:

@@ -75,7 +75,7 @@ def _egress(graph: Graph, tier: Tier, dark: set[str]) -> bool:
         if zone in dark:
             continue
         targets = subnet_egress(graph, subnet)
-        if targets == UNKNOWN:
+        if isinstance(targets, str):
             return False
         live = False
         for target in targets:
@@ -86,7 +86,7 @@ def _egress(graph: Graph, tier: Tier, dark: set[str]) -> bool:
                 if cover.regional:
                     live = live or cover.zones is None or bool(set(cover.zones) - dark)
                 else:
-                    live = live or not (set(cover.zones) & dark)
+                    live = live or not (set(cover.zones or ()) & dark)
         if targets and not live:
             return False
     return True

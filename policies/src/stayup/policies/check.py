@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,20 @@ def pack_dir() -> Path:
 
 
 def check_stack(
-    project: Path, stack: str, *, overrides=(), preview=False, settings: PolicySettings, engine="inprocess", timeout=None
+    project: Path,
+    stack: str,
+    *,
+    overrides: Sequence[str] = (),
+    preview: bool = False,
+    settings: PolicySettings,
+    engine: str = "inprocess",
+    timeout: float | None = None,
 ) -> StackReport:
-    captured = capture(load_stack(project, stack, overrides), preview=preview, timeout=timeout)
+    captured = capture(load_stack(project, stack, tuple(overrides)), preview=preview, timeout=timeout)
     return check_graph(captured, settings=settings, engine=engine)
 
 
-def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine="inprocess") -> StackReport:
+def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: str = "inprocess") -> StackReport:
     """Evaluates a captured graph (fresh or loaded from a file)."""
     preview = bool(captured.get("preview"))
     graph = from_capture(captured)
@@ -48,7 +56,7 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine="i
     return stack_report(graph, results, preview=preview, engine=engine)
 
 
-def _one(args: tuple) -> StackReport:
+def _one(args: tuple[Path, str, tuple[str, ...], bool, PolicySettings, str, float | None]) -> StackReport:
     project, stack, overrides, preview, settings, engine, timeout = args
     try:
         return check_stack(project, stack, overrides=overrides, preview=preview, settings=settings, engine=engine, timeout=timeout)
@@ -56,7 +64,17 @@ def _one(args: tuple) -> StackReport:
         return StackReport.failed_to_run(stack, exc.line(), exc.exit_code)
 
 
-def check_all(project: Path, stacks: list[str], *, overrides=(), preview=False, settings, engine="inprocess", jobs: int | None = None, timeout=None):
+def check_all(
+    project: Path,
+    stacks: list[str],
+    *,
+    overrides: Sequence[str] = (),
+    preview: bool = False,
+    settings: PolicySettings,
+    engine: str = "inprocess",
+    jobs: int | None = None,
+    timeout: float | None = None,
+) -> list[StackReport]:
     """Checks stacks in parallel processes (the Pulumi runtime is process-global); stable order."""
     work = [(project, stack, tuple(overrides), preview, settings, engine, timeout) for stack in stacks]
     jobs = max(1, min(jobs or multiprocessing.cpu_count(), len(work)))

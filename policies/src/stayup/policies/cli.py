@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import (
     EXIT_BAD_INPUT,
@@ -17,6 +18,9 @@ from .errors import (
     read_text,
     worst,
 )
+
+if TYPE_CHECKING:
+    from .reports import StackReport
 
 
 def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
@@ -92,7 +96,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return worst([r.exit_code for r in reports])
 
 
-def render_check(reports: list, fmt: str, *, several: bool, project: Path) -> str:
+def render_check(reports: list[StackReport], fmt: str, *, several: bool, project: Path) -> str:
     from .reports.json import check_json, dump
     from .reports.junit import check_junit
     from .reports.markdown import check_markdown
@@ -286,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "func", None) is cmd_check and [bool(args.all), bool(args.stack), args.graph is not None].count(True) != 1:
         parser.error("check needs exactly one of --stack NAME, --all or --graph FILE")
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except StayupError as exc:
         print(f"stayup: error: {exc.line()}", file=sys.stderr)
         return exc.exit_code

@@ -6,10 +6,13 @@ Imported by the pack's `policies/__main__.py`, which holds only the `PolicyPack(
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
+    PolicyResource,
     Severity,
     StackValidationArgs,
     StackValidationPolicy,
@@ -20,6 +23,8 @@ from .errors import StayupError
 from .model import Graph, from_policy_resources
 from .rules import RULES, Rule
 from .settings import PolicySettings, rule_schema, rule_settings
+
+ReportViolation = Callable[..., Any]
 
 PACK_NAME = "stayup"
 
@@ -36,7 +41,7 @@ class _GraphCache:
         self._graph: Graph | None = None
         self._served: set[str] = set()
 
-    def get(self, rule_name: str, resources) -> Graph:
+    def get(self, rule_name: str, resources: Sequence[PolicyResource]) -> Graph:
         key = tuple(r.urn for r in resources)
         with self._lock:
             if self._graph is None or key != self._key or rule_name in self._served:
@@ -48,8 +53,8 @@ class _GraphCache:
 _GRAPHS = _GraphCache()
 
 
-def _validator(rule: Rule):
-    def validate(args: StackValidationArgs, report_violation) -> None:
+def _validator(rule: Rule) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         # Never raise: an exception here reaches the user as an opaque "Exception calling application".
         try:
             config = {k: v for k, v in (args.get_config() or {}).items() if k != "enforcementLevel"}

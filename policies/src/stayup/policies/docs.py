@@ -11,6 +11,7 @@ import dataclasses
 import importlib
 import inspect
 from pathlib import Path
+from typing import Any
 
 from .rules import FAMILIES, RULES, Rule
 
@@ -108,16 +109,19 @@ def readme(root: Path) -> str | None:
 def _field_docs(cls: type) -> dict[str, str]:
     """The string literal placed under each dataclass field."""
     tree = ast.parse(inspect.getsource(cls))
-    body = tree.body[0].body
+    first = tree.body[0]
+    assert isinstance(first, ast.ClassDef)
+    body: list[ast.stmt | None] = list(first.body)
     docs = {}
-    for node, following in zip(body, body[1:] + [None], strict=True):
+    for node, following in zip(body, [*body[1:], None], strict=True):
         field_doc = isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str)
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and field_doc:
-            docs[node.target.id] = " ".join(following.value.value.split())
+            assert isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
+            docs[node.target.id] = " ".join(str(following.value.value).split())
     return docs
 
 
-def _default(field: dataclasses.Field) -> str:
+def _default(field: dataclasses.Field[Any]) -> str:
     if field.default is not dataclasses.MISSING:
         value = field.default
         return f"`{value.value!r}`" if hasattr(value, "value") else f"`{value!r}`"

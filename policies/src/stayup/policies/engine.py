@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .model import Graph, paused_gc
 from .rules import RULES, Enforcement, Finding, Outcome, Rule
@@ -19,11 +20,11 @@ class Result:
     suppression: Suppression | None = None
 
 
-def _safe(rule: Rule, graph: Graph, params) -> list[Finding]:
+def _safe(rule: Rule, graph: Graph, params: Mapping[str, Any]) -> list[Finding]:
     """A rule that raises must not pass silently nor crash the analyzer: its error is an unknown."""
     try:
         return list(rule.check(graph, params))
-    except Exception as exc:  # noqa: BLE001 - reported as an explicit unknown outcome
+    except Exception as exc:
         stack_urn = next((u for u, r in graph.resources.items() if r.type == "pulumi:pulumi:Stack"), "stack")
         return [Finding(rule.id, stack_urn, Outcome.UNKNOWN, f"Unknown: rule {rule.id} could not evaluate this graph ({type(exc).__name__}: {exc}).")]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Every exit code of every stayup command, in one place (README "Exit codes").
 EXIT_PASS = 0
 EXIT_VIOLATION = 1
@@ -37,10 +39,11 @@ class ProgramError(StayupError):
     exit_code = EXIT_PROGRAM_FAILED
 
 
-def read_text(path, key: str | None = None) -> str:
+def read_text(path: Path, key: str | None = None) -> str:
     """A user's input file, or a one-line error naming it."""
     try:
-        return path.read_text(encoding="utf-8")
+        text: str = path.read_text(encoding="utf-8")
+        return text
     except FileNotFoundError:
         raise InputError("file not found", file=str(path), key=key) from None
     except IsADirectoryError:

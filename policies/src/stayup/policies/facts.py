@@ -62,7 +62,7 @@ def zone_name(value: Any) -> str | None:
     return ZONE_NAMES_BY_ID.get(zone, zone)
 
 
-def subnet_zone(subnet: Resource | dict) -> str:
+def subnet_zone(subnet: Resource | dict[str, Any]) -> str:
     """The subnet's zone name, or UNKNOWN."""
     props = subnet.props if isinstance(subnet, Resource) else subnet
     return zone_name(props.get("availabilityZone")) or zone_name(props.get("availabilityZoneId")) or UNKNOWN
@@ -169,7 +169,7 @@ def _kind_of(resource: Resource | None, via: str, value: Any, default: str | Non
     return "unknown"
 
 
-def _inline_target(entry: dict, deps: list[Resource], table: Resource) -> RouteTarget:
+def _inline_target(entry: dict[str, Any], deps: list[Resource], table: Resource) -> RouteTarget:
     """Target of an inline route: the table's `routes` dependencies, matched by kind (and by id
     when ids are known, since one table may route to several gateways)."""
     for key, default in _TARGET_KEYS:
@@ -224,7 +224,7 @@ def vpc_of(graph: Graph, resource: Resource) -> Resource | None:
     return vpcs[0] if vpcs else None
 
 
-def route_table_of(graph: Graph, subnet: Resource) -> Resource | None | str:
+def route_table_of(graph: Graph, subnet: Resource) -> Resource | str | None:
     """The subnet's route table; None for the VPC's implicit main table (local routes only);
     UNKNOWN when the association cannot be resolved."""
     for association in graph.referrers(subnet, ASSOCIATION, "subnetId"):
@@ -245,7 +245,7 @@ def route_table_of(graph: Graph, subnet: Resource) -> Resource | None | str:
 def subnet_egress(graph: Graph, subnet: Resource) -> list[RouteTarget] | str:
     """Default-route targets of the subnet's route table ([] = no internet route), or UNKNOWN."""
     table = route_table_of(graph, subnet)
-    if table == UNKNOWN:
+    if isinstance(table, str):
         return UNKNOWN
     if table is None:
         return []
@@ -256,7 +256,7 @@ def subnet_tier(graph: Graph, subnet: Resource) -> str:
     """public (default route to an internet gateway), private (other default route),
     isolated (none), or UNKNOWN."""
     egress = subnet_egress(graph, subnet)
-    if egress == UNKNOWN:
+    if isinstance(egress, str):
         return UNKNOWN
     kinds = {t.kind for t in egress}
     if "igw" in kinds:

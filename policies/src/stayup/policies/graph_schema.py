@@ -33,4 +33,5 @@ def load_graph_file(path: Any) -> dict[str, Any]:
     from .schemas import validate
 
     validate("graph", graph, file=str(path))
-    return graph
+    checked: dict[str, Any] = graph
+    return checked

@@ -181,7 +181,8 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
     for r in graph.get("resources") or []:
         if not isinstance(r, Mapping) or not isinstance(r.get("urn"), str) or not isinstance(r.get("type"), str):
             continue
-        props = r.get("outputs") if isinstance(r.get("outputs"), Mapping) else {}
+        outputs = r.get("outputs")
+        props: dict[str, Any] = outputs if isinstance(outputs, dict) else {}
         resources.append(
             Resource(
                 urn=r["urn"],
@@ -229,12 +230,9 @@ def _property_urns(value: Any) -> dict[str, tuple[str, ...]]:
 def _unwrap_policy_value(value: Any) -> Any:
     """pulumi-policy wraps props in proxies that raise on unknowns; read through them."""
     from pulumi_policy.proxy import _DictProxy, _ListProxy
+    from pulumi_policy.secret import Secret
 
-    try:
-        from pulumi_policy.secret import Secret
-    except ImportError:  # pragma: no cover - older pulumi-policy
-        Secret = ()  # type: ignore[assignment]
-    if Secret and isinstance(value, Secret):
+    if isinstance(value, Secret):
         return SECRET
     if isinstance(value, (_DictProxy, _ListProxy)):
         value = value["__target"]

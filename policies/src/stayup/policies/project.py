@@ -194,11 +194,11 @@ def load_stack(
     values: dict[str, Any] = {}
     secret_keys: set[str] = set()
     sources: dict[str, tuple[str, str]] = {}
-    for full, spec in specs.items():
-        if spec.has_default:
-            values[full] = spec.default
+    for full, default_spec in specs.items():
+        if default_spec.has_default:
+            values[full] = default_spec.default
             sources[full] = (str(project_dir / "Pulumi.yaml"), f"config.{full}")
-        if spec.secret:
+        if default_spec.secret:
             secret_keys.add(full)
     for key, value in raw.items():
         key = str(key)

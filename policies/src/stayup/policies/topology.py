@@ -245,11 +245,11 @@ def placements(graph: Graph) -> list[Placement]:
         if zone != UNKNOWN:
             found.append(Placement("instance", instance, (zone,)))
     for member in graph.of_type(RDS_CLUSTER_INSTANCE):
-        zone = zone_name(member.get("availabilityZone"))
+        member_zone = zone_name(member.get("availabilityZone"))
         clusters = graph.linked(member, "clusterIdentifier", RDS_CLUSTER)
-        if zone:
+        if member_zone:
             related = (member.urn, *member.property_dependencies.get("clusterIdentifier", ()))
-            found.append(Placement("db-member", member, (zone,), clusters[0].name if clusters else "", related=related))
+            found.append(Placement("db-member", member, (member_zone,), clusters[0].name if clusters else "", related=related))
     for db in graph.of_type(RDS_INSTANCE):
         for subnet_group in graph.linked(db, "dbSubnetGroupName"):
             spread = zones_of(graph, subnet_group)

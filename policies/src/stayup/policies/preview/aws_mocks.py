@@ -261,7 +261,7 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
         subnets = default_subnets(region)
         if args.get("id"):
             subnets = [s for s in subnets if s["id"] == args["id"]]
-        zone = args.get("availabilityZone") or (_filter_values(args, "availability-zone") or [None])[0]
+        zone = args.get("availabilityZone") or next(iter(_filter_values(args, "availability-zone") or ()), None)
         if zone:
             subnets = [s for s in subnets if s["availabilityZone"] == zone]
         return subnets[0] if subnets else None

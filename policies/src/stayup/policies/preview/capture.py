@@ -344,7 +344,7 @@ def capture(config: StackConfig, preview: bool = False, timeout: float | None = 
     except pulumi.InputPropertiesError as exc:
         where = _program_location(exc, config.project_dir, within=config.main.resolve())
         raise InputError(exc.message, file=where) from None
-    except Exception as exc:  # noqa: BLE001 - any program failure is reported as one line
+    except Exception as exc:
         where = _program_location(exc, config.project_dir)
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ProgramError(f"{type(exc).__name__}: {message}", file=where) from None

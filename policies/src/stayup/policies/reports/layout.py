@@ -172,9 +172,9 @@ def flowchart(graph: Graph, weak: set[str]) -> list[str]:
         record = p.resource
         label = f"DNS {p.role or 'record'} {record.get('name')}"
         lines.append(f"  {node(record.urn, label, [record.urn])}")
-        for target in graph.linked(record, "aliases", LOAD_BALANCER):
-            if target.urn in ids:
-                edges.append(f"{ids[record.urn]} --> {ids[target.urn]}")
+        for aliased in graph.linked(record, "aliases", LOAD_BALANCER):
+            if aliased.urn in ids:
+                edges.append(f"{ids[record.urn]} --> {ids[aliased.urn]}")
     lines += [f"  {edge}" for edge in edges]
     return lines
 

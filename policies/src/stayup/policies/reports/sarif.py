@@ -110,7 +110,8 @@ def checkov_sarif(failed: list[dict[str, Any]], graph: dict[str, Any], addresses
     project = project.resolve()
     root = repo_root(project)
     sources = {r["urn"]: r.get("source") or {} for r in graph["resources"]}
-    results, rules = [], {}
+    results: list[dict[str, Any]] = []
+    rules: dict[str, dict[str, Any]] = {}
     for check in failed:
         urn = addresses.get(check.get("resource", ""), "")
         rules.setdefault(check["check_id"], {"id": check["check_id"], "shortDescription": {"text": check.get("check_name") or check["check_id"]}})

@@ -51,7 +51,9 @@ def stack_text(report: StackReport) -> str:
 
 
 def mark(value: Serves) -> str:
-    return {True: "yes", False: "NO"}.get(value, str(value))
+    if value is True:
+        return "yes"
+    return "NO" if value is False else str(value)
 
 
 def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:

@@ -4,13 +4,17 @@ arithmetic (SS001, SS002)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from ..facts import number
+from ..model import Resource
+from .base import Finding, Rule
 
 UDP_PROTOCOLS = ("UDP", "TCP_UDP")
 
 
-def timing_verdict(rule, group, check: dict, params):
+def timing_verdict(rule: Rule, group: Resource, check: dict[str, Any], params: Mapping[str, Any]) -> Finding:
     """Shared by HC001 and HC002: failure must be detected within the configured time."""
     interval = number(check.get("interval"))
     threshold = number(check.get("unhealthyThreshold"))
@@ -27,7 +31,7 @@ def timing_verdict(rule, group, check: dict, params):
     return rule.passed(group)
 
 
-def statically_stable(rule, resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | None, attribute: str):
+def statically_stable(rule: Rule, resource: Resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | None, attribute: str) -> Finding:
     """Shared verdict: capacity left after losing the fullest AZ must meet the peak."""
     fullest = max(per_zone_counts) if per_zone_counts else math.ceil(total / zones)
     left = total - fullest

@@ -11,13 +11,17 @@ SLO declared) · unknown (SLO unknown) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...availability import budget, declared_slo
 from ...aws_types import STACK
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     stacks = graph.of_type(STACK)
     if stacks and stacks[0].get("slo") == UNKNOWN:
         yield RULE.unknown(stacks[0], "slo", "the declared SLO is not known")

@@ -9,37 +9,51 @@ Scenarios: pass (NAT per AZ; one regional NAT) · fail (one zonal NAT for two AZ
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from ...aws_types import SUBNET
 from ...facts import nat_coverage, subnet_egress, subnet_tier, subnet_zone, vpc_of
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph, Resource
+from ..base import Finding, Rule
 
 
-def check(graph, params):
+@dataclass
+class _Egress:
+    """A VPC's private subnets' zones and the NAT gateways they leave through."""
+
+    owner: Resource
+    zones: set[str] = field(default_factory=set)
+    nats: dict[str, Resource] = field(default_factory=dict)
+
+
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     need = int(params["minPaths"])
-    by_vpc = defaultdict(lambda: {"zones": set(), "nats": {}, "owner": None})
+    by_vpc: dict[str, _Egress] = {}
     for subnet in graph.of_type(SUBNET):
         if subnet_tier(graph, subnet) != "private":
             continue
-        nats = [t.resource for t in subnet_egress(graph, subnet) if t.kind == "nat" and t.resource is not None]
+        targets = subnet_egress(graph, subnet)
+        nats = [t.resource for t in (targets if isinstance(targets, list) else []) if t.kind == "nat" and t.resource is not None]
         if not nats:
             continue
         vpc = vpc_of(graph, subnet)
-        entry = by_vpc[vpc.urn if vpc else nats[0].urn]
-        entry["owner"] = vpc or nats[0]
-        entry["zones"].add(subnet_zone(subnet))
+        owner = vpc or nats[0]
+        entry = by_vpc.setdefault(owner.urn, _Egress(owner))
+        entry.owner = owner
+        entry.zones.add(subnet_zone(subnet))
         for nat in nats:
-            entry["nats"][nat.urn] = nat
+            entry.nats[nat.urn] = nat
     for entry in by_vpc.values():
-        owner = entry["owner"]
-        covers = [nat_coverage(graph, nat) for nat in entry["nats"].values()]
+        owner = entry.owner
+        covers = [nat_coverage(graph, nat) for nat in entry.nats.values()]
         if any(c.regional and not c.unknown for c in covers):
             yield RULE.passed(owner)
             continue
         nat_zones = {z for c in covers for z in (c.zones or ())}
-        wanted = min(need, len({z for z in entry["zones"] if z != UNKNOWN}) or 1)
+        wanted = min(need, len({z for z in entry.zones if z != UNKNOWN}) or 1)
         if len(nat_zones) >= wanted:
             yield RULE.passed(owner)
         elif any(c.unknown for c in covers):
@@ -48,7 +62,7 @@ def check(graph, params):
             yield RULE.failed(
                 owner,
                 "natGatewayId",
-                f"private subnets in {len(entry['zones'])} AZs share NAT gateways in only {len(nat_zones)} AZ "
+                f"private subnets in {len(entry.zones)} AZs share NAT gateways in only {len(nat_zones)} AZ "
                 f"({', '.join(sorted(nat_zones))}): one power zone loss cuts all their egress",
                 "add a NAT gateway per AZ (or a regional NAT gateway) so egress has independent paths.",
             )

@@ -6,13 +6,17 @@ Scenarios: pass (NAT in a subnet routed to the internet gateway) · fail (NAT in
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import NAT, SUBNET
 from ...facts import subnet_tier
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for nat in graph.of_type(NAT):
         if nat.get("availabilityMode") == "regional" or nat.get("connectivityType") == "private":
             continue

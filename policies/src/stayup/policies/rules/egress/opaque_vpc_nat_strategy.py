@@ -9,13 +9,17 @@ unknown) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import AWSX_VPC
 from ...facts import text
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph, Resource
+from ..base import Finding, Rule
 
 
-def _has_private_subnets(vpc) -> bool | None:
+def _has_private_subnets(vpc: Resource) -> bool | None:
     specs = vpc.get("subnetSpecs")
     if specs is None:
         return True  # awsx default: public and private subnets
@@ -24,7 +28,7 @@ def _has_private_subnets(vpc) -> bool | None:
     return any(isinstance(s, dict) and s.get("type") in ("Private", "private") for s in specs)
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for vpc in graph.of_type(AWSX_VPC):
         nat = vpc.get("natGateways")
         strategy = "OnePerAz" if nat is None else (nat.get("strategy", "OnePerAz") if isinstance(nat, dict) else UNKNOWN)

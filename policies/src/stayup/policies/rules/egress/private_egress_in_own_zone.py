@@ -9,13 +9,17 @@ internet egress) · unknown (zone not resolvable) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import SUBNET
 from ...facts import nat_coverage, subnet_egress, subnet_tier, subnet_zone
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for subnet in graph.of_type(SUBNET):
         tier = subnet_tier(graph, subnet)
         if tier in ("public", "isolated"):
@@ -25,7 +29,8 @@ def check(graph, params):
             continue
         zone = subnet_zone(subnet)
         verdicts = []
-        for target in subnet_egress(graph, subnet):
+        targets = subnet_egress(graph, subnet)
+        for target in targets if isinstance(targets, list) else []:
             if target.kind != "nat":
                 continue
             if target.resource is None:
@@ -45,10 +50,10 @@ def check(graph, params):
                         f"add {zone} to the NAT's availabilityZoneAddresses, or use automatic mode.",
                     )
                 )
-            elif zone in cover.zones:
+            elif cover.zones is not None and zone in cover.zones:
                 verdicts.append(RULE.passed(subnet))
             else:
-                other = ", ".join(sorted(cover.zones))
+                other = ", ".join(sorted(cover.zones or ()))
                 verdicts.append(
                     RULE.failed(
                         subnet,

@@ -7,13 +7,17 @@ group attached to a target group) · unknown (settings unknown) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import ASG, ASG_ATTACHMENT
 from ...facts import number
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph, Resource
+from ..base import Finding, Rule
 
 
-def attached(graph, group) -> bool:
+def attached(graph: Graph, group: Resource) -> bool:
     arns = group.get("targetGroupArns")
     if (isinstance(arns, list) and arns) or (arns == UNKNOWN and group.property_dependencies.get("targetGroupArns")):
         return True
@@ -22,7 +26,7 @@ def attached(graph, group) -> bool:
     return any(a.get("lbTargetGroupArn") for a in graph.referrers(group, ASG_ATTACHMENT, "autoscalingGroupName"))
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     low, high = params["minGracePeriod"], params["maxGracePeriod"]
     for group in graph.of_type(ASG):
         if not attached(graph, group):

@@ -6,12 +6,16 @@ unknown (value unknown) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import RECORD
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for record in graph.of_type(RECORD):
         aliases = record.get("aliases")
         if not isinstance(aliases, list) or not aliases:

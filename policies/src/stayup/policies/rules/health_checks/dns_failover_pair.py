@@ -7,27 +7,31 @@ SECONDARY; SECONDARY alone) · not-applicable (no failover records) · unknown (
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ...aws_types import RECORD
 from ...facts import text
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph, Resource
+from ..base import Finding, Rule
 
 
-def failover_type(record) -> str | None:
+def failover_type(record: Resource) -> str | None:
     policies = record.get("failoverRoutingPolicies")
     if isinstance(policies, list) and policies and isinstance(policies[0], dict):
-        return policies[0].get("type")
+        role = policies[0].get("type")
+        return role if isinstance(role, str) else None
     return None
 
 
-def _zone_key(record):
+def _zone_key(record: Resource) -> Any:
     linked = record.property_dependencies.get("zoneId")
     return linked[0] if linked else record.get("zoneId")
 
 
-def check(graph, params):
-    groups = defaultdict(dict)
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
+    groups: dict[tuple[Any, str, Any], dict[str, Resource]] = defaultdict(dict)
     for record in graph.of_type(RECORD):
         role = failover_type(record)
         if role is None:
@@ -40,6 +44,7 @@ def check(graph, params):
     for (_, name, kind), roles in sorted(groups.items(), key=lambda item: str(item[0])):
         primary, secondary = roles.get("PRIMARY"), roles.get("SECONDARY")
         if primary is None:
+            assert secondary is not None  # a group holds at least one role
             yield RULE.failed(secondary, "failoverRoutingPolicies", f"SECONDARY {kind} record {name} has no PRIMARY", "add the PRIMARY record with a health check.")
             continue
         if primary.get("healthCheckId") in (None, ""):

@@ -10,15 +10,19 @@ health checks) · unknown (settings unknown) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import HEALTH_CHECK, LOAD_BALANCER
 from ...facts import number, text
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 _PROBES = ("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP")
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for hc in graph.of_type(HEALTH_CHECK):
         kind = hc.get("type")
         if kind == UNKNOWN:

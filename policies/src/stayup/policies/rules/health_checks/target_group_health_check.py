@@ -9,14 +9,18 @@ not-applicable (no target groups) · unknown (health check unknown) · suppresse
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import TARGET_GROUP
 from ...facts import text
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 from ..shared import UDP_PROTOCOLS, timing_verdict
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for group in graph.of_type(TARGET_GROUP):
         protocol = text(group.get("protocol")) or "HTTP"
         if group.get("targetType") == "lambda" or protocol in UDP_PROTOCOLS:

@@ -6,13 +6,17 @@ cache) · unknown (settings unknown) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import CACHE_GROUP
 from ...facts import number
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph, Resource
+from ..base import Finding, Rule
 
 
-def _nodes(group) -> float | None:
+def _nodes(group: Resource) -> float | None:
     clusters = number(group.get("numCacheClusters"))
     if clusters is not None:
         return clusters
@@ -20,7 +24,7 @@ def _nodes(group) -> float | None:
     return None if replicas is None else replicas + 1
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for group in graph.of_type(CACHE_GROUP):
         failover, multi = group.get("automaticFailoverEnabled"), group.get("multiAzEnabled")
         nodes = _nodes(group)

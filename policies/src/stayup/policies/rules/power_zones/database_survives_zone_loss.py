@@ -6,13 +6,17 @@ instances in one AZ) · not-applicable (no database) · unknown (multiAz unknown
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE
 from ...facts import text, zone_name
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for db in graph.of_type(RDS_INSTANCE):
         engine = text(db.get("engine")) or ""
         if engine.startswith("aurora") or db.get("replicateSourceDb"):

@@ -9,13 +9,17 @@ targets) · unknown (an instance's zone unknown) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import TARGET_GROUP
 from ...facts import instance_targets, instance_zone
 from ...graph_schema import UNKNOWN
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     need = int(params["minZones"])
     for group in graph.of_type(TARGET_GROUP):
         instances = instance_targets(graph, group)

@@ -7,9 +7,13 @@ program) · suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import ASG, DB_SUBNET_GROUP, ECS_SERVICE, EKS_NODE_GROUP, LOAD_BALANCER
 from ...facts import zones_of
-from ..base import Rule
+from ...model import Graph
+from ..base import Finding, Rule
 
 _WHAT = {
     LOAD_BALANCER: ("load balancer", "subnets"),
@@ -20,7 +24,7 @@ _WHAT = {
 }
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     need = int(params["minZones"])
     for resource in graph.of_type(*_WHAT):
         spread = zones_of(graph, resource)

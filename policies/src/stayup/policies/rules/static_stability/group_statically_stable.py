@@ -12,15 +12,19 @@ suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ...aws_types import ASG, ECS_SERVICE, EKS_NODE_GROUP
 from ...facts import number, zones_of
 from ...graph_schema import UNKNOWN
+from ...model import Graph, Resource
 from ...topology import peak
-from ..base import Rule
+from ..base import Finding, Rule
 from ..shared import statically_stable
 
 
-def _minimum(resource):
+def _minimum(resource: Resource) -> tuple[str, Any]:
     if resource.type == ASG:
         return "minSize", resource.get("minSize")
     if resource.type == ECS_SERVICE:
@@ -29,7 +33,7 @@ def _minimum(resource):
     return "scalingConfig.minSize", scaling.get("minSize") if isinstance(scaling, dict) else scaling
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for resource in graph.of_type(ASG, ECS_SERVICE, EKS_NODE_GROUP):
         spread = zones_of(graph, resource)
         if spread is None:

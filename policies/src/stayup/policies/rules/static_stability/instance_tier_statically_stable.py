@@ -11,16 +11,19 @@ instance targets) · unknown (an instance's AZ unknown) · suppressed.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ...aws_types import TARGET_GROUP
 from ...facts import instance_targets, instance_zone
 from ...graph_schema import UNKNOWN
+from ...model import Graph
 from ...topology import peak
-from ..base import Rule
+from ..base import Finding, Rule
 from ..shared import statically_stable
 
 
-def check(graph, params):
+def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for group in graph.of_type(TARGET_GROUP):
         instances = instance_targets(graph, group)
         if not instances:
