@@ -116,10 +116,10 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
             serves = False
         elif state == UNKNOWN and serves is True:
             serves = UNKNOWN
-    return ServiceOutcome(tier.name, tier.kind, _n(before), _n(after), _n(tier.peak) if tier.peak else None, serves, _egress(graph, tier, dark), "; ".join(via))
+    return ServiceOutcome(tier.name, tier.kind, rounded(before), rounded(after), rounded(tier.peak) if tier.peak else None, serves, _egress(graph, tier, dark), "; ".join(via))
 
 
-def _n(value: float | None) -> float | None:
+def rounded(value: float | None) -> float | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else round(value, 2)

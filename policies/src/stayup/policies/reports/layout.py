@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 
 from ..aws_types import LOAD_BALANCER, SUBNET
+from ..blast import rounded
 from ..facts import subnet_egress
 from ..graph_schema import UNKNOWN
 from ..model import Graph
@@ -179,10 +180,6 @@ def flowchart(graph: Graph, weak: set[str]) -> list[str]:
     return lines
 
 
-def _n(value: float) -> float:
-    return int(value) if float(value).is_integer() else round(value, 2)
-
-
 def capacity_map(graph: Graph) -> list[str]:
     """Mermaid AZ columns with each service's capacity in that AZ (what goes dark with it)."""
     lines = ["flowchart TB"]
@@ -190,7 +187,7 @@ def capacity_map(graph: Graph) -> list[str]:
     for tier in tiers(graph):
         for group in tier.groups:
             for zone in group.zones:
-                per_zone.setdefault(zone, []).append(f"{tier.name}: {_n(group.size / len(group.zones))} x {group.resource.name}")
+                per_zone.setdefault(zone, []).append(f"{tier.name}: {rounded(group.size / len(group.zones))} x {group.resource.name}")
         counts: dict[str, int] = {}
         for _, zone in tier.instances:
             counts[zone] = counts.get(zone, 0) + 1

@@ -14,15 +14,8 @@ from ...aws_types import RECORD
 from ...facts import text
 from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
+from ...topology import failover_role
 from ..base import Finding, Rule
-
-
-def failover_type(record: Resource) -> str | None:
-    policies = record.get("failoverRoutingPolicies")
-    if isinstance(policies, list) and policies and isinstance(policies[0], dict):
-        role = policies[0].get("type")
-        return role if isinstance(role, str) else None
-    return None
 
 
 def _zone_key(record: Resource) -> Any:
@@ -33,7 +26,7 @@ def _zone_key(record: Resource) -> Any:
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     groups: dict[tuple[Any, str, Any], dict[str, Resource]] = defaultdict(dict)
     for record in graph.of_type(RECORD):
-        role = failover_type(record)
+        role = failover_role(record)
         if role is None:
             continue
         name = text(record.get("name"))
