@@ -7,11 +7,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stayup.policies.preview.capture import capture
+from stayup.policies.environment import resolve
+from stayup.policies.host import Deadline, Pool
 from stayup.policies.project import load_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = ROOT / "tests" / "programs"
+
+
+# One warm capture host per interpreter for the whole session, as `stayup check --all` keeps them.
+_POOLS: dict[str, Pool] = {}
+
+
+def capture(config, *, preview: bool = False, timeout: float = 300.0) -> dict[str, Any]:
+    """A stack's graph, its program run in its own process (the way every stayup command does)."""
+    interpreter = resolve(config.project_dir, config.runtime)
+    pool = _POOLS.setdefault(interpreter.key, Pool(interpreter))
+    return pool.run(config, preview=preview, deadline=Deadline(timeout))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for pool in _POOLS.values():
+        pool.close()
 
 
 @functools.cache

@@ -53,7 +53,7 @@ CASES = [
      lambda t: f"{BAD / 'Pulumi.mars.yaml'}: config.aws:region: unknown AWS region 'mars-north-1' (known: ap-northeast-1, ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-2)"),
     ("graph-program-raises", lambda t: ["graph", "--project", str(PROGRAMS / "raises"), "--stack", "dev"], 3, lambda t: "__main__.py:5: KeyError: 'large'"),
     ("graph-program-hangs", lambda t: ["graph", "--project", str(PROGRAMS / "hangs"), "--stack", "dev", "--timeout", "2"], 3,
-     lambda t: f"{PROGRAMS / 'hangs' / '__main__.py'}: program did not finish within 2 s (a hang, or a wait on something unreachable offline)"),
+     lambda t: f"{PROGRAMS / 'hangs' / '__main__.py'}: the program did not finish within 2 s (stopped; a hang, or a wait on something unreachable offline)"),
     ("check-more-zones-than-region", lambda t: ["check", "--project", str(ROOT), "--stack", "crm-paris", "--config", "zones=6"], 2,
      lambda t: "__main__.py:{line}: NetworkArgs.zones: 6 zones requested but the region has 3 (eu-west-3a, eu-west-3b, eu-west-3c)"),
     ("check-unknown-egress", lambda t: ["check", "--project", str(ROOT), "--stack", "crm-paris", "--config", "egress=dual"], 2,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import platform
 import shutil
+from importlib.metadata import version
 
 import pytest
 from conftest import PROGRAMS, ROOT
@@ -57,7 +59,9 @@ def test_text_groups_by_zone_then_rule(capsys, monkeypatch):
     lines = out.splitlines()
     assert code == 1
     assert lines[0] == "stayup check · crm-paris (project stayup, update, inprocess) · FAIL"
-    assert [line.strip() for line in lines if line.startswith("  ") and not line.startswith("   ")][1:] == ["eu-west-1c", "eu-west-3c"]
+    versions = f"python {platform.python_version()}, pulumi {version('pulumi')}, pulumi-aws {version('pulumi-aws')}"
+    assert lines[2] == f"  program ran in virtualenv .venv (Pulumi.yaml runtime.options); {versions}"
+    assert [line.strip() for line in lines if line.startswith("  ") and not line.startswith("   ")][2:] == ["eu-west-1c", "eu-west-3c"]
     assert sum(1 for line in lines if line.strip().startswith("FAIL       NE001 private-egress-in-own-zone")) == 2
 
 

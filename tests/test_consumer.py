@@ -46,7 +46,7 @@ def test_wheels_are_built_with_one_version(consumer_env):
 def test_consumer_project_passes_with_installed_wheels(consumer_env, engine):
     venv, _ = consumer_env
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    result = sh(venv / "bin" / "stayup", "check", "--project", ROOT / "examples" / "consumer", "--stack", "dev", "--format", "json", "--engine", engine, env=env, cwd=venv)
+    result = sh(venv / "bin" / "stayup", "check", "--project", ROOT / "examples" / "consumer", "--stack", "dev", "--format", "json", "--engine", engine, "--python", venv / "bin" / "python", env=env, cwd=venv)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert (report["project"], report["verdict"], report["violations"], report["unknown"]) == ("acme-crm", "pass", [], [])

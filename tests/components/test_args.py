@@ -17,7 +17,8 @@ from stayup.components import (
     ResilientNetwork,
     VideoRelay,
 )
-from stayup.policies.preview.capture import run_under_mocks
+from stayup.policies.host import job_for
+from stayup.policies.preview.capture import Job, run_under_mocks
 from stayup.policies.project import load_stack
 
 
@@ -32,8 +33,8 @@ def rejected(build) -> tuple[str, str, list[str]]:
         except pulumi.InputPropertyError as exc:
             failure.append(exc)
 
-    recorder, errors = run_under_mocks(config, False, program)
-    assert errors == []
+    recorder, errors = run_under_mocks(Job.load(job_for(config, preview=False)), program)
+    assert errors.messages == []
     (exc,) = failure
     return exc.property_path, exc.reason, sorted(u for u, r in recorder.records.items() if r["type"] != "pulumi:pulumi:Stack")
 

@@ -21,7 +21,7 @@ LAYERS = [
     {"rules"},
     {"settings"},
     {"engine", "blast"},
-    {"reports", "tfplan", "analyzer_client", "crossguard", "project", "preview", "docs"},
+    {"reports", "tfplan", "analyzer_client", "crossguard", "project", "environment", "host", "preview", "docs"},
     {"check", "checkov_door", "checkov_checks"},
     {"cli", "__main__"},
 ]
@@ -85,3 +85,17 @@ def test_no_module_imports_a_higher_layer():
         if _layer(target) > _layer(module)
     )
     assert upward == []
+
+
+def test_capture_shim_needs_only_the_standard_library_and_the_pulumi_sdk():
+    """preview/ runs inside the program's interpreter, where stayup and its dependencies are absent."""
+    import sys
+
+    allowed = set(sys.stdlib_module_names) | {"pulumi", "google", "grpc"}
+    for path in (PACKAGE / "preview").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.level == 1, (path.name, node.module)  # siblings only
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                names = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                assert {n.split(".")[0] for n in names} <= allowed, (path.name, names)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import PROGRAMS, by_type, graph_of, named
+from conftest import PROGRAMS, by_type, capture, graph_of, named
 from stayup.policies.graph_schema import SECRET, UNKNOWN
-from stayup.policies.preview.capture import capture
 from stayup.policies.project import load_stack
 
 STACK = "urn:pulumi:dev::separate-routes::pulumi:pulumi:Stack::separate-routes-dev"

@@ -4,16 +4,17 @@ analyzer protocol) and report."""
 from __future__ import annotations
 
 import concurrent.futures
-import multiprocessing
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .engine import evaluate
+from .environment import resolve
 from .errors import StayupError
+from .host import DEFAULT_TIMEOUT, Deadline, Pool, capture_stack, hosts
 from .model import from_capture
-from .preview.capture import capture
-from .project import load_stack
+from .project import StackConfig, load_stack
 from .reports import StackReport, stack_report
 from .settings import PolicySettings
 
@@ -35,9 +36,11 @@ def check_stack(
     preview: bool = False,
     settings: PolicySettings,
     engine: str = "inprocess",
-    timeout: float | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    python: Path | None = None,
+    install: bool = False,
 ) -> StackReport:
-    captured = capture(load_stack(project, stack, tuple(overrides)), preview=preview, timeout=timeout)
+    captured = capture_stack(project, stack, overrides=tuple(overrides), preview=preview, python=python, install=install, timeout=timeout)
     return check_graph(captured, settings=settings, engine=engine)
 
 
@@ -53,15 +56,9 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
             results = results_from(analyzer.analyze_stack(captured["resources"]))
     else:
         results = evaluate(graph, settings)
-    return stack_report(graph, results, preview=preview, engine=engine)
-
-
-def _one(args: tuple[Path, str, tuple[str, ...], bool, PolicySettings, str, float | None]) -> StackReport:
-    project, stack, overrides, preview, settings, engine, timeout = args
-    try:
-        return check_stack(project, stack, overrides=overrides, preview=preview, settings=settings, engine=engine, timeout=timeout)
-    except StayupError as exc:
-        return StackReport.failed_to_run(stack, exc.line(), exc.exit_code)
+    report = stack_report(graph, results, preview=preview, engine=engine)
+    report.runtime = captured.get("runtime")
+    return report
 
 
 def check_all(
@@ -73,13 +70,41 @@ def check_all(
     settings: PolicySettings,
     engine: str = "inprocess",
     jobs: int | None = None,
-    timeout: float | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    python: Path | None = None,
+    install: bool = False,
 ) -> list[StackReport]:
-    """Checks stacks in parallel processes (the Pulumi runtime is process-global); stable order."""
-    work = [(project, stack, tuple(overrides), preview, settings, engine, timeout) for stack in stacks]
-    jobs = max(1, min(jobs or multiprocessing.cpu_count(), len(work)))
-    if jobs == 1:
-        return [_one(w) for w in work]
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_one, work))
+    """Checks stacks in stable order; programs run in warm hosts of the project's interpreter (one
+    per parallel job), each stack with its own deadline. A stack that fails is that stack's error."""
+    configs: dict[str, StackConfig | StayupError] = {}
+    for stack in stacks:
+        try:
+            configs[stack] = load_stack(project, stack, tuple(overrides))
+        except StayupError as exc:
+            configs[stack] = exc
+    first = next((c for c in configs.values() if isinstance(c, StackConfig)), None)
+    if first is None:
+        return [_failed(stack, configs[stack]) for stack in stacks]
+    interpreter = resolve(first.project_dir, first.runtime, python=python, install=install)
+
+    def one(stack: str, pool: Pool) -> StackReport:
+        config = configs[stack]
+        if isinstance(config, StayupError):
+            return _failed(stack, config)
+        try:
+            graph = pool.run(config, preview=preview, deadline=Deadline(timeout))
+            return check_graph(graph, settings=settings, engine=engine)
+        except StayupError as exc:
+            return _failed(stack, exc)
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(stacks)))
+    with hosts(interpreter) as pool:
+        if jobs == 1:
+            return [one(stack, pool) for stack in stacks]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as workers:
+            return list(workers.map(lambda stack: one(stack, pool), stacks))
+
+
+def _failed(stack: str, exc: StayupError | StackConfig) -> StackReport:
+    assert isinstance(exc, StayupError)
+    return StackReport.failed_to_run(stack, exc.line(), exc.exit_code)

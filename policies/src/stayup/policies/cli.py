@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     EXIT_BAD_INPUT,
@@ -27,7 +29,9 @@ def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool =
     parser.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
     parser.add_argument("--stack", required=stack_required, help="stack name (stacks/Pulumi.<stack>.yaml)")
     parser.add_argument("--preview", action="store_true", help="simulate a first `pulumi preview`: computed values unknown")
-    parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS", help="give up on a program that runs longer (default: 300)")
+    parser.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS", help="stop a program that runs longer, with all it started (default: 300)")
+    parser.add_argument("--python", type=Path, metavar="PATH", help="the program's interpreter (default: from Pulumi.yaml runtime.options, else stayup's own)")
+    parser.add_argument("--install", action="store_true", help="build the program's environment from its lock or requirements file, cached by hash")
     parser.add_argument(
         "--config",
         action="append",
@@ -35,6 +39,22 @@ def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool =
         metavar="KEY=VALUE",
         help="override a config value; KEY without a namespace is the project's",
     )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def _capture(args: argparse.Namespace) -> dict[str, Any]:
+    from .host import Deadline, capture_stack
+
+    return capture_stack(args.project, args.stack, overrides=args.config, preview=args.preview, python=args.python, install=args.install, deadline=Deadline(args.timeout))
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -64,12 +84,9 @@ def _version() -> str:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .preview.capture import capture
-    from .project import load_stack
     from .reports.json import dump
 
-    config = load_stack(args.project, args.stack, args.config)
-    graph = capture(config, preview=args.preview, timeout=args.timeout)
+    graph = _capture(args)
     write_output(dump(graph), args.output)
     return 0
 
@@ -87,7 +104,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         stacks = list_stacks(args.project) if args.all else [args.stack]
         if not stacks:
             raise InputError("no Pulumi.<stack>.yaml files in the stack config directory", file=str(args.project.resolve()))
-        reports = check_all(args.project, stacks, overrides=args.config, preview=args.preview, settings=settings, engine=args.engine, jobs=args.jobs, timeout=args.timeout)
+        reports = check_all(
+            args.project,
+            stacks,
+            overrides=args.config,
+            preview=args.preview,
+            settings=settings,
+            engine=args.engine,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            python=args.python,
+            install=args.install,
+        )
     if not args.all and reports[0].verdict == "error":
         # A single stack's bad input is the command's error: one line on stderr.
         print(f"stayup: error: {reports[0].error}", file=sys.stderr)
@@ -116,29 +144,27 @@ def render_check(reports: list[StackReport], fmt: str, *, several: bool, project
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Every example stack, offline: what it deploys per AZ, then the policy verdict."""
-    from .check import check_stack
+    from .check import check_all
     from .project import list_stacks
     from .reports.layout import table
     from .reports.text import stack_text
     from .settings import load_settings
 
     codes = []
-    for stack in list_stacks(args.project):
-        report = check_stack(args.project, stack, preview=args.preview, settings=load_settings({}))
+    for report in check_all(args.project, list_stacks(args.project), preview=args.preview, settings=load_settings({}), jobs=1):
         if report.graph is not None:
-            sys.stdout.write(table(report.graph, stack))
+            sys.stdout.write(table(report.graph, report.stack))
         sys.stdout.write(stack_text(report) + "\n")
+        sys.stdout.flush()
         codes.append(report.exit_code)
     return worst(codes)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .preview.capture import capture
-    from .project import load_stack
     from .reports.json import dump
     from .tfplan import export
 
-    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout)
+    graph = _capture(args)
     plan = export(graph)
     for item in plan["stayup"]["unsupported"]:
         print(f"stayup: warning: no Terraform mapping for {item['type']} ({item['urn']})", file=sys.stderr)
@@ -148,14 +174,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_checkov(args: argparse.Namespace) -> int:
     from . import checkov_door
-    from .preview.capture import capture
-    from .project import load_stack
     from .reports.json import dump
     from .reports.sarif import checkov_sarif
     from .settings import load_settings_file
 
     settings = load_settings_file(args.policy_config)  # validates first: one-line errors, never a traceback
-    graph = capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout)
+    graph = _capture(args)
     suppressions = checkov_door.load_suppressions()
     outcome = checkov_door.run({args.stack: graph}, settings=settings, suppressions=suppressions)
     result = checkov_door.summary(outcome, suppressions)
@@ -176,14 +200,12 @@ def cmd_blast_radius(args: argparse.Namespace) -> int:
     from .availability import budget
     from .blast import simulate
     from .model import from_capture
-    from .preview.capture import capture
-    from .project import load_stack
     from .reports.json import blast_json
     from .reports.markdown import blast_markdown
     from .reports.text import blast_text
 
     sla = load_sla(args.sla) if args.sla else None
-    graph = from_capture(capture(load_stack(args.project, args.stack, args.config), preview=args.preview, timeout=args.timeout))
+    graph = from_capture(_capture(args))
     result = simulate(graph, zones_down=args.zones_down)
     estimates = budget(graph, sla)
     if args.format == "json":
@@ -289,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is cmd_check and [bool(args.all), bool(args.stack), args.graph is not None].count(True) != 1:
         parser.error("check needs exactly one of --stack NAME, --all or --graph FILE")
+    # SIGTERM unwinds like Ctrl-C, so the program's process group, the CrossGuard pack and checkov
+    # are stopped on the way out rather than orphaned.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         code: int = args.func(args)
         return code
@@ -300,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_BAD_INPUT
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def run() -> None:

@@ -23,6 +23,18 @@ _TYPES = {"string", "integer", "boolean", "array", "object"}
 
 
 @dataclass(frozen=True)
+class Runtime:
+    """Pulumi.yaml `runtime.options` that decide the program's interpreter (as the Pulumi CLI reads them)."""
+
+    toolchain: str = "pip"
+    virtualenv: str | None = None
+    project_file: Path | None = None
+
+
+_TOOLCHAINS = ("pip", "poetry", "uv")
+
+
+@dataclass(frozen=True)
 class StackConfig:
     project: str
     project_dir: Path
@@ -32,6 +44,7 @@ class StackConfig:
     region: str
     values: dict[str, Any]
     secret_keys: frozenset[str] = field(default_factory=frozenset)
+    runtime: Runtime = field(default_factory=Runtime)
 
     def as_pulumi_config(self) -> dict[str, str]:
         """The string form `pulumi.runtime.set_all_config` expects (structured values as JSON)."""
@@ -69,8 +82,8 @@ class ConfigSpec:
     secret: bool
 
 
-def load_project(project_dir: Path) -> tuple[str, Path, Path, dict[str, ConfigSpec]]:
-    """Returns (name, main program file, stack config dir, declared config) of a project."""
+def load_project(project_dir: Path) -> tuple[str, Path, Path, dict[str, ConfigSpec], Runtime]:
+    """Returns (name, main program file, stack config dir, declared config, runtime) of a project."""
     project_file = project_dir / "Pulumi.yaml"
     if not project_file.exists() and (project_dir / "Pulumi.yml").exists():
         project_file = project_dir / "Pulumi.yml"
@@ -101,7 +114,23 @@ def load_project(project_dir: Path) -> tuple[str, Path, Path, dict[str, ConfigSp
     if not isinstance(config_dir_value, str):
         raise InputError("must be a path", file=pf, key="stackConfigDir")
     specs = _load_specs(name, doc.get("config") or {}, pf)
-    return name, main, (project_dir / config_dir_value).resolve(), specs
+    return name, main, (project_dir / config_dir_value).resolve(), specs, _runtime(runtime, project_file)
+
+
+def _runtime(runtime: Any, project_file: Path) -> Runtime:
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    if options is None:
+        return Runtime(project_file=project_file)
+    pf = str(project_file)
+    if not isinstance(options, dict):
+        raise InputError("must be a mapping", file=pf, key="runtime.options")
+    toolchain = options.get("toolchain", "pip")
+    if toolchain not in _TOOLCHAINS:
+        raise InputError(f"unknown toolchain {toolchain!r} (expected one of {', '.join(_TOOLCHAINS)})", file=pf, key="runtime.options.toolchain")
+    virtualenv = options.get("virtualenv")
+    if virtualenv is not None and (not isinstance(virtualenv, str) or not virtualenv.strip()):
+        raise InputError("must be a path", file=pf, key="runtime.options.virtualenv")
+    return Runtime(toolchain=toolchain, virtualenv=virtualenv, project_file=project_file)
 
 
 def _load_specs(project: str, raw: Any, pf: str) -> dict[str, ConfigSpec]:
@@ -179,7 +208,7 @@ def load_stack(
     project_dir: Path, stack: str, overrides: list[str] | tuple[str, ...] = ()
 ) -> StackConfig:
     project_dir = project_dir.resolve()
-    project, main, config_dir, specs = load_project(project_dir)
+    project, main, config_dir, specs, runtime = load_project(project_dir)
     stack_file = config_dir / f"Pulumi.{stack}.yaml"
     doc = _load_yaml(stack_file)
     sf = str(stack_file)
@@ -243,12 +272,13 @@ def load_stack(
         region=region,
         values=values,
         secret_keys=frozenset(secret_keys),
+        runtime=runtime,
     )
 
 
 def list_stacks(project_dir: Path) -> list[str]:
     """Stack names that have a config file in the project's stackConfigDir, sorted."""
-    _, _, config_dir, _ = load_project(project_dir.resolve())
+    _, _, config_dir, _, _ = load_project(project_dir.resolve())
     return sorted(
         p.name[len("Pulumi.") : -len(".yaml")]
         for p in config_dir.glob("Pulumi.*.yaml")

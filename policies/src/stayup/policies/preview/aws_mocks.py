@@ -8,7 +8,23 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ..regions import MOCK_ACCOUNT_ID, REGIONS, ZONE_IDS, ZONE_NAMES_BY_ID
+# The world the answers come from: stayup's region table, sent with each job (load_world), so
+# this module needs nothing from stayup itself.
+MOCK_ACCOUNT_ID = "123456789012"
+REGIONS: dict[str, list[tuple[str, str]]] = {}
+ZONE_IDS: dict[str, str] = {}
+ZONE_NAMES_BY_ID: dict[str, str] = {}
+
+
+def load_world(world: dict[str, Any]) -> None:
+    global MOCK_ACCOUNT_ID
+    MOCK_ACCOUNT_ID = world["account"]
+    REGIONS.clear()
+    REGIONS.update({region: [(name, zid) for name, zid in zones] for region, zones in world["regions"].items()})
+    ZONE_IDS.clear()
+    ZONE_IDS.update({name: zid for zones in REGIONS.values() for name, zid in zones})
+    ZONE_NAMES_BY_ID.clear()
+    ZONE_NAMES_BY_ID.update({zid: name for name, zid in ZONE_IDS.items()})
 
 # Pulumi type token module -> ARN service where the two differ.
 _ARN_SERVICE = {

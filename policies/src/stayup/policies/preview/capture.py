@@ -1,20 +1,20 @@
 """The offline preview engine: runs a Pulumi Python program under the SDK's mock runtime and
 records every registration as the engine would see it (camelCase inputs, parents, dependencies,
 property dependencies, source positions).
+
+This package runs inside the program's own interpreter: it imports only the standard library and
+the pulumi SDK found there (3.120 and newer), never stayup. Everything it needs from stayup (config,
+markers, the region table) arrives in the job.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
 import runpy
-import signal
-import sys
-import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -24,13 +24,46 @@ import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.stack import massage, run_pulumi_func
+from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from ..errors import InputError, ProgramError
-from ..graph_schema import SCHEMA_VERSION, SECRET, UNKNOWN
-from ..project import StackConfig
+from . import aws_mocks
 from .aws_mocks import AUTONAMED, answer_invoke, autoname, computed_outputs
+
+# Markers stayup writes for values it cannot see (set from the job; graph_schema owns them).
+UNKNOWN = "<unknown>"
+SECRET = "<secret>"
+
+
+@dataclass(frozen=True)
+class Job:
+    project: str
+    stack: str
+    project_dir: Path
+    main: Path
+    region: str
+    config: dict[str, str]
+    secret_keys: frozenset[str] = field(default_factory=frozenset)
+    preview: bool = False
+    schema: int = 1
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> Job:
+        global UNKNOWN, SECRET
+        UNKNOWN, SECRET = data["markers"]["unknown"], data["markers"]["secret"]
+        aws_mocks.load_world(data["world"])
+        return cls(
+            project=data["project"],
+            stack=data["stack"],
+            project_dir=Path(data["project_dir"]),
+            main=Path(data["main"]),
+            region=data["region"],
+            config=dict(data["config"]),
+            secret_keys=frozenset(data["secret_keys"]),
+            preview=bool(data["preview"]),
+            schema=int(data["schema"]),
+        )
+
 
 _SIG = rpc._special_sig_key
 _SECRET_SIG = rpc._special_secret_sig
@@ -47,6 +80,10 @@ def _plain(value: Any) -> Any:
         if sig == _SECRET_SIG:
             return SECRET
         if sig == _RESOURCE_SIG:
+            # As under the engine: a custom resource passed as a value is its id (unknown until
+            # created), a component its URN.
+            if "id" in value:
+                return _plain(value["id"]) or UNKNOWN
             return value.get("urn", UNKNOWN)
         if sig == _OUTPUT_SIG:
             if value.get("secret"):
@@ -89,7 +126,7 @@ class _AwsMocks(pulumi_mocks.Mocks):
 class Recorder(pulumi_mocks.MockMonitor):
     """A mock monitor that keeps the full registration requests and answers like AWS would."""
 
-    def __init__(self, config: StackConfig, preview: bool):
+    def __init__(self, config: Job, preview: bool):
         self.config = config
         self.preview = preview
         self.records: dict[str, dict[str, Any]] = {}
@@ -219,48 +256,63 @@ def _live(struct, keep: dict[str, Any]) -> dict[str, Any]:
 
 
 class _ErrorLog(logging.Handler):
-    def __init__(self):
+    """Errors the SDK logs instead of raising (e.g. a failed apply), with their exceptions."""
+
+    def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.messages: list[str] = []
+        self.exceptions: list[BaseException] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        if record.exc_info and record.exc_info[1] is not None:
+            self.exceptions.append(record.exc_info[1])
 
 
-def _program_location(exc: BaseException, project_dir: Path, within: Path | None = None) -> str:
-    """file:line of the innermost frame in the user's project (or in `within`, when given)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    chosen = None
-    for frame in frames:
-        if within is not None and Path(frame.filename).resolve() != within:
-            continue
-        try:
-            rel = Path(frame.filename).resolve().relative_to(project_dir)
-        except ValueError:
-            continue
-        if ".venv" not in rel.parts and "site-packages" not in rel.parts:
-            chosen = (rel.as_posix(), frame.lineno)
-    if chosen is None and frames:
-        chosen = (frames[-1].filename, frames[-1].lineno)
-    return f"{chosen[0]}:{chosen[1]}" if chosen else "<program>"
-
-
-@contextlib.contextmanager
-def _program_environment(project_dir: Path):
-    """cwd and sys.path as the Pulumi language host gives them; program modules unloaded after."""
-    saved_cwd, saved_path = os.getcwd(), list(sys.path)
-    saved_modules = set(sys.modules)
-    os.chdir(project_dir)
-    sys.path.insert(0, str(project_dir))
+def _own(filename: str, project_dir: Path) -> str | None:
+    """The project-relative path of a file of the program's own, else None."""
     try:
-        yield
-    finally:
-        os.chdir(saved_cwd)
-        sys.path[:] = saved_path
-        for name in set(sys.modules) - saved_modules:
-            module_file = getattr(sys.modules[name], "__file__", None) or ""
-            if module_file.startswith(str(project_dir)) and "site-packages" not in module_file:
-                del sys.modules[name]
+        rel = Path(filename).resolve().relative_to(project_dir)
+    except (ValueError, OSError):
+        return None
+    if {".venv", "venv", "site-packages", "dist-packages"} & set(rel.parts):
+        return None
+    return rel.as_posix()
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception, then what caused it or was being handled, outermost first, no repeats."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not s for s in seen):
+        seen.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return seen
+
+
+def program_location(exc: BaseException, project_dir: Path, *, within: Path | None = None) -> str | None:
+    """file:line of the innermost frame in the program's own files (in `within` first, when given:
+    the call that passed a component bad arguments), looking through chained exceptions; a syntax
+    error's own position; None when the program never appears."""
+    if within is not None:
+        main = within.resolve()
+        for link in _chain(exc):
+            lines = [f.lineno for f in traceback.extract_tb(link.__traceback__) if Path(f.filename).resolve() == main]
+            if lines:
+                return f"{_own(str(main), project_dir) or main}:{lines[-1]}"
+    for link in _chain(exc):
+        if isinstance(link, SyntaxError) and link.filename:
+            rel = _own(link.filename, project_dir)
+            if rel is not None:
+                return f"{rel}:{link.lineno or 0}"
+        chosen = None
+        for frame in traceback.extract_tb(link.__traceback__):
+            rel = _own(frame.filename, project_dir)
+            if rel is not None:
+                chosen = f"{rel}:{frame.lineno}"
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def _run_program(main: Path) -> None:
@@ -268,100 +320,88 @@ def _run_program(main: Path) -> None:
     # The mock runtime closed the root stack before the program ran; register its exports now.
     root = pulumi.runtime.settings.get_root_resource()
     if root is not None and getattr(root, "outputs", None):
+        from pulumi.runtime.stack import massage
+
         root.register_outputs(massage(root.outputs, []))
 
 
-def run_under_mocks(config: StackConfig, preview: bool, program: Callable[[], Any]) -> tuple[Recorder, list[str]]:
-    """Runs `program` in a fresh mock runtime; returns the recorder and any errors the SDK logged.
+def run_under_mocks(job: Job, program: Callable[[], Any]) -> tuple[Recorder, _ErrorLog]:
+    """Runs `program` in a fresh mock runtime; returns the recorder and what the SDK logged.
 
     Exceptions from the program propagate unchanged.
     """
-    recorder = Recorder(config, preview)
+    recorder = Recorder(job, job.preview)
     errors = _ErrorLog()
     logger = logging.getLogger("stayup.program")
     logger.propagate = False
     logger.handlers[:] = [errors]
 
     # Each run starts from a fresh runtime: a new root Stack, no pending RPCs or outputs.
-    pulumi.runtime.settings.ROOT.set(None)
-    pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
-    pulumi.runtime.settings.SETTINGS.outputs.clear()
-    pulumi.runtime.set_all_config(config.as_pulumi_config(), sorted(config.secret_keys))
+    settings = pulumi.runtime.settings
+    settings.ROOT.set(None) if hasattr(settings, "ROOT") else None
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+    pulumi.runtime.set_all_config(dict(job.config), sorted(job.secret_keys))
     pulumi.runtime.set_mocks(
         recorder.mocks,
-        project=config.project,
-        stack=config.stack,
-        preview=preview,
+        project=job.project,
+        stack=job.stack,
+        preview=job.preview,
         logger=logger,
         monitor=recorder,
     )
     try:
         _sync_await(run_pulumi_func(program))
     finally:
-        pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
-    return recorder, errors.messages
+        settings.SETTINGS.rpc_manager.clear()
+    return recorder, errors
 
 
-class _Timeout(BaseException):
-    """Raised into a program that ran too long (BaseException: programs catching Exception
-    must not swallow it)."""
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 
 
-@contextlib.contextmanager
-def _deadline(seconds: float | None):
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _failure(kind: str, message: str, where: str | None, **extra: Any) -> dict[str, Any]:
+    return {"error": {"kind": kind, "message": message, "where": where, **extra}}
 
-    def expire(signum, frame):
-        raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+def capture(job: Job) -> dict[str, Any]:
+    """Runs the job's program; returns {"graph": schema-1 graph} or {"error": {...}}.
+
+    `kind` tells stayup how to report: "input" (a component rejected its arguments), "module" (an
+    import the environment cannot satisfy), "exit" (the program ended itself), "program".
+    """
+    input_errors = tuple(
+        cls for cls in (getattr(pulumi, "InputPropertyError", None), getattr(pulumi, "InputPropertiesError", None)) if cls
+    )
     try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-DEFAULT_TIMEOUT = 300.0
-
-
-def capture(config: StackConfig, preview: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
-    """Runs the stack's program offline and returns its resource graph (schema 1)."""
-    try:
-        with _program_environment(config.project_dir), _deadline(timeout):
-            recorder, errors = run_under_mocks(config, preview, lambda: _run_program(config.main))
-    except _Timeout:
-        raise ProgramError(f"program did not finish within {timeout:g} s (a hang, or a wait on something unreachable offline)", file=str(config.main)) from None
+        recorder, log = run_under_mocks(job, lambda: _run_program(job.main))
     except SystemExit as exc:
-        raise ProgramError(f"program called sys.exit({exc.code!r}) before finishing", file=str(config.main)) from None
-    except pulumi.InputPropertyError as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return _failure("exit", f"the program exited (code {code}) before its resources were registered", program_location(exc, job.project_dir), code=code)
+    except input_errors as exc:
         # A component rejected its arguments: a user input mistake, pointed at the program line.
-        where = _program_location(exc, config.project_dir, within=config.main.resolve())
-        raise InputError(f"{exc.property_path}: {exc.reason}", file=where) from None
-    except pulumi.InputPropertiesError as exc:
-        where = _program_location(exc, config.project_dir, within=config.main.resolve())
-        raise InputError(exc.message, file=where) from None
+        reason = f"{exc.property_path}: {exc.reason}" if hasattr(exc, "property_path") else str(getattr(exc, "message", exc))
+        return _failure("input", reason, program_location(exc, job.project_dir, within=job.main))
+    except ModuleNotFoundError as exc:
+        return _failure("module", _first_line(exc), program_location(exc, job.project_dir), module=exc.name)
     except Exception as exc:
-        where = _program_location(exc, config.project_dir)
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ProgramError(f"{type(exc).__name__}: {message}", file=where) from None
-    if errors:
-        raise ProgramError(errors[0].strip().splitlines()[0], file=str(config.main))
+        return _failure("program", _first_line(exc), program_location(exc, job.project_dir))
+    if log.messages:
+        where = next((w for w in (program_location(e, job.project_dir) for e in log.exceptions) if w), None)
+        return _failure("program", log.messages[0].strip().splitlines()[0], where)
 
     return {
-        "schema": SCHEMA_VERSION,
-        "project": config.project,
-        "stack": config.stack,
-        "region": config.region,
-        "preview": preview,
-        "resources": [recorder.records[urn] for urn in sorted(recorder.records)],
-        "invokes": sorted(
-            recorder.invokes,
-            key=lambda i: (i["token"], _canonical(i["args"])),
-        ),
+        "graph": {
+            "schema": job.schema,
+            "project": job.project,
+            "stack": job.stack,
+            "region": job.region,
+            "preview": job.preview,
+            "resources": [recorder.records[urn] for urn in sorted(recorder.records)],
+            "invokes": sorted(recorder.invokes, key=lambda i: (i["token"], _canonical(i["args"]))),
+        }
     }
 
 

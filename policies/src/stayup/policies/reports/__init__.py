@@ -64,6 +64,7 @@ class StackReport:
     error: str | None = None
     error_exit: int | None = None
     graph: Graph | None = None
+    runtime: dict[str, Any] | None = None  # where the program ran (absent for a saved graph)
 
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:
@@ -89,6 +90,7 @@ class StackReport:
             "suppressed": [e.to_json() for e in self.suppressed],
             "passed": self.passed,
             "engine": self.engine,
+            **({"runtime": self.runtime} if self.runtime else {}),
         }
 
 

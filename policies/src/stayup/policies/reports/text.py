@@ -25,6 +25,9 @@ def stack_text(report: StackReport) -> str:
         f"  {report.resources} resources · {len(report.violations)} violations · {len(report.unknown)} unknown"
         f" · {len(report.suppressed)} suppressed" + (f" · {report.passed} passed" if report.passed is not None else ""),
     ]
+    if report.runtime:
+        versions = ", ".join(f"{k} {v}" for k, v in report.runtime.items() if k != "interpreter" and v)
+        lines.append(f"  program ran in {report.runtime.get('interpreter')}; {versions}")
     graph = report.graph
     groups: dict[str, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
     for kind, entries in (("FAIL", report.violations), ("UNKNOWN", report.unknown), ("SUPPRESSED", report.suppressed)):

@@ -1,0 +1,322 @@
+"""Runs programs the way the Pulumi CLI does: in their own process and environment.
+
+A capture host (preview/serve.py, copied to a cache directory as the `stayup_capture` package) is
+started in the program's interpreter, warms the SDK once and forks one child per stack. Only the
+child's result file crosses back; its stdout and stderr go to stayup's stderr, prefixed and capped.
+At the deadline the child's whole process group gets SIGTERM, then SIGKILL after a grace period.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from . import graph_schema, regions
+from .environment import Interpreter, cache_dir, resolve
+from .errors import InputError, ProgramError, StayupError
+from .project import StackConfig, load_stack
+
+SHIM = Path(__file__).resolve().parent / "preview"
+SHIM_PACKAGE = "stayup_capture"
+BOOT = f"import sys; sys.path.insert(0, sys.argv[1]); from {SHIM_PACKAGE}.serve import main; main(sys.argv[1], int(sys.argv[2]))"
+DEFAULT_TIMEOUT = 300.0
+GRACE = 3.0  # seconds between SIGTERM and SIGKILL
+OUTPUT_CAP = 64 * 1024  # bytes of a program's output shown per stack
+_WRITE = threading.Lock()
+
+
+class Deadline:
+    """One clock for a whole command: reading inputs, starting the host and running the program."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.end - time.monotonic())
+
+    def expired_error(self, file: str) -> ProgramError:
+        return ProgramError(f"the program did not finish within {self.seconds:g} s (stopped; a hang, or a wait on something unreachable offline)", file=file)
+
+
+def stage_shim() -> Path:
+    """The directory holding a copy of the capture package, named by the hash of its sources."""
+    sources = sorted(SHIM.glob("*.py"))
+    digest = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in sources)).hexdigest()[:16]
+    target = cache_dir().parent / f"shim-{digest}"
+    if (target / SHIM_PACKAGE / "serve.py").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=".shim."))
+    try:
+        (building / SHIM_PACKAGE).mkdir()
+        for path in sources:
+            shutil.copyfile(path, building / SHIM_PACKAGE / path.name)
+        with contextlib.suppress(OSError):  # a concurrent run staged the same copy first
+            os.rename(building, target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return target
+
+
+class Forward(threading.Thread):
+    """Copies a program's output to stayup's stderr, each line prefixed, at most OUTPUT_CAP bytes."""
+
+    def __init__(self, stream: IO[bytes], label: str) -> None:
+        super().__init__(daemon=True)
+        self.stream, self.label, self.shown, self.dropped = stream, label, 0, 0
+
+    def run(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for raw in iter(self.stream.readline, b""):
+                if self.shown + len(raw) > OUTPUT_CAP:
+                    self.dropped += len(raw)
+                    continue
+                self.shown += len(raw)
+                _say(f"{self.label} | {raw.decode('utf-8', 'replace').rstrip()}")
+        if self.dropped:
+            _say(f"{self.label} | … {self.dropped} more bytes of program output not shown")
+        with contextlib.suppress(OSError):
+            self.stream.close()
+
+
+def _say(line: str) -> None:
+    with _WRITE, contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def job_for(config: StackConfig, preview: bool) -> dict[str, Any]:
+    return {
+        "project": config.project,
+        "stack": config.stack,
+        "project_dir": str(config.project_dir),
+        "main": str(config.main),
+        "region": config.region,
+        "config": config.as_pulumi_config(),
+        "secret_keys": sorted(config.secret_keys),
+        "preview": preview,
+        "schema": graph_schema.SCHEMA_VERSION,
+        "markers": {"unknown": graph_schema.UNKNOWN, "secret": graph_schema.SECRET},
+        "world": {"account": regions.MOCK_ACCOUNT_ID, "regions": {r: [list(z) for z in zones] for r, zones in regions.REGIONS.items()}},
+    }
+
+
+class Host:
+    """A warm capture host in one interpreter; runs one program at a time."""
+
+    def __init__(self, interpreter: Interpreter, deadline: Deadline) -> None:
+        self.interpreter = interpreter
+        self.versions: dict[str, Any] = {}
+        self.child: int | None = None
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock = ours
+        shim = stage_shim()
+        env = dict(os.environ)
+        venv = interpreter.python.parent.parent
+        if (venv / "pyvenv.cfg").exists():
+            env["VIRTUAL_ENV"] = str(venv)
+        try:
+            self.process = subprocess.Popen(
+                [str(interpreter.python), "-u", "-c", BOOT, str(shim), str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                cwd=shim,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            ours.close()
+            raise InputError(f"cannot start the program's interpreter: {exc.strerror}", file=str(interpreter.python)) from None
+        finally:
+            theirs.close()
+        assert self.process.stdout is not None
+        Forward(self.process.stdout, "capture host").start()
+        message = self._receive(deadline.remaining(), what="start")
+        if message is None:
+            self.close()
+            raise deadline.expired_error(str(interpreter.python))
+        if "error" in message:
+            self.close()
+            raise ProgramError(f"{message['error']['message']} in {interpreter.origin}; {_hint(interpreter)}", file=str(interpreter.python))
+        self.versions = message.get("ready", {})
+
+    def _receive(self, timeout: float, *, what: str) -> dict[str, Any] | None:
+        """The host's next message; None at the timeout. A host that died is a program failure."""
+        self.sock.settimeout(max(timeout, 0.001))
+        try:
+            data = self.sock.recv(1 << 16)
+        except TimeoutError:
+            return None
+        except OSError:
+            data = b""
+        if not data:
+            code = self.process.poll()
+            raise ProgramError(f"the capture host in {self.interpreter.origin} ended (code {code}) at {what}", file=str(self.interpreter.python))
+        message: dict[str, Any] = json.loads(data)
+        return message
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None) -> dict[str, Any]:
+        """The stack's graph, or a StayupError saying why there is none."""
+        with tempfile.TemporaryDirectory(prefix="stayup-job-") as work:
+            job_file, result_file = Path(work) / "job.json", Path(work) / "result.json"
+            job_file.write_text(json.dumps(job_for(config, preview)), encoding="utf-8")
+            read, write = os.pipe()
+            try:
+                socket.send_fds(self.sock, [json.dumps({"job": str(job_file), "result": str(result_file)}).encode()], [write])
+            except OSError:
+                os.close(read)
+                raise ProgramError(f"the capture host in {self.interpreter.origin} is gone", file=str(config.main)) from None
+            finally:
+                os.close(write)
+            output = Forward(os.fdopen(read, "rb"), label or config.stack)
+            output.start()
+            code, timed_out = self._await_child(deadline)
+            output.join(timeout=1.0)  # a daemon the program left behind may keep the pipe open
+            if timed_out:
+                raise deadline.expired_error(str(config.main))
+            if not result_file.exists():
+                raise ProgramError(_early_exit(code), file=str(config.main))
+            result: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
+        if "error" in result:
+            raise _error(result["error"], config, self.interpreter)
+        graph: dict[str, Any] = result["graph"]
+        graph["runtime"] = {"interpreter": self.interpreter.origin, **{k: v for k, v in self.versions.items() if k != "executable"}}
+        return graph
+
+    def _await_child(self, deadline: Deadline) -> tuple[int | None, bool]:
+        started = self._receive(max(deadline.remaining(), 5.0), what="fork")
+        if started is None or "started" not in started:
+            raise ProgramError(f"the capture host in {self.interpreter.origin} did not start the program", file=str(self.interpreter.python))
+        pid = self.child = int(started["started"])
+        exited = self._receive(deadline.remaining(), what="run")
+        if exited is not None:
+            self.child = None
+            return int(exited["exited"]), False
+        for signum, wait in ((signal.SIGTERM, GRACE), (signal.SIGKILL, 10.0)):
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signum)
+            exited = self._receive(wait, what="stop")
+            if exited is not None:
+                self.child = None
+                return int(exited["exited"]), True
+        self.close()
+        return None, True
+
+    def close(self) -> None:
+        """Ends the host and the program it runs, with everything they started."""
+        for group in (self.child, self.process.pid):
+            if group is not None:
+                with contextlib.suppress(OSError):
+                    os.killpg(group, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        with contextlib.suppress(Exception):
+            self.process.wait(timeout=5)
+
+
+def _early_exit(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the program was killed by {name} before its resources were registered"
+    return f"the program exited (code {code}) before its resources were registered"
+
+
+def _hint(interpreter: Interpreter) -> str:
+    if interpreter.own:
+        return "point stayup at the program's environment: Pulumi.yaml runtime.options.virtualenv, --python PATH or --install"
+    return "install the program's dependencies into that environment, or pass --install"
+
+
+def _error(error: dict[str, Any], config: StackConfig, interpreter: Interpreter) -> StayupError:
+    where = error.get("where")
+    file = where or str(config.main)
+    if error["kind"] == "input":
+        return InputError(error["message"], file=file)
+    if error["kind"] == "module":
+        return ProgramError(f"{error['message']} in {interpreter.origin}; {_hint(interpreter)}", file=file)
+    return ProgramError(error["message"], file=file)
+
+
+@contextlib.contextmanager
+def hosts(interpreter: Interpreter) -> Iterator[Pool]:
+    pool = Pool(interpreter)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+class Pool:
+    """Warm hosts for one interpreter, started on demand, one per concurrent caller; a host that
+    died is replaced."""
+
+    def __init__(self, interpreter: Interpreter) -> None:
+        self.interpreter = interpreter
+        self.idle: list[Host] = []
+        self.all: list[Host] = []
+        self.lock = threading.Lock()
+
+    def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None) -> dict[str, Any]:
+        with self.lock:
+            host = self.idle.pop() if self.idle else None
+        if host is None:
+            host = Host(self.interpreter, deadline)
+            with self.lock:
+                self.all.append(host)
+        try:
+            return host.run(config, preview=preview, deadline=deadline, label=label)
+        finally:
+            if host.alive:
+                with self.lock:
+                    self.idle.append(host)
+
+    def close(self) -> None:
+        for host in self.all:
+            host.close()
+
+
+def capture(config: StackConfig, *, preview: bool = False, interpreter: Interpreter, deadline: Deadline) -> dict[str, Any]:
+    """One stack's graph, its program run in its own process and environment."""
+    with hosts(interpreter) as pool:
+        return pool.run(config, preview=preview, deadline=deadline)
+
+
+def capture_stack(
+    project_dir: Path,
+    stack: str,
+    *,
+    overrides: tuple[str, ...] | list[str] = (),
+    preview: bool = False,
+    python: Path | None = None,
+    install: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: Deadline | None = None,
+) -> dict[str, Any]:
+    """Reads the stack's config, finds the program's interpreter and captures its graph."""
+    deadline = deadline or Deadline(timeout)
+    config = load_stack(project_dir, stack, tuple(overrides))
+    interpreter = resolve(config.project_dir, config.runtime, python=python, install=install)
+    return capture(config, preview=preview, interpreter=interpreter, deadline=deadline)

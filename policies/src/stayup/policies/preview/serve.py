@@ -1,0 +1,157 @@
+"""The capture host: a warm interpreter in the program's environment that forks one child per stack.
+
+Started by stayup as `python -c BOOT <shim dir> <socket fd>`; speaks JSON over a SEQPACKET socket:
+it sends {"ready": {...}} (or {"error": {...}} when the environment has no pulumi SDK), then for each
+{"job": ..., "result": ...} request (with the write end of the child's output pipe attached) it forks,
+sends {"started": pid}, and {"exited": code} when the child ends. The child runs the program in its
+own process group with its output on that pipe and writes its result file; the program can end or
+patch only itself. When stayup goes away (EOF), running children are killed and the host exits.
+
+Only the standard library is imported at module level: the SDK is imported after the handshake.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from typing import Any
+
+_MAX_MESSAGE = 1 << 16
+# Imported once in the host so each forked child starts warm; absent ones are skipped.
+_WARM = (
+    "pulumi_aws",
+    "pulumi_aws.ec2",
+    "pulumi_aws.lb",
+    "pulumi_aws.autoscaling",
+    "pulumi_aws.rds",
+    "pulumi_aws.route53",
+    "pulumi_aws.elasticache",
+    "pulumi_aws.ecs",
+    "pulumi_aws.iam",
+)
+
+
+def _send(sock: socket.socket, message: dict[str, Any]) -> None:
+    sock.send(json.dumps(message).encode())
+
+
+def _versions() -> dict[str, Any]:
+    from importlib import metadata
+
+    found: dict[str, Any] = {"python": ".".join(map(str, sys.version_info[:3])), "executable": sys.executable}
+    for dist in ("pulumi", "pulumi-aws"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = None
+    return found
+
+
+def main(shim_dir: str, fd: int) -> None:
+    sock = socket.socket(fileno=fd)
+    try:
+        from . import capture  # noqa: F401  (imports the SDK)
+    except ImportError as exc:
+        _send(sock, {"error": {"kind": "module", "module": exc.name, "message": f"{type(exc).__name__}: {exc}"}})
+        os._exit(0)
+    import importlib
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in _WARM:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                pass
+    _send(sock, {"ready": _versions()})
+    serve(sock, shim_dir)
+
+
+def serve(sock: socket.socket, shim_dir: str) -> None:
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 1)
+        except OSError:
+            break
+        if not data:
+            break
+        request = json.loads(data)
+        if not fds:
+            break
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            _child(request, fds[0], shim_dir)
+        os.close(fds[0])
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass  # the child already did, or has exited
+        _send(sock, {"started": pid})
+        code = _wait(pid, sock)
+        if code is None:
+            break
+        _send(sock, {"exited": code})
+    os._exit(0)
+
+
+def _wait(pid: int, sock: socket.socket) -> int | None:
+    """The child's exit code (negative: killed by that signal); None when stayup went away (the
+    child's process group is then killed)."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    while True:
+        ready, _, _ = select.select([sock] + ([pidfd] if pidfd is not None else []), [], [], None if pidfd is not None else 0.05)
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            if pidfd is not None:
+                os.close(pidfd)
+            return os.waitstatus_to_exitcode(status)
+        if sock in ready:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            os.waitpid(pid, 0)
+            return None
+
+
+def _child(request: dict[str, Any], out_fd: int, shim_dir: str) -> None:
+    code = 70
+    try:
+        os.setpgid(0, 0)
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        os.close(out_fd)
+        from .capture import Job, capture
+
+        with open(request["job"], encoding="utf-8") as handle:
+            job = Job.load(json.load(handle))
+        # What the Pulumi language host gives a program: its directory as cwd and first on sys.path.
+        os.chdir(job.project_dir)
+        sys.path[:] = [str(job.project_dir)] + [p for p in sys.path if p not in ("", shim_dir)]
+        sys.argv = [str(job.main)]
+        result = capture(job)
+        tmp = request["result"] + ".partial"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(result, handle)
+        os.replace(tmp, request["result"])
+        code = 0
+    except BaseException as exc:  # the program is done either way; say why on its output
+        try:
+            os.write(2, f"stayup capture: {type(exc).__name__}: {exc}\n".encode())
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
