@@ -9,9 +9,11 @@ markers, the region table) arrives in the job.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import runpy
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -65,6 +68,13 @@ class Job:
         )
 
 
+# SDKs before 3.1xx send no stack trace with a registration (only the SDK's own position): there,
+# the program line is read from the Python stack when the resource is constructed.
+_SENDS_STACK_TRACE = "stackTrace" in resource_pb2.RegisterResourceRequest.DESCRIPTOR.fields_by_name
+_DECLARED: dict[tuple[str, str], dict[str, Any]] = {}
+
+# SDKs before 3.1xx answer invokes with the provider protocol's message.
+_INVOKE_RESPONSE = getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse
 _SIG = rpc._special_sig_key
 _SECRET_SIG = rpc._special_secret_sig
 _RESOURCE_SIG = rpc._special_resource_sig
@@ -137,6 +147,9 @@ class Recorder(pulumi_mocks.MockMonitor):
     def _source(self, request) -> dict[str, Any] | None:
         """Where the user's code declared it: the innermost frame inside the project (installed
         libraries, e.g. shared components from a wheel, are skipped), else the SDK's position."""
+        if not _SENDS_STACK_TRACE:
+            registration = isinstance(request, resource_pb2.RegisterResourceRequest)
+            return _DECLARED.get((request.type, request.name)) if registration else None
         positions = [frame.pc for frame in request.stackTrace.frames if frame.HasField("pc")]
         if request.HasField("sourcePosition"):
             positions.insert(0, request.sourcePosition)
@@ -194,7 +207,7 @@ class Recorder(pulumi_mocks.MockMonitor):
         if not request.custom or request.remote:
             # Components: no id; their outputs arrive through RegisterResourceOutputs.
             self.resources[urn] = self.ResourceRegistration(urn, "", {})
-            return rpc.resource_pb2.RegisterResourceResponse(urn=urn)
+            return resource_pb2.RegisterResourceResponse(urn=urn)
 
         region = self._region_of(inputs, provider)
         named = autoname(request.type, request.name, urn, inputs)
@@ -217,7 +230,7 @@ class Recorder(pulumi_mocks.MockMonitor):
                 answer_state.pop(key, None)
         self.resources[urn] = self.ResourceRegistration(urn, answer_id, answer_state)
         obj = _sync_await(rpc.serialize_properties(answer_state, {}))
-        return rpc.resource_pb2.RegisterResourceResponse(urn=urn, id=answer_id, object=obj)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=answer_id, object=obj)
 
     def RegisterResourceOutputs(self, request):
         record = self.records.get(request.urn)
@@ -241,7 +254,7 @@ class Recorder(pulumi_mocks.MockMonitor):
             }
         )
         ret = _sync_await(rpc.serialize_properties(result or {}, {}))
-        return rpc.resource_pb2.ResourceInvokeResponse(failures=None, **{"return": ret})
+        return _INVOKE_RESPONSE(failures=None, **{"return": ret})
 
 
 def _autonamed(inputs: dict[str, Any], type_: str) -> dict[str, Any]:
@@ -250,9 +263,21 @@ def _autonamed(inputs: dict[str, Any], type_: str) -> dict[str, Any]:
 
 
 def _live(struct, keep: dict[str, Any]) -> dict[str, Any]:
-    """The program's own input values (secrets and references intact) to echo back as outputs."""
-    values = rpc.deserialize_properties(struct, keep_unknowns=False)
-    return {k: v for k, v in values.items() if k in keep}
+    """The program's own input values (secrets intact) to echo back as outputs. Resource references
+    become ids (or URNs) first: rehydrating them would need the program's event loop."""
+    raw = _without_references(json_format.MessageToDict(struct))
+    values = {k: rpc.deserialize_property(v, keep_unknowns=False) for k, v in raw.items() if k in keep}
+    return values
+
+
+def _without_references(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(_SIG) == _RESOURCE_SIG:
+            return (value.get("id") or rpc.UNKNOWN) if "id" in value else value.get("urn", rpc.UNKNOWN)
+        return {k: _without_references(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_references(v) for v in value]
+    return value
 
 
 class _ErrorLog(logging.Handler):
@@ -278,6 +303,24 @@ def _own(filename: str, project_dir: Path) -> str | None:
     if {".venv", "venv", "site-packages", "dist-packages"} & set(rel.parts):
         return None
     return rel.as_posix()
+
+
+def _record_declarations(project_dir: Path) -> None:
+    """For SDKs without stack traces: remember the innermost program frame of each construction."""
+    original = pulumi.Resource.__init__
+    own = functools.lru_cache(maxsize=None)(lambda filename: _own(filename, project_dir))
+
+    def init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
+        frame = sys._getframe(1)
+        while frame is not None:
+            rel = own(frame.f_code.co_filename)
+            if rel is not None:
+                _DECLARED.setdefault((t, name), {"file": rel, "line": frame.f_lineno})
+                break
+            frame = frame.f_back
+        original(self, t, name, *args, **kwargs)
+
+    pulumi.Resource.__init__ = init  # type: ignore[method-assign]
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -358,7 +401,7 @@ def run_under_mocks(job: Job, program: Callable[[], Any]) -> tuple[Recorder, _Er
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
+    text = str(exc.msg if isinstance(exc, SyntaxError) else exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 
 
@@ -375,6 +418,8 @@ def capture(job: Job) -> dict[str, Any]:
     input_errors = tuple(
         cls for cls in (getattr(pulumi, "InputPropertyError", None), getattr(pulumi, "InputPropertiesError", None)) if cls
     )
+    if not _SENDS_STACK_TRACE:
+        _record_declarations(job.project_dir)
     try:
         recorder, log = run_under_mocks(job, lambda: _run_program(job.main))
     except SystemExit as exc:

@@ -1,0 +1,159 @@
+"""Programs that bring their own environment, none of which stayup's environment could run:
+pulumi-aws 6 with pulumi-random in a `virtualenv` (on Python 3.10 and 3.13), a uv project on the
+newest SDKs, and a Poetry project on the oldest supported SDKs (pulumi 3.120, pulumi-aws 5).
+Environments are built by uv or Poetry from the package index; `--install` caches them by hash
+under .cache/ in the repository (STAYUP_CACHE_DIR), so reruns reuse them.
+
+Expected verdicts, written before the programs were first run:
+- env_pip_aws6: one NAT in the first AZ for both private subnets → NE001 on private-1, NE002 on the VPC.
+- env_uv_toolchain: a NAT per AZ, each private subnet on its own AZ's NAT → pass, nothing unknown.
+- env_poetry_oldest: a NAT per AZ but both private route tables on the first → NE001 on private-1,
+  NE002 on the VPC.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROGRAMS, ROOT
+
+CACHE = ROOT / ".cache" / "stayup-test"
+
+
+def uv() -> list[str]:
+    found = shutil.which("uv")
+    return [found] if found else [sys.executable, "-m", "uv"]
+
+
+def python_for(version: str) -> str:
+    candidates = [shutil.which(f"python{version}"), *sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))]
+    for candidate in candidates:
+        if candidate and subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    pytest.fail(f"Python {version} is not installed (needed to prove the capture runs on it)")
+
+
+def stayup(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["STAYUP_CACHE_DIR"] = str(CACHE)
+    return subprocess.run([sys.executable, "-m", "stayup.policies", *args], check=False, capture_output=True, text=True, env=env, timeout=900, cwd=ROOT)
+
+
+def findings(report: dict) -> list[tuple[str, str, str, str | None, int | None]]:
+    return sorted(
+        (v["rule"], v["urn"].split("::")[-2].split("$")[-1], v["urn"].split("::")[-1], v.get("file"), v.get("line")) for v in report["violations"]
+    )
+
+
+def test_stayup_itself_cannot_run_these_programs():
+    assert importlib.util.find_spec("pulumi_random") is None
+    from importlib.metadata import version
+
+    assert version("pulumi-aws").startswith("7.")
+
+
+@pytest.mark.parametrize("python", ["3.10", "3.13"])
+def test_virtualenv_option_with_pulumi_aws_6_and_random(tmp_path, python):
+    project = tmp_path / "env_pip_aws6"
+    shutil.copytree(PROGRAMS / "env_pip_aws6", project, ignore=shutil.ignore_patterns("venv"))
+    venv = project / "venv"
+    assert subprocess.run([*uv(), "venv", "--quiet", "--python", python_for(python), str(venv)], capture_output=True, check=False).returncode == 0
+    installed = subprocess.run([*uv(), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r", str(project / "requirements.txt")], capture_output=True, text=True, check=False)
+    assert installed.returncode == 0, installed.stderr
+
+    result = stayup("check", "--project", str(project), "--stack", "dev", "--format", "json")
+    report = json.loads(result.stdout)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert findings(report) == [
+        ("NE001", "aws:ec2/subnet:Subnet", "private-1", "__main__.py", 24),
+        ("NE002", "aws:ec2/vpc:Vpc", "shared", "__main__.py", 10),
+    ]
+    assert report["unknown"] == []
+    runtime = report["runtime"]
+    assert runtime["interpreter"] == "virtualenv venv (Pulumi.yaml runtime.options)"
+    assert runtime["python"].startswith(f"{python}.")
+    assert runtime["pulumi-aws"].startswith("6.")
+
+
+def test_uv_toolchain_installed_and_cached():
+    project = PROGRAMS / "env_uv_toolchain"
+    result = stayup("check", "--project", str(project), "--stack", "dev", "--install", "--format", "json")
+    report = json.loads(result.stdout)
+    assert (result.returncode, result.stderr, report["verdict"], report["violations"], report["unknown"]) == (0, "", "pass", [], [])
+    assert report["resources"] == 29  # the stack, 4 shared resources, 8 per AZ
+    runtime = report["runtime"]
+    assert runtime["interpreter"].startswith(f"installed environment {CACHE / 'envs' / 'uv-py'}")
+    assert (runtime["pulumi"], runtime["pulumi-aws"]) == ("3.272.0", "7.51.1")
+
+    # The second run reuses the environment: same directory, not rebuilt.
+    env_dir = Path(runtime["interpreter"].split()[2])
+    built = (env_dir / ".stayup-complete").stat().st_mtime_ns
+    graph = stayup("graph", "--project", str(project), "--stack", "dev", "--install")
+    assert (env_dir / ".stayup-complete").stat().st_mtime_ns == built
+    # A resource passed where its id is expected becomes that id, as under the engine.
+    resources = {r["name"]: r for r in json.loads(graph.stdout)["resources"]}
+    vpc_id = resources["zonal"]["outputs"]["id"]
+    assert vpc_id.startswith("vpc-")
+    assert resources["igw"]["inputs"]["vpcId"] == vpc_id
+    assert resources["public-eu-central-1a"]["inputs"]["vpcId"] == vpc_id
+    nat = resources["nat-eu-central-1a"]
+    assert nat["inputs"]["subnetId"] == resources["public-eu-central-1a"]["outputs"]["id"]
+
+
+def test_poetry_toolchain_on_the_oldest_supported_sdks():
+    project = PROGRAMS / "env_poetry_oldest"
+    result = stayup("check", "--project", str(project), "--stack", "dev", "--install", "--format", "json")
+    report = json.loads(result.stdout)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert findings(report) == [
+        ("NE001", "aws:ec2/subnet:Subnet", "private-1", "__main__.py", 23),
+        ("NE002", "aws:ec2/vpc:Vpc", "legacy", "__main__.py", 10),
+    ]
+    assert report["unknown"] == []
+    assert (report["runtime"]["pulumi"], report["runtime"]["pulumi-aws"]) == ("3.120.0", "5.43.0")
+    assert "Poetry" not in report["runtime"]["interpreter"]  # built by --install, not a Poetry env of the user's
+
+
+def test_missing_virtualenv_names_the_project_key(tmp_path):
+    project = tmp_path / "env_pip_aws6"
+    shutil.copytree(PROGRAMS / "env_pip_aws6", project, ignore=shutil.ignore_patterns("venv"))
+    result = stayup("check", "--project", str(project), "--stack", "dev")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"stayup: error: {project / 'Pulumi.yaml'}: runtime.options.virtualenv: virtualenv {project / 'venv'} does not exist;"
+        " create it (`pulumi install`) or pass --install\n"
+    )
+
+
+def test_missing_module_in_stayups_own_interpreter_says_how_to_point_at_the_programs(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-3\n")
+    (project / "__main__.py").write_text("import pulumi\nimport pulumi_aws\nimport pulumi_random\n")
+    result = stayup("check", "--project", str(project), "--stack", "dev")
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == (
+        "stayup: error: __main__.py:3: ModuleNotFoundError: No module named 'pulumi_random' in stayup's own interpreter"
+        " (no --python, --install or runtime.options.virtualenv); point stayup at the program's environment:"
+        " Pulumi.yaml runtime.options.virtualenv, --python PATH or --install\n"
+    )
+
+
+def test_an_environment_without_the_sdk_is_one_line(tmp_path):
+    venv = tmp_path / "bare"
+    assert subprocess.run([*uv(), "venv", "--quiet", "--python", sys.executable, str(venv)], capture_output=True, check=False).returncode == 0
+    result = stayup("check", "--project", str(PROGRAMS / "weak_egress"), "--stack", "dev", "--python", str(venv / "bin" / "python"))
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == (
+        f"stayup: error: {venv / 'bin' / 'python'}: ModuleNotFoundError: No module named 'pulumi' in --python {venv / 'bin' / 'python'};"
+        " install the program's dependencies into that environment, or pass --install\n"
+    )
