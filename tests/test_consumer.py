@@ -53,3 +53,42 @@ def test_consumer_project_passes_with_installed_wheels(consumer_env, engine):
     # The installed package, not this checkout, did the work.
     where = sh(venv / "bin" / "python", "-c", "import stayup.policies, stayup.components; print(stayup.policies.__file__)", env=env, cwd=venv)
     assert "site-packages" in where.stdout
+
+
+@pytest.fixture(scope="module")
+def all_in_one_wheel(tmp_path_factory):
+    """The root `stayup` wheel (what the pre-commit hook installs)."""
+    out = tmp_path_factory.mktemp("all-in-one")
+    built = sh(*uv(), "build", "--wheel", "--out-dir", out, cwd=ROOT)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = out.glob("stayup-*.whl")
+    return wheel
+
+
+@pytest.mark.parametrize("python", ["3.10", "3.13"])
+@pytest.mark.parametrize("wheels", ["members", "all-in-one"])
+def test_wheels_install_and_check_on_every_supported_python(consumer_env, all_in_one_wheel, tmp_path, python, wheels):
+    """stayup installed next to the program, in the program's interpreter: the oldest and newest
+    supported Pythons, from the two member wheels or from the all-in-one wheel."""
+    from test_program_environments import python_for
+
+    venv = tmp_path / "venv"
+    assert sh(*uv(), "venv", "--python", python_for(python), venv).returncode == 0
+    files = sorted((consumer_env[0].parent / "wheels").glob("*.whl")) if wheels == "members" else [all_in_one_wheel]
+    installed = sh(*uv(), "pip", "install", "--python", venv / "bin" / "python", *files)
+    assert installed.returncode == 0, installed.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    result = sh(venv / "bin" / "stayup", "check", "--project", ROOT / "examples" / "consumer", "--stack", "dev", "--format", "json", "--python", venv / "bin" / "python", env=env, cwd=venv)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["verdict"], report["violations"], report["unknown"]) == ("pass", [], [])
+    assert report["runtime"]["python"].startswith(f"{python}.")
+
+
+def test_policies_wheel_needs_no_pulumi_aws(consumer_env):
+    from importlib.metadata import PathDistribution
+
+    venv, _ = consumer_env
+    (dist_info,) = (venv / "lib").glob("python3.*/site-packages/stayup_policies-*.dist-info")
+    requires = PathDistribution(dist_info).requires or []
+    assert not [r for r in requires if r.startswith("pulumi-aws")]

@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
@@ -18,6 +18,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .engine import Result
 from .errors import StayupError
+from .processes import stop_group
 from .rules import BY_NAME, Enforcement, Finding, Outcome
 from .settings import PolicySettings
 
@@ -46,6 +47,7 @@ class Analyzer:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,
         )
         port: list[str] = []
         reader = threading.Thread(target=lambda: port.append(self.process.stdout.readline().strip() if self.process.stdout else ""), daemon=True)
@@ -58,7 +60,7 @@ class Analyzer:
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port[0]}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
-    def __enter__(self) -> Self:
+    def __enter__(self) -> Analyzer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -67,12 +69,7 @@ class Analyzer:
     def close(self) -> None:
         if getattr(self, "channel", None) is not None:
             self.channel.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_group(self.process)
         for stream in (self.process.stdout, self.process.stderr):
             if stream:
                 stream.close()

@@ -21,6 +21,7 @@ import yaml
 from .engine import evaluate
 from .errors import EXIT_CHECKOV_BROKEN, InputError, StayupError
 from .model import from_capture
+from .processes import run_group
 from .rules import BY_ID, RULES, Outcome
 from .settings import PolicySettings, load_settings
 from .tfplan import GRAPH_ATTRIBUTE, TYPES, URN_ATTRIBUTE, export, graph_id
@@ -126,7 +127,7 @@ def run(
             command += ["--skip-check", ",".join(sorted(suppressions))]
         env = {**os.environ, "STAYUP_CHECKOV_FINDINGS": str(work / "findings.json"), "LOG_LEVEL": "WARNING"}
         try:
-            done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+            done = run_group(command, env=env, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise CheckovError(f"checkov did not finish within {timeout:.0f} s") from None
         except OSError as exc:

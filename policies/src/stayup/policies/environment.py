@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, ProgramError
+from .processes import run_group
 from .project import Runtime
 
 # Building an environment may download packages; it runs outside the program's deadline.
@@ -98,7 +99,7 @@ def _poetry_env(project_dir: Path, project_file: str) -> Interpreter:
 
 def _run(argv: list[str], *, cwd: Path, timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, start_new_session=True)
+        return run_group(argv, cwd=cwd, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise ProgramError(f"`{' '.join(argv[:3])} …` did not finish within {timeout:g} s", file=str(cwd)) from None
     except OSError as exc:

@@ -15,6 +15,7 @@ import logging
 import runpy
 import sys
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,7 +312,7 @@ def _record_declarations(project_dir: Path) -> None:
     own = functools.lru_cache(maxsize=None)(lambda filename: _own(filename, project_dir))
 
     def init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
-        frame = sys._getframe(1)
+        frame: types.FrameType | None = sys._getframe(1)
         while frame is not None:
             rel = own(frame.f_code.co_filename)
             if rel is not None:

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum
 from typing import Any, Literal
 
 from ..model import Graph, Resource
 
 
-class Outcome(StrEnum):
+class _Word(str, Enum):
+    """A str enum that prints as its value (enum.StrEnum needs Python 3.11; we support 3.10)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return str(self.value).__format__(spec)
+
+
+class Outcome(_Word):
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"
 
 
-class Enforcement(StrEnum):
+class Enforcement(_Word):
     MANDATORY = "mandatory"
     ADVISORY = "advisory"
     DISABLED = "disabled"
