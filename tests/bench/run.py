@@ -57,6 +57,28 @@ def checkov_seconds(plan: Path, runs: int) -> float:
     return median_seconds(lambda: subprocess.run(command, capture_output=True, check=False), runs)
 
 
+def isolation(tmp: Path, runs: int) -> dict[str, float]:
+    """Process isolation against the first release's in-process capture (same machine, same run),
+    and `check --all` over 20 stacks of one project against one stack."""
+    reference = [sys.executable, str(Path(__file__).resolve().parent / "inprocess_check.py"), str(ROOT), "crm-paris"]
+    isolated = [sys.executable, "-m", "stayup.policies", "check", "--stack", "crm-paris", "--format", "json"]
+    inprocess_s = median_seconds(lambda: subprocess.run(reference, cwd=ROOT, capture_output=True, check=True), runs)
+    isolated_s = median_seconds(lambda: subprocess.run(isolated, cwd=ROOT, capture_output=True, check=True), runs)
+    project = tmp / "twenty"
+    (project / "stacks").mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (project / name).write_text((ROOT / name).read_text())
+    for index in range(10):
+        for stack in ("crm-paris", "video-frankfurt"):
+            (project / "stacks" / f"Pulumi.{stack}-{index}.yaml").write_text((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())
+    python = ["--python", sys.executable]
+    one = [sys.executable, "-m", "stayup.policies", "check", "--project", str(project), "--stack", "crm-paris-0", *python]
+    every = [sys.executable, "-m", "stayup.policies", "check", "--project", str(project), "--all", *python]
+    one_s = median_seconds(lambda: subprocess.run(one, cwd=ROOT, capture_output=True, check=True), runs)
+    all_s = median_seconds(lambda: subprocess.run(every, cwd=ROOT, capture_output=True, check=True), 3)
+    return {"inprocess_s": inprocess_s, "isolated_s": isolated_s, "one_stack_s": one_s, "twenty_stacks_s": all_s}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run, no checkov: keeps the bench working")
@@ -64,9 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     from stayup.policies.analyzer_client import Analyzer
     from stayup.policies.check import pack_dir
     from stayup.policies.engine import evaluate, paused_gc
+    from stayup.policies.host import capture_stack
     from stayup.policies.model import from_capture
-    from stayup.policies.preview.capture import capture
-    from stayup.policies.project import load_stack
     from stayup.policies.settings import load_settings
     from stayup.policies.tfplan import export
 
@@ -98,15 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         if not args.smoke:
             results["capture_s"] = {}
             for stack, overrides in (("crm-paris", ()), ("video-frankfurt", ()), ("video-frankfurt", ("relayNodesPerZone=4",))):
-                config = load_stack(ROOT, stack, overrides)
-                graph = capture(config)
+                graph = capture_stack(ROOT, stack, overrides=overrides)
                 label = f"{stack} ({len(graph['resources'])} resources)"
-                results["capture_s"][label] = median_seconds(lambda c=config: capture(c), runs)
+                results["capture_s"][label] = median_seconds(lambda s=stack, o=overrides: capture_stack(ROOT, s, overrides=o), runs)
+            results["isolation"] = isolation(Path(tmp), runs)
             results["check_s"] = {s: cli_seconds(["check", "--stack", s, "--format", "json"], 3) for s in ("crm-paris", "video-frankfurt")}
             results["checkov_s"] = {}
             for stack in ("crm-paris", "video-frankfurt"):
                 plan = Path(tmp) / f"{stack}.json"
-                plan.write_text(json.dumps(export(capture(load_stack(ROOT, stack)))))
+                plan.write_text(json.dumps(export(capture_stack(ROOT, stack))))
                 results["checkov_s"][stack] = checkov_seconds(plan, 3)
             plan = Path(tmp) / "synthetic-1000.json"
             plan.write_text(json.dumps(export(synthetic(1000))))
@@ -146,6 +167,12 @@ def report(results: dict, smoke: bool) -> None:
         check, checkov = results["check_s"][stack], results["checkov_s"][stack]
         print(f"| {stack} | {check:.2f} s | {checkov:.2f} s | {check / checkov:.2f} |")
     print(f"| synthetic 1000 (checkov only) | | {results['checkov_s']['synthetic 1000']:.2f} s | |")
+    iso = results["isolation"]
+    print("\n| process isolation | seconds | ratio |\n|---|---:|---:|")
+    print(f"| check crm-paris, program captured in stayup's process (first release) | {iso['inprocess_s']:.2f} | 1.00 |")
+    print(f"| check crm-paris, program in its own process | {iso['isolated_s']:.2f} | {iso['isolated_s'] / iso['inprocess_s']:.2f} |")
+    print(f"| check one stack of a 20-stack project | {iso['one_stack_s']:.2f} | 1.00 |")
+    print(f"| check --all, 20 stacks | {iso['twenty_stacks_s']:.2f} | {iso['twenty_stacks_s'] / iso['one_stack_s']:.2f} |")
     by_size = {row["nominal"]: row for row in sizes}
     targets = [
         ("rules on 10 000 <= 0.3 s", by_size.get(10000, {}).get("rules_s", 0) <= 0.3),
@@ -154,6 +181,8 @@ def report(results: dict, smoke: bool) -> None:
         ("100 000 resources < 1 GB", by_size.get(100000, {}).get("peak_mb", 0) < 1024),
         ("10x resources => <= 12x time", all(b["rules_s"] / a["rules_s"] <= 12 for a, b in itertools.pairwise(sizes))),
         ("stayup check <= 0.5x checkov", all(results["check_s"][s] <= 0.5 * results["checkov_s"][s] for s in results["check_s"])),
+        ("own process <= 1.2x in-process", iso["isolated_s"] <= 1.2 * iso["inprocess_s"]),
+        ("20 stacks <= 5x one stack", iso["twenty_stacks_s"] <= 5 * iso["one_stack_s"]),
     ]
     print("\n| target | met |\n|---|---|")
     for name, met in targets:

@@ -175,14 +175,16 @@ class Host:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None) -> dict[str, Any]:
-        """The stack's graph, or a StayupError saying why there is none."""
+    def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None, warm: set[str] | None = None) -> dict[str, Any]:
+        """The stack's graph, or a StayupError saying why there is none. `warm`: provider modules
+        to load before forking; the ones this program loaded are added to it."""
         with tempfile.TemporaryDirectory(prefix="stayup-job-") as work:
             job_file, result_file = Path(work) / "job.json", Path(work) / "result.json"
             job_file.write_text(json.dumps(job_for(config, preview)), encoding="utf-8")
             read, write = os.pipe()
             try:
-                socket.send_fds(self.sock, [json.dumps({"job": str(job_file), "result": str(result_file)}).encode()], [write])
+                request = {"job": str(job_file), "result": str(result_file), "warm": sorted(warm or ())}
+                socket.send_fds(self.sock, [json.dumps(request).encode()], [write])
             except OSError:
                 os.close(read)
                 raise ProgramError(f"the capture host in {self.interpreter.origin} is gone", file=str(config.main)) from None
@@ -197,6 +199,8 @@ class Host:
             if not result_file.exists():
                 raise ProgramError(_early_exit(code), file=str(config.main))
             result: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
+        if warm is not None and isinstance(result.get("warm"), list):
+            warm.update(name for name in result["warm"] if isinstance(name, str))
         if "error" in result:
             raise _error(result["error"], config, self.interpreter)
         graph: dict[str, Any] = result["graph"]
@@ -276,6 +280,7 @@ class Pool:
     def __init__(self, interpreter: Interpreter) -> None:
         self.interpreter = interpreter
         self.idle: list[Host] = []
+        self.warm: set[str] = set()
         self.all: list[Host] = []
         self.lock = threading.Lock()
 
@@ -287,7 +292,7 @@ class Pool:
             with self.lock:
                 self.all.append(host)
         try:
-            return host.run(config, preview=preview, deadline=deadline, label=label)
+            return host.run(config, preview=preview, deadline=deadline, label=label, warm=self.warm)
         finally:
             if host.alive:
                 with self.lock:

@@ -12,8 +12,11 @@ Only the standard library is imported at module level: the SDK is imported after
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -21,18 +24,10 @@ import sys
 from typing import Any
 
 _MAX_MESSAGE = 1 << 16
-# Imported once in the host so each forked child starts warm; absent ones are skipped.
-_WARM = (
-    "pulumi_aws",
-    "pulumi_aws.ec2",
-    "pulumi_aws.lb",
-    "pulumi_aws.autoscaling",
-    "pulumi_aws.rds",
-    "pulumi_aws.route53",
-    "pulumi_aws.elasticache",
-    "pulumi_aws.ecs",
-    "pulumi_aws.iam",
-)
+# Imported once in the host so each forked child starts warm; absent ones are skipped. Provider
+# modules that earlier stacks loaded arrive with each job (their loading is most of a run's time).
+_WARM = ("pulumi_aws",)
+_PROVIDER_MODULE = re.compile(r"pulumi_[a-z0-9_]+(\.[a-z0-9_]+)*")
 
 
 def _send(sock: socket.socket, message: dict[str, Any]) -> None:
@@ -58,18 +53,30 @@ def main(shim_dir: str, fd: int) -> None:
     except ImportError as exc:
         _send(sock, {"error": {"kind": "module", "module": exc.name, "message": f"{type(exc).__name__}: {exc}"}})
         os._exit(0)
-    import importlib
+    warm(_WARM)
+    _send(sock, {"ready": _versions()})
+    serve(sock, shim_dir)
+
+
+def warm(names: Any) -> None:
+    """Loads provider SDK modules (generated code without side effects), lazy ones included."""
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in _WARM:
-            try:
-                importlib.import_module(name)
-            except Exception:
-                pass
-    _send(sock, {"ready": _versions()})
-    serve(sock, shim_dir)
+        for name in names if isinstance(names, list | tuple) else ():
+            if not isinstance(name, str) or not _PROVIDER_MODULE.fullmatch(name):
+                continue
+            with contextlib.suppress(Exception):
+                module = importlib.import_module(name)
+                getattr(module, "__all__", None)  # a lazily imported module loads on attribute access
+
+
+def loaded_provider_modules() -> list[str]:
+    return sorted(
+        name for name, module in list(sys.modules.items())
+        if _PROVIDER_MODULE.fullmatch(name) and type(module).__name__ != "_LazyModule"
+    )
 
 
 def serve(sock: socket.socket, shim_dir: str) -> None:
@@ -83,6 +90,7 @@ def serve(sock: socket.socket, shim_dir: str) -> None:
         request = json.loads(data)
         if not fds:
             break
+        warm(request.get("warm"))
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -143,6 +151,7 @@ def _child(request: dict[str, Any], out_fd: int, shim_dir: str) -> None:
         sys.path[:] = [str(job.project_dir)] + [p for p in sys.path if p not in ("", shim_dir)]
         sys.argv = [str(job.main)]
         result = capture(job)
+        result["warm"] = loaded_provider_modules()
         tmp = request["result"] + ".partial"
         with open(tmp, "w", encoding="utf-8") as handle:
             json.dump(result, handle)
