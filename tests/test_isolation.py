@@ -164,3 +164,43 @@ def test_sigterm_to_stayup_stops_the_program_too(tmp_path):
     while not _gone(program) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(program)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"__main__.py": "import pulumi\nx = (\n"}, "__main__.py:2: SyntaxError: '(' was never closed"),
+        (
+            {"__main__.py": "import pulumi_aws as aws\nvpc = aws.ec2.Vpc('v', cidr_block='10.0.0.0/16')\nvpc.id.apply(lambda _: 1 / 0)\n"},
+            "__main__.py:3: ZeroDivisionError: division by zero",
+        ),
+        (
+            {"__main__.py": "import helper\n\nhelper.go()\n", "helper.py": "def go():\n    try:\n        {}['k']\n    except KeyError as e:\n        raise RuntimeError('wrapped') from e\n"},
+            "helper.py:5: RuntimeError: wrapped",
+        ),
+        (
+            # raised inside an installed library: the program's own call is the location
+            {"__main__.py": "import pulumi_aws as aws\n\naws.ec2.Vpc('v', cidr_block='10.0.0.0/16', opts=3)\n"},
+            "__main__.py:3: TypeError: Expected opts2 to be a ResourceOptions instance",
+        ),
+    ],
+    ids=["syntax-error", "inside-apply", "chained-in-a-module", "inside-site-packages"],
+)
+def test_errors_point_at_the_programs_own_line(tmp_path, files, expected):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-3\n")
+    for name, text in files.items():
+        (project / name).write_text(text)
+    result = stayup("check", "--project", str(project), "--stack", "dev")
+    assert (result.returncode, result.stdout, result.stderr) == (3, "", f"stayup: error: {expected}\n")
+
+
+def test_a_fifo_as_stack_file_is_refused_at_once(tmp_path):
+    project = hostile(tmp_path, stacks=())
+    os.mkfifo(project / "Pulumi.dev.yaml.fifo")
+    (project / "Pulumi.dev.yaml").unlink()
+    os.rename(project / "Pulumi.dev.yaml.fifo", project / "Pulumi.dev.yaml")
+    result = stayup("check", "--project", str(project), "--stack", "dev", timeout=20)
+    assert (result.returncode, result.stderr) == (2, f"stayup: error: {project / 'Pulumi.dev.yaml'}: not a regular file\n")

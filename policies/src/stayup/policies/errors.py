@@ -40,8 +40,11 @@ class ProgramError(StayupError):
 
 
 def read_text(path: Path, key: str | None = None) -> str:
-    """A user's input file, or a one-line error naming it."""
+    """A user's input file, or a one-line error naming it. Only regular files: opening a FIFO or a
+    device could block past any deadline."""
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise InputError("not a regular file", file=str(path), key=key)
         text: str = path.read_text(encoding="utf-8")
         return text
     except FileNotFoundError:
