@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from .reports import StackReport
 
 
-def _add_project_args(parser: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
+def _add_project_args(parser: argparse.ArgumentParser, *, several: bool = False) -> None:
     parser.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
-    parser.add_argument("--stack", required=stack_required, help="stack name (stacks/Pulumi.<stack>.yaml)")
+    if several:
+        parser.add_argument("--stack", action="append", help="stack name (Pulumi.<stack>.yaml in the stack config directory); repeat for several")
+    else:
+        parser.add_argument("--stack", required=True, help="stack name (Pulumi.<stack>.yaml in the stack config directory)")
     parser.add_argument("--preview", action="store_true", help="simulate a first `pulumi preview`: computed values unknown")
     parser.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS", help="stop a program that runs longer, with all it started (default: 300)")
     parser.add_argument("--python", type=Path, metavar="PATH", help="the program's interpreter (default: from Pulumi.yaml runtime.options, else stayup's own)")
@@ -101,7 +104,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.graph is not None:
         reports = [check_graph(load_graph_file(args.graph), settings=settings, engine=args.engine)]
     else:
-        stacks = list_stacks(args.project) if args.all else [args.stack]
+        stacks = list_stacks(args.project) if args.all else list(dict.fromkeys(args.stack))
         if not stacks:
             raise InputError("no Pulumi.<stack>.yaml files in the stack config directory", file=str(args.project.resolve()))
         reports = check_all(
@@ -116,11 +119,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             python=args.python,
             install=args.install,
         )
-    if not args.all and reports[0].verdict == "error":
+    several = bool(args.all) or len(reports) > 1
+    if not several and reports[0].verdict == "error":
         # A single stack's bad input is the command's error: one line on stderr.
         print(f"stayup: error: {reports[0].error}", file=sys.stderr)
         return reports[0].exit_code
-    write_output(render_check(reports, args.format, several=args.all, project=args.project), args.output)
+    write_output(render_check(reports, args.format, several=several, project=args.project), args.output)
     return worst([r.exit_code for r in reports])
 
 
@@ -263,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.set_defaults(func=cmd_graph)
 
     check = sub.add_parser("check", help="check stacks against the resilience rules (exit 0 pass, 1 violation, 2 bad input, 3 program failed, 4 unknown)")
-    _add_project_args(check, stack_required=False)
+    _add_project_args(check, several=True)
     check.add_argument("--all", action="store_true", help="check every stack in the project's stack config directory")
     check.add_argument("--graph", type=Path, metavar="FILE", help="check a saved `stayup graph` file instead of running the program")
     check.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON (the --policy-pack-config format)")
