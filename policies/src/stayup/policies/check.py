@@ -101,8 +101,14 @@ def check_all(
     with hosts(interpreter) as pool:
         if jobs == 1:
             return [one(stack, pool) for stack in stacks]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as workers:
+        workers = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+        try:
             return list(workers.map(lambda stack: one(stack, pool), stacks))
+        except BaseException:
+            pool.close()  # interrupted: stop the programs first, so the workers return at once
+            raise
+        finally:
+            workers.shutdown(wait=True, cancel_futures=True)
 
 
 def _failed(stack: str, exc: StayupError | StackConfig) -> StackReport:
