@@ -112,6 +112,6 @@ def declared_slo(graph: Graph) -> float | None:
     """The SLO the program declares as stack output `slo` (percent)."""
     for stack in graph.of_type(STACK):
         value = number(stack.get("slo"))
-        if value is not None:
+        if isinstance(value, float):
             return value
     return None

@@ -12,24 +12,36 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aws_types import LOAD_BALANCER, SUBNET
-from .facts import nat_coverage, subnet_egress, subnet_zone, zones_of
+from .facts import NOT_KNOWN, Unknown, nat_coverage, subnet_egress, subnet_zone, zones_of
 from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .regions import region_of_zone
 from .topology import Tier, failover_names, health_checked, tiers
 
-Serves = bool | str  # True, False or UNKNOWN
+Serves = bool | Unknown  # True, False or NOT_KNOWN
+
+
+def tri(value: bool | Unknown) -> bool | str:
+    """JSON form: true, false or "unknown"."""
+    return "unknown" if isinstance(value, Unknown) else value
+
+
+def both(values: list[bool | Unknown]) -> bool | Unknown:
+    """All true: true; any false: false (certain whatever the unknowns); else unknown."""
+    if any(v is False for v in values):
+        return False
+    return NOT_KNOWN if any(isinstance(v, Unknown) for v in values) else True
 
 
 @dataclass(frozen=True)
 class ServiceOutcome:
     name: str
     kind: str
-    capacity_before: float | None
-    capacity_after: float | None
-    peak: float | None
+    capacity_before: float | str | None  # "unknown" when a group's size is
+    capacity_after: float | str | None
+    peak: float | str | None
     serves: Serves
-    egress: bool
+    egress: bool | Unknown
     via: str
 
     def to_json(self) -> dict[str, Any]:
@@ -39,8 +51,8 @@ class ServiceOutcome:
             "capacity_before": self.capacity_before,
             "capacity_after": self.capacity_after,
             "peak": self.peak,
-            "serves": self.serves,
-            "egress": self.egress,
+            "serves": tri(self.serves),
+            "egress": tri(self.egress),
             "via": self.via,
         }
 
@@ -48,35 +60,47 @@ class ServiceOutcome:
 @dataclass(frozen=True)
 class ZoneLoss:
     zone: str  # "eu-west-3a", or "eu-west-3a + eu-west-3b" with --zones-down 2
-    survives: bool
+    survives: bool | Unknown
     services: list[ServiceOutcome]
 
     def to_json(self) -> dict[str, Any]:
-        return {"zone": self.zone, "survives": self.survives, "services": [s.to_json() for s in self.services]}
+        return {"zone": self.zone, "survives": tri(self.survives), "services": [s.to_json() for s in self.services]}
 
 
 @dataclass(frozen=True)
 class BlastRadius:
     stack: str
     zones: list[ZoneLoss]
+    unplaced: list[str]  # subnets whose AZ is not known: their zone's loss cannot be simulated
 
     @property
-    def survives(self) -> bool:
-        return all(z.survives for z in self.zones)
+    def survives(self) -> bool | Unknown:
+        outcome = both([z.survives for z in self.zones])
+        return NOT_KNOWN if outcome is True and self.unplaced else outcome
+
+    @property
+    def verdict(self) -> str:
+        survives = self.survives
+        return "unknown" if isinstance(survives, Unknown) else ("pass" if survives else "fail")
 
     def to_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "zones": [z.to_json() for z in self.zones]}
+        return {"stack": self.stack, "verdict": self.verdict, "unplaced": self.unplaced, "zones": [z.to_json() for z in self.zones]}
 
 
-def _egress(graph: Graph, tier: Tier, dark: set[str]) -> bool:
+def _egress(graph: Graph, tier: Tier, dark: set[str]) -> bool | Unknown:
     """Every live subnet of the tier still reaches the internet (IGW, or a NAT that is not dark)."""
+    states: list[bool | Unknown] = []
     for subnet in tier.subnets:
         zone = subnet_zone(subnet)
         if zone in dark:
             continue
+        if zone == UNKNOWN:
+            states.append(NOT_KNOWN)
+            continue
         targets = subnet_egress(graph, subnet)
-        if isinstance(targets, str):
-            return False
+        if isinstance(targets, str) or any(t.kind == "unknown" for t in targets):
+            states.append(NOT_KNOWN)
+            continue
         live = False
         for target in targets:
             if target.kind == "igw":
@@ -88,13 +112,14 @@ def _egress(graph: Graph, tier: Tier, dark: set[str]) -> bool:
                 else:
                     live = live or not (set(cover.zones or ()) & dark)
         if targets and not live:
-            return False
-    return True
+            states.append(False)
+    return both(states)
 
 
 def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
     before, after = tier.capacity(dark)
     db_states = [db.serves(dark) for db in tier.databases]
+    capacity_known = not isinstance(before, Unknown) and not isinstance(after, Unknown)
     lb_zones = set()
     if tier.load_balancer is not None:
         spread = zones_of(graph, tier.load_balancer)
@@ -108,15 +133,19 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
             via.append("load balancer dark")
         else:
             via.append(f"load balancer in {', '.join(live_lb)}")
-        if before and after < 1:
+        if not capacity_known:
+            serves = both([serves, NOT_KNOWN])
+        elif before and after < 1:  # type: ignore[operator]
             serves = False
     for state, path in db_states:
         via.append(f"database: {path}")
-        if state is False:
-            serves = False
-        elif state == UNKNOWN and serves is True:
-            serves = UNKNOWN
-    return ServiceOutcome(tier.name, tier.kind, rounded(before), rounded(after), rounded(tier.peak) if tier.peak else None, serves, _egress(graph, tier, dark), "; ".join(via))
+        serves = both([serves, state])
+    peak = "unknown" if isinstance(tier.peak, Unknown) else (rounded(tier.peak) if tier.peak else None)
+    return ServiceOutcome(tier.name, tier.kind, _shown(before), _shown(after), peak, serves, _egress(graph, tier, dark), "; ".join(via))
+
+
+def _shown(value: float | Unknown) -> float | str | None:
+    return "unknown" if isinstance(value, Unknown) else rounded(value)
 
 
 def rounded(value: float | None) -> float | None:
@@ -140,7 +169,7 @@ def _dns(graph: Graph, outcomes: dict[str, ServiceOutcome], tiers_by_lb: dict[st
                 return outcome.serves, tiers_by_lb[lbs[0].urn].name
             if record.get("records"):
                 return True, "static endpoint"
-            return UNKNOWN, "target outside this program"
+            return NOT_KNOWN, "target outside this program"
 
         primary, primary_name = target("PRIMARY")
         serves: Serves
@@ -161,6 +190,7 @@ def simulate(graph: Graph, zones_down: int = 1) -> BlastRadius:
     all_tiers = tiers(graph)
     by_lb = {t.load_balancer.urn: t for t in all_tiers if t.load_balancer is not None}
     zones = sorted({subnet_zone(s) for s in graph.of_type(SUBNET)} - {UNKNOWN})
+    unplaced = sorted(s.urn for s in graph.of_type(SUBNET) if subnet_zone(s) == UNKNOWN)
     by_region: dict[str, list[str]] = {}
     for zone in zones:
         by_region.setdefault(region_of_zone(zone) or "", []).append(zone)
@@ -170,5 +200,5 @@ def simulate(graph: Graph, zones_down: int = 1) -> BlastRadius:
         dark = set(combo)
         outcomes = {t.name: _tier_outcome(graph, t, dark) for t in all_tiers}
         services = list(outcomes.values()) + _dns(graph, outcomes, by_lb)
-        losses.append(ZoneLoss(" + ".join(combo), all(s.serves is True for s in services), services))
-    return BlastRadius(graph.stack, losses)
+        losses.append(ZoneLoss(" + ".join(combo), both([s.serves for s in services]), services))
+    return BlastRadius(graph.stack, losses, unplaced)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     EXIT_BAD_INPUT,
+    EXIT_FOR_VERDICT,
     EXIT_PASS,
     EXIT_VIOLATION,
     InputError,
@@ -219,7 +220,7 @@ def cmd_blast_radius(args: argparse.Namespace) -> int:
     else:
         text = blast_text(result, estimates)
     write_output(text, args.output)
-    return EXIT_PASS if result.survives else EXIT_VIOLATION
+    return EXIT_FOR_VERDICT[result.verdict]
 
 
 def load_sla(path: Path) -> dict[str, float]:

@@ -3,6 +3,7 @@ route goes, which zones a NAT gateway serves. All links are followed through dep
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -36,13 +37,35 @@ ROUTE_TABLE_TYPES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
 ANY_IPV4 = "0.0.0.0/0"
 
 
+class Unknown(enum.Enum):
+    """A value that decides a verdict but is not known: computed during deployment, the answer of
+    a lookup stayup could not give, or a secret it cannot read. Never the same as absent (None):
+    the accessors below return it, so the type checker makes every rule handle it."""
+
+    VALUE = "unknown"
+
+
+NOT_KNOWN = Unknown.VALUE
+
+
 def text(value: Any) -> str | None:
-    """A known string value, else None."""
+    """A known string, else None: for ids and names that only locate things (a link missing
+    because of it is handled where links are followed). Verdicts read `word`."""
     return value if isinstance(value, str) and value != UNKNOWN else None
 
 
-def number(value: Any) -> float | None:
-    if isinstance(value, bool) or value == UNKNOWN:
+def word(value: Any) -> str | Unknown | None:
+    """A known string setting; None when absent (or not a string); NOT_KNOWN when unknown."""
+    if value == UNKNOWN:
+        return NOT_KNOWN
+    return value if isinstance(value, str) else None
+
+
+def number(value: Any) -> float | Unknown | None:
+    """A known number (numeric strings too); None when absent or not a number; NOT_KNOWN when unknown."""
+    if value == UNKNOWN:
+        return NOT_KNOWN
+    if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
@@ -52,6 +75,12 @@ def number(value: Any) -> float | None:
         except ValueError:
             return None
     return None
+
+
+def number_or(value: Any, default: float) -> float:
+    """For ordering and display only, never for a verdict: the number, else `default`."""
+    found = number(value)
+    return found if isinstance(found, float) else default
 
 
 def zone_name(value: Any) -> str | None:
@@ -73,21 +102,32 @@ class ZoneSpread:
     zones: frozenset[str]
     unknown: int  # members whose zone cannot be known
     members: int
+    # Distinct members whose zone is unknown: each could add at most one AZ (None: no bound, the
+    # member list itself is unknown).
+    open_members: int | None = 0
 
     @property
     def decided(self) -> bool:
         return self.unknown == 0
 
+    @property
+    def at_most(self) -> int | None:
+        """The most AZs this can span, whatever the unknowns turn out to be (None: no bound)."""
+        return None if self.open_members is None else len(self.zones) + self.open_members
+
 
 def _subnet_refs(graph: Graph, resource: Resource, key: str, values: Any) -> ZoneSpread:
     linked = graph.linked(resource, key, SUBNET)
     zones = {subnet_zone(s) for s in linked}
-    unknown = sum(1 for s in linked if subnet_zone(s) == UNKNOWN)
+    open_subnets = {s.urn for s in linked if subnet_zone(s) == UNKNOWN}
+    unknown = len(open_subnets)
     linked_ids = {text(s.get("id")) for s in linked} - {None}
     members = len(linked)
     if values == UNKNOWN and not linked:
-        return ZoneSpread(frozenset(), 1, 1)
-    literals = [v for v in values if text(v) and v not in linked_ids] if isinstance(values, list) else []
+        return ZoneSpread(frozenset(), 1, 1, None)
+    listed = values if isinstance(values, list) else []
+    literals = [v for v in listed if text(v) and v not in linked_ids]
+    open_literals: set[str] = set()
     for subnet_id in literals:
         external = graph.external_subnets.get(subnet_id)
         members += 1
@@ -95,7 +135,12 @@ def _subnet_refs(graph: Graph, resource: Resource, key: str, values: Any) -> Zon
             zones.add(subnet_zone(dict(external)))
         else:
             unknown += 1
-    return ZoneSpread(frozenset(z for z in zones if z != UNKNOWN), unknown, members)
+            open_literals.add(subnet_id)
+    # Unknown list entries not explained by linked subnets could each be another subnet.
+    unexplained = max(0, sum(1 for v in listed if v == UNKNOWN) - len(linked))
+    unknown += unexplained
+    open_count = len(open_subnets) + len(open_literals) + unexplained
+    return ZoneSpread(frozenset(z for z in zones if z != UNKNOWN), unknown, members + unexplained, open_count)
 
 
 def zones_of(graph: Graph, resource: Resource) -> ZoneSpread | None:

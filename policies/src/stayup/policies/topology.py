@@ -22,9 +22,12 @@ from .aws_types import (
     TARGET_GROUP,
 )
 from .facts import (
+    NOT_KNOWN,
+    Unknown,
     instance_zone,
     nat_coverage,
     number,
+    number_or,
     subnet_tier,
     subnet_zone,
     text,
@@ -38,7 +41,7 @@ from .regions import region_of_zone
 PEAK_TAG = "stayup:peak"
 
 
-def peak(resource: Resource) -> float | None:
+def peak(resource: Resource) -> float | Unknown | None:
     """The capacity a tier must keep after losing an AZ (tag `stayup:peak`), if declared."""
     tags = resource.get("tags")
     if isinstance(tags, list):  # autoscaling groups: [{key, value, propagateAtLaunch}]
@@ -57,12 +60,12 @@ class Database:
     zones: list[str]  # zones of the instances (writer first), [] when AWS places them
     multi_az: bool
 
-    def serves(self, dark: set[str]) -> tuple[bool | str, str]:
+    def serves(self, dark: set[str]) -> tuple[bool | Unknown, str]:
         if self.kind == "rds" and self.multi_az:
             return True, "Multi-AZ standby takes over" if dark & set(self.zones or []) else "primary"
         alive = [z for z in self.zones if z not in dark]
         if not self.zones:
-            return UNKNOWN, "AZ chosen by AWS"
+            return NOT_KNOWN, "AZ chosen by AWS"
         if not alive:
             return False, f"every instance in {', '.join(sorted(set(self.zones)))} is dark"
         if self.zones[0] in dark:
@@ -74,7 +77,7 @@ class Database:
 class Group:
     resource: Resource
     zones: list[str]
-    size: float
+    size: float | Unknown
 
 
 @dataclass
@@ -89,12 +92,14 @@ class Tier:
     instances: list[tuple[Resource, str]] = field(default_factory=list)
     subnets: list[Resource] = field(default_factory=list)  # where the tier's compute runs
     databases: list[Database] = field(default_factory=list)
-    peak: float | None = None
+    peak: float | Unknown | None = None
 
-    def capacity(self, dark: set[str]) -> tuple[float, float]:
+    def capacity(self, dark: set[str]) -> tuple[float | Unknown, float | Unknown]:
         """Capacity (groups' size plus instances) before and after `dark` AZs lose power."""
         before = after = 0.0
         for group in self.groups:
+            if isinstance(group.size, Unknown):
+                return NOT_KNOWN, NOT_KNOWN
             before += group.size
             if group.zones:
                 after += group.size - group.size * len(set(group.zones) & dark) / len(group.zones)
@@ -123,15 +128,26 @@ def _region(graph: Graph, zones: list[str]) -> str | None:
 def database(graph: Graph, resource: Resource) -> Database:
     if resource.type == RDS_CLUSTER:
         members = graph.referrers(resource, RDS_CLUSTER_INSTANCE, "clusterIdentifier")
-        ordered = sorted(members, key=lambda m: number(m.get("promotionTier")) or 0)
+        ordered = sorted(members, key=lambda m: number_or(m.get("promotionTier"), 0))
         zones = [z for z in (zone_name(m.get("availabilityZone")) for m in ordered) if z]
         return Database(resource, "aurora", zones, len(set(zones)) >= 2)
     zone = zone_name(resource.get("availabilityZone"))
     return Database(resource, "rds", [zone] if zone else [], resource.get("multiAz") is True)
 
 
-def _raise_peak(tier: Tier, value: float | None) -> None:
-    if value:
+def _size(asg: Resource) -> float | Unknown:
+    """The group's running size: desired capacity when set, else its minimum."""
+    desired = number(asg.get("desiredCapacity"))
+    if desired is not None:
+        return desired
+    minimum = number(asg.get("minSize"))
+    return 0.0 if minimum is None else minimum
+
+
+def _raise_peak(tier: Tier, value: float | Unknown | None) -> None:
+    if isinstance(value, Unknown) or isinstance(tier.peak, Unknown):
+        tier.peak = NOT_KNOWN if value is not None or tier.peak is not None else None
+    elif value:
         tier.peak = max(tier.peak or 0, value)
 
 
@@ -163,7 +179,7 @@ def tiers(graph: Graph) -> list[Tier]:
                         continue
                     groups_seen.add(asg.urn)
                     asg_spread = zones_of(graph, asg)
-                    size = number(asg.get("desiredCapacity")) or number(asg.get("minSize")) or 0
+                    size = _size(asg)
                     tier.groups.append(Group(asg, sorted(asg_spread.zones) if asg_spread else [], size))
                     tier.subnets += graph.linked(asg, "vpcZoneIdentifiers", SUBNET)
                     _raise_peak(tier, peak(asg))
@@ -218,7 +234,7 @@ class Placement:
     resource: Resource
     zones: tuple[str, ...]  # () for region-wide things (load balancer pictures, DNS)
     detail: str = ""  # subnet tier, load balancer type, cluster name, Multi-AZ / single-AZ
-    size: float | None = None  # groups: minimum size over all zones
+    size: float | Unknown | None = None  # groups: minimum size over all zones
     regional: bool = False  # NAT gateways in regional mode
     role: str | None = None  # DNS: PRIMARY / SECONDARY
     related: tuple[str, ...] = ()  # URNs whose findings mark this placement

@@ -9,7 +9,7 @@ from io import StringIO
 
 from ..aws_types import LOAD_BALANCER, SUBNET
 from ..blast import rounded
-from ..facts import subnet_egress
+from ..facts import Unknown, subnet_egress
 from ..graph_schema import UNKNOWN
 from ..model import Graph
 from ..regions import region_of_zone
@@ -40,6 +40,8 @@ def _cell(placement: Placement, zone: str) -> tuple[str, str] | None:
     if p.kind == "load-balancer":
         return "load balancers", f"{name} ({p.detail})"
     if p.kind == "group":
+        if isinstance(p.size, Unknown):
+            return "groups", f"{name} x?"
         return ("groups", f"{name} x{p.size / len(p.zones):g}") if p.size is not None else None
     if p.kind == "instance":
         return "instances", name
@@ -144,7 +146,7 @@ def flowchart(graph: Graph, weak: set[str]) -> list[str]:
                 edges.append(f"{ids[subnet.urn]} --> {ids[target.resource.urn]}")
     for p in by_kind["group"]:
         for zone in p.zones:
-            per = f" x{p.size / len(p.zones):g}" if p.size else ""
+            per = " x?" if isinstance(p.size, Unknown) else (f" x{p.size / len(p.zones):g}" if p.size else "")
             put(zone, node(f"{p.resource.urn}#{zone}", f"group {p.resource.name}{per}", [p.resource.urn]))
     for p in by_kind["instance"]:
         put(p.zones[0], node(p.resource.urn, f"instance {p.resource.name}", [p.resource.urn]))
@@ -187,7 +189,8 @@ def capacity_map(graph: Graph) -> list[str]:
     for tier in tiers(graph):
         for group in tier.groups:
             for zone in group.zones:
-                per_zone.setdefault(zone, []).append(f"{tier.name}: {rounded(group.size / len(group.zones))} x {group.resource.name}")
+                size = "?" if isinstance(group.size, Unknown) else rounded(group.size / len(group.zones))
+                per_zone.setdefault(zone, []).append(f"{tier.name}: {size} x {group.resource.name}")
         counts: dict[str, int] = {}
         for _, zone in tier.instances:
             counts[zone] = counts.get(zone, 0) + 1

@@ -57,7 +57,7 @@ def power_loss_table(graph: Graph) -> list[str]:
     for loss in simulate(graph).zones:
         down = ", ".join(s.name for s in loss.services if s.serves is not True) or "-"
         egress = ", ".join(s.name for s in loss.services if not s.egress) or "-"
-        rows.append(f"| {loss.zone} | {'yes' if loss.survives else 'NO'} | {down} | {egress} |")
+        rows.append(f"| {loss.zone} | {mark(loss.survives)} | {down} | {egress} |")
     return [*rows, ""] if len(rows) > 2 else []
 
 

@@ -56,16 +56,20 @@ def stack_text(report: StackReport) -> str:
 def mark(value: Serves) -> str:
     if value is True:
         return "yes"
-    return "NO" if value is False else str(value)
+    return "NO" if value is False else "unknown"
 
 
 def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:
     lines = [f"stayup blast-radius · {result.stack}"]
     for loss in result.zones:
-        lines += ["", f"  {loss.zone} dark · {'survives' if loss.survives else 'DOES NOT SURVIVE'}"]
+        verdict = "survives" if loss.survives is True else ("DOES NOT SURVIVE" if loss.survives is False else "UNKNOWN")
+        lines += ["", f"  {loss.zone} dark · {verdict}"]
         for s in loss.services:
             capacity = "" if s.capacity_before is None else f"{s.capacity_before} -> {s.capacity_after}" + (f" (peak {s.peak})" if s.peak else "")
             lines.append(f"    {s.name:<28} {s.kind:<8} serves {mark(s.serves):<4} egress {mark(s.egress):<4} {capacity:<22} {s.via}")
+    if result.unplaced:
+        lines += ["", f"  UNKNOWN: the AZ of {len(result.unplaced)} subnet(s) is not known, so their power zone's loss is not simulated:"]
+        lines += [f"    {urn}" for urn in result.unplaced]
     lines += ["", "  availability estimate"]
     for e in estimates:
         lines.append(f"    {e.name}: {e.availability} % ({e.downtime_minutes_per_year} min/year) = {e.arithmetic}")

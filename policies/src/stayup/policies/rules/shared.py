@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..facts import number
+from ..facts import Unknown, number
 from ..model import Resource
 from .base import Finding, Rule
 
@@ -15,27 +15,34 @@ UDP_PROTOCOLS = ("UDP", "TCP_UDP")
 
 
 def timing_verdict(rule: Rule, group: Resource, check: dict[str, Any], params: Mapping[str, Any]) -> Finding:
-    """Shared by HC001 and HC002: failure must be detected within the configured time."""
+    """Shared by HC001 and HC002: failure must be detected within the configured time. A known
+    slow setting fails whatever the other is; an unknown one otherwise leaves the verdict unknown."""
     interval = number(check.get("interval"))
     threshold = number(check.get("unhealthyThreshold"))
     fix = "use interval 10 s and unhealthy threshold 2."
-    if interval is not None and interval > params["maxInterval"]:
+    if isinstance(interval, float) and interval > params["maxInterval"]:
         return rule.failed(group, "healthCheck.interval", f"health check interval is {interval:g} s (more than {params['maxInterval']} s): failure detection is too slow", fix)
-    if threshold is not None and threshold > params["maxUnhealthyThreshold"]:
+    if isinstance(threshold, float) and threshold > params["maxUnhealthyThreshold"]:
         return rule.failed(
             group,
             "healthCheck.unhealthyThreshold",
             f"unhealthy threshold is {threshold:g} (more than {params['maxUnhealthyThreshold']}): failure detection is too slow",
             fix,
         )
+    for key, value in (("interval", interval), ("unhealthyThreshold", threshold)):
+        if isinstance(value, Unknown):
+            return rule.unknown(group, f"healthCheck.{key}", f"the health check {key} is not known")
     return rule.passed(group)
 
 
-def statically_stable(rule: Rule, resource: Resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | None, attribute: str) -> Finding:
-    """Shared verdict: capacity left after losing the fullest AZ must meet the peak."""
+def statically_stable(
+    rule: Rule, resource: Resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | Unknown | None, attribute: str
+) -> Finding:
+    """Shared verdict: capacity left after losing the fullest AZ must meet the peak (at least one
+    instance when no peak is declared; an unknown peak decides only a certain shortfall)."""
     fullest = max(per_zone_counts) if per_zone_counts else math.ceil(total / zones)
     left = total - fullest
-    need = max(peak or 0, 1)
+    need = max(0 if isinstance(peak, Unknown) else (peak or 0), 1)
     if total < max(zones, 2):
         return rule.failed(
             resource,
@@ -50,6 +57,8 @@ def statically_stable(rule: Rule, resource: Resource, per_zone_counts: list[int]
             f"capacity {total:g} over {zones} AZs leaves {left:g} after losing the fullest AZ, below the peak of {need:g}",
             f"provision at least {math.ceil(need / (zones - 1))} per AZ ({math.ceil(need / (zones - 1)) * zones} in all).",
         )
+    if isinstance(peak, Unknown):
+        return rule.unknown(resource, "tags.stayup:peak", "the declared peak is not known")
     return rule.passed(resource)
 
 

@@ -41,11 +41,11 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
                 f"group behind a load balancer uses {kind or 'EC2 (default)'} health checks: instances the load balancer marks unhealthy are never replaced",
                 'set healthCheckType: "ELB".',
             )
-        elif number(grace) is None or not low <= number(grace) <= high:
+        elif not isinstance(seconds := number(grace), float) or not low <= seconds <= high:
             yield RULE.failed(
                 group,
                 "healthCheckGracePeriod",
-                f"grace period is {'not set' if grace is None else f'{number(grace):g} s'} (expected an explicit {low}–{high} s)",
+                f"grace period is {f'{seconds:g} s' if isinstance(seconds, float) else 'not set'} (expected an explicit {low}–{high} s)",
                 f"set healthCheckGracePeriod between {low} and {high} seconds.",
             )
         else:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import HEALTH_CHECK, LOAD_BALANCER
-from ...facts import number, text
+from ...facts import Unknown, number, text
 from ...graph_schema import UNKNOWN
 from ...model import Graph
 from ..base import Finding, Rule
@@ -30,14 +30,14 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         if kind not in _PROBES:
             continue  # CALCULATED, CLOUDWATCH_METRIC, RECOVERY_CONTROL
-        interval = number(hc.get("requestInterval")) or 30.0
-        threshold = number(hc.get("failureThreshold")) or 3.0
+        interval = _or_default(number(hc.get("requestInterval")), 30.0)
+        threshold = _or_default(number(hc.get("failureThreshold")), 3.0)
         targets = graph.linked(hc, "fqdn", LOAD_BALANCER)
         on_alb = any(t.get("loadBalancerType", "application") == "application" for t in targets)
         path = hc.get("resourcePath")
-        if interval > params["maxRequestInterval"]:
+        if isinstance(interval, float) and interval > params["maxRequestInterval"]:
             yield RULE.failed(hc, "requestInterval", f"request interval is {interval:g} s", "use requestInterval: 10.")
-        elif threshold > params["maxFailureThreshold"]:
+        elif isinstance(threshold, float) and threshold > params["maxFailureThreshold"]:
             yield RULE.failed(hc, "failureThreshold", f"failure threshold is {threshold:g}", "use failureThreshold: 3 or less.")
         elif kind == "TCP" and on_alb:
             yield RULE.failed(
@@ -50,8 +50,20 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             yield RULE.unknown(hc, "resourcePath", "the resource path is not known")
         elif kind != "TCP" and (not text(path) or path == "/"):
             yield RULE.failed(hc, "resourcePath", f"{kind} health check probes {path or '/'} instead of a readiness path", "set resourcePath to a readiness endpoint such as /healthz.")
+        elif isinstance(interval, Unknown):
+            yield RULE.unknown(hc, "requestInterval", "the request interval is not known")
+        elif isinstance(threshold, Unknown):
+            yield RULE.unknown(hc, "failureThreshold", "the failure threshold is not known")
+        elif hc.get("disabled") == UNKNOWN:
+            yield RULE.unknown(hc, "disabled", "whether the health check is disabled is not known")
+        elif hc.get("disabled") is True:
+            yield RULE.failed(hc, "disabled", "the health check is disabled: Route 53 considers the endpoint always healthy", "remove disabled: true.")
         else:
             yield RULE.passed(hc)
+
+
+def _or_default(value: float | Unknown | None, default: float) -> float | Unknown:
+    return default if value is None else value
 
 
 RULE = Rule(

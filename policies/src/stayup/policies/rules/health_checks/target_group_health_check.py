@@ -35,6 +35,10 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if hc.get("enabled") is False:
             yield RULE.failed(group, "healthCheck.enabled", "the health check is disabled: unhealthy targets keep receiving traffic")
             continue
+        if hc.get("enabled") == UNKNOWN or hc.get("protocol") == UNKNOWN:
+            key = "enabled" if hc.get("enabled") == UNKNOWN else "protocol"
+            yield RULE.unknown(group, f"healthCheck.{key}", f"whether the health check is {'enabled' if key == 'enabled' else 'HTTP'} is not known")
+            continue
         check_protocol = text(hc.get("protocol")) or ("HTTP" if protocol in ("HTTP", "HTTPS") else "TCP")
         path = hc.get("path")
         if check_protocol in ("HTTP", "HTTPS"):

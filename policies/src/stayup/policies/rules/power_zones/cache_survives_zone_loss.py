@@ -10,32 +10,33 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import CACHE_GROUP
-from ...facts import number
+from ...facts import Unknown, number
 from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
 from ..base import Finding, Rule
 
 
-def _nodes(group: Resource) -> float | None:
+def _nodes(group: Resource) -> float | Unknown | None:
     clusters = number(group.get("numCacheClusters"))
     if clusters is not None:
         return clusters
     replicas = number(group.get("replicasPerNodeGroup"))
-    return None if replicas is None else replicas + 1
+    return replicas + 1 if isinstance(replicas, float) else replicas
 
 
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for group in graph.of_type(CACHE_GROUP):
         failover, multi = group.get("automaticFailoverEnabled"), group.get("multiAzEnabled")
         nodes = _nodes(group)
-        if UNKNOWN in (failover, multi) or (nodes is None and UNKNOWN in (group.get("numCacheClusters"), group.get("replicasPerNodeGroup"))):
-            yield RULE.unknown(group, "automaticFailoverEnabled", "failover settings are not known until deployment")
-        elif failover is not True:
+        # A setting known to be off is a violation whatever the unknown ones turn out to be.
+        if failover is not True and failover != UNKNOWN:
             yield RULE.failed(group, "automaticFailoverEnabled", "automatic failover is off", "set automaticFailoverEnabled: true.")
-        elif multi is not True:
+        elif multi is not True and multi != UNKNOWN:
             yield RULE.failed(group, "multiAzEnabled", "Multi-AZ is off", "set multiAzEnabled: true.")
-        elif (nodes or 1) < 2:
+        elif isinstance(nodes, float) and nodes < 2:
             yield RULE.failed(group, "numCacheClusters", "the group has a single node", "run at least 2 nodes (numCacheClusters: 2).")
+        elif UNKNOWN in (failover, multi) or isinstance(nodes, Unknown):
+            yield RULE.unknown(group, "automaticFailoverEnabled", "failover settings are not known until deployment")
         else:
             yield RULE.passed(group)
 

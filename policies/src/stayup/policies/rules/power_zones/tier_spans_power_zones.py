@@ -35,6 +35,14 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             attribute = "subnetMappings"
         if len(spread.zones) >= need:
             yield RULE.passed(resource)
+        elif spread.at_most is not None and spread.at_most < need:
+            # Certain whatever the unknown zones are: too few distinct subnets to reach `need` AZs.
+            yield RULE.failed(
+                resource,
+                attribute,
+                f"{what} can run in at most {spread.at_most} AZ: its subnets cannot span {need}",
+                f"place it in subnets of at least {need} AZs (3 recommended).",
+            )
         elif not spread.decided:
             yield RULE.unknown(resource, attribute, f"the zone of {spread.unknown} of its subnets is not known")
         else:

@@ -16,8 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import ASG, ECS_SERVICE, EKS_NODE_GROUP
-from ...facts import number, zones_of
-from ...graph_schema import UNKNOWN
+from ...facts import Unknown, number, zones_of
 from ...model import Graph, Resource
 from ...topology import peak
 from ..base import Finding, Rule
@@ -38,14 +37,19 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         spread = zones_of(graph, resource)
         if spread is None:
             continue
-        attribute, minimum = _minimum(resource)
-        if minimum == UNKNOWN or not spread.decided:
+        attribute, raw = _minimum(resource)
+        minimum = number(raw)
+        if not spread.decided and isinstance(minimum, float) and minimum < 2 and (spread.at_most is None or spread.at_most >= 2):
+            # One instance (or none) cannot survive the loss of its AZ, wherever it runs.
+            yield RULE.failed(resource, attribute, f"minimum capacity {minimum:g}: losing one AZ leaves nothing running", "run at least 2, one per AZ.")
+            continue
+        if isinstance(minimum, Unknown) or not spread.decided:
             yield RULE.unknown(resource, attribute, "its capacity or AZs are not known")
             continue
         zones = len(spread.zones)
         if zones < 2:
             continue
-        yield statically_stable(RULE, resource, None, number(minimum) or 0, zones, peak(resource), attribute)
+        yield statically_stable(RULE, resource, None, minimum or 0.0, zones, peak(resource), attribute)
 
 
 RULE = Rule(
