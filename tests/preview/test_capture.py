@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import PROGRAMS, by_type, capture, graph_of, named
-from stayup.policies.graph_schema import SECRET, UNKNOWN
+from stayup.policies.graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, masked
 from stayup.policies.project import load_stack
 
 STACK = "urn:pulumi:dev::separate-routes::pulumi:pulumi:Stack::separate-routes-dev"
@@ -113,11 +113,20 @@ def test_unmocked_invoke_is_recorded_not_fatal():
 def test_config_defaults_required_values_and_secrets():
     graph = graph_of("secrets")
     assert len(by_type(graph, "aws:ec2/instance:Instance")) == 2  # project default replicas=2
+    wrapped = {SECRET_SIG_KEY: SECRET_SIG, "value": SECRET}  # a `secure:` value stayup cannot read
+    literal = {SECRET_SIG_KEY: SECRET_SIG, "value": "s3cr3t-literal-value"}  # Output.secret in the program
     parameter = named(graph, "aws:ssm/parameter:Parameter", "db-password")
-    assert parameter["inputs"] == {"name": "db-password-df672be", "tags": {"owner": "platform-team"}, "type": "SecureString", "value": SECRET}
+    assert parameter["inputs"] == {"name": "db-password-df672be", "tags": {"owner": "platform-team"}, "type": "SecureString", "value": wrapped}
+    assert parameter["secrets"] == ["value"]
+    assert named(graph, "aws:ssm/parameter:Parameter", "api-key")["inputs"]["value"] == literal
     stack = by_type(graph, "pulumi:pulumi:Stack")[0]
-    assert stack["outputs"] == {"api_key": SECRET, "password": SECRET}
+    assert stack["outputs"] == {"api_key": literal, "password": wrapped}
     assert "AAABAHx2" not in json.dumps(graph)
+    # What may be written anywhere: every secret masked.
+    written = masked(graph)
+    assert named(written, "aws:ssm/parameter:Parameter", "db-password")["inputs"]["value"] == SECRET
+    assert by_type(written, "pulumi:pulumi:Stack")[0]["outputs"] == {"api_key": SECRET, "password": SECRET}
+    assert "s3cr3t-literal-value" not in json.dumps(written)
 
 
 def test_config_override_namespacing():

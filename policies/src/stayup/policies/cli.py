@@ -88,10 +88,11 @@ def _version() -> str:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    from .graph_schema import masked
     from .reports.json import dump
 
     graph = _capture(args)
-    write_output(dump(graph), args.output)
+    write_output(dump(masked(graph)), args.output)
     return 0
 
 

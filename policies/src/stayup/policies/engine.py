@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .graph_schema import SECRET
 from .model import Graph, paused_gc
 from .rules import RULES, Enforcement, Finding, Outcome, Rule
 from .settings import PolicySettings, Suppression, load_settings
@@ -41,6 +44,7 @@ def _evaluate(graph: Graph, settings: PolicySettings, rules: Iterable[Rule]) -> 
         if rule_settings.enforcement == Enforcement.DISABLED:
             continue
         for finding in _safe(rule, graph, rule_settings.params):
+            finding = _masked(graph, finding)
             suppression = None
             if finding.outcome != "pass":
                 suppression = next((s for s in rule_settings.suppressions if s.matches(finding.urn)), None)
@@ -48,6 +52,17 @@ def _evaluate(graph: Graph, settings: PolicySettings, rules: Iterable[Rule]) -> 
     # Rules run in ID order and each yields deterministically: order by resource within a rule.
     results.sort(key=lambda r: (r.rule.id, r.finding.urn))
     return results
+
+
+def _masked(graph: Graph, finding: Finding) -> Finding:
+    """A message never shows a secret value: rules may name the property, not print its value."""
+    resource = graph.resources.get(finding.urn)
+    if resource is None or not resource.secrets or not finding.message:
+        return finding
+    message = finding.message
+    for text in sorted(resource.secret_texts(), key=len, reverse=True):
+        message = re.sub(rf"(?<![\w.]){re.escape(text)}(?![\w])", SECRET, message)
+    return dataclasses.replace(finding, message=message)
 
 
 def verdict(results: Iterable[Result]) -> str:

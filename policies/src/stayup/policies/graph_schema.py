@@ -15,6 +15,34 @@ SCHEMA_VERSION = 1
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 # Secrets are never written: every secret value is replaced by this placeholder.
 SECRET = "[secret]"
+# In memory, between the capture and the rules, a secret keeps the engine's wire form (these two
+# constants are Pulumi's), so a rule can decide on a value the program itself wrote as secret.
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def is_wrapped_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG
+
+
+def _mask(value: Any) -> Any:
+    if is_wrapped_secret(value):
+        return SECRET
+    if isinstance(value, dict):
+        return {k: _mask(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask(v) for v in value]
+    return value
+
+
+def masked(graph: dict[str, Any]) -> dict[str, Any]:
+    """The graph as it may be written anywhere: every secret replaced by SECRET."""
+    resources = [
+        {**r, "inputs": _mask(r.get("inputs", {})), "outputs": _mask(r.get("outputs", {}))} if r.get("secrets") else r
+        for r in graph.get("resources", [])
+    ]
+    invokes = [{**i, "args": _mask(i.get("args")), "result": _mask(i.get("result"))} for i in graph.get("invokes", [])]
+    return {**graph, "resources": resources, "invokes": invokes}
 
 
 def load_graph_file(path: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .aws_types import TYPE_ALIASES
-from .graph_schema import SECRET, UNKNOWN
+from .graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, is_wrapped_secret
 
 # Every sentinel the engine uses for a value unknown at preview (pulumi-policy's list).
 UNKNOWN_SENTINELS = frozenset(
@@ -57,6 +57,17 @@ class Resource:
     dependencies: tuple[str, ...] = ()
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     source: dict[str, Any] | None = None
+    # Top-level properties that held a secret: rules read their real value when the program
+    # gave one (never printed: see `secret_texts`), UNKNOWN when stayup cannot read it.
+    secrets: frozenset[str] = frozenset()
+
+    def secret_texts(self) -> set[str]:
+        """How the secret values could appear in a message, to mask them there."""
+        found: set[str] = set()
+        for key in self.secrets:
+            _texts(self.props.get(key), found)
+        found.discard(UNKNOWN)
+        return {t for t in found if t}
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.props.get(key, default)
@@ -74,6 +85,35 @@ class Resource:
             "dependencies": list(self.dependencies),
             "propertyDependencies": {k: list(v) for k, v in sorted(self.property_dependencies.items())},
         }
+
+
+def _texts(value: Any, found: set[str]) -> None:
+    if isinstance(value, Mapping):
+        for v in value.values():
+            _texts(v, found)
+    elif isinstance(value, list):
+        for v in value:
+            _texts(v, found)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, (int, float)):
+        found.update({str(value), f"{float(value):g}"})
+    else:
+        found.add(str(value))
+
+
+def reveal(value: Any) -> Any:
+    """A secret's value as rules read it: the value itself when present, UNKNOWN for a secret
+    stayup does not have (a `secure:` config value, a masked graph file)."""
+    if is_wrapped_secret(value):
+        return reveal(value.get("value", UNKNOWN))
+    if isinstance(value, str):
+        return UNKNOWN if value == SECRET or value in UNKNOWN_SENTINELS else value
+    if isinstance(value, Mapping):
+        return {str(k): reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v) for v in value]
+    return value
 
 
 def _by_urn(resource: Resource) -> str:
@@ -183,6 +223,10 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
             continue
         outputs = r.get("outputs")
         props: dict[str, Any] = outputs if isinstance(outputs, dict) else {}
+        secrets = r.get("secrets")
+        secret_keys = frozenset(k for k in secrets if isinstance(k, str)) if isinstance(secrets, list) else frozenset()
+        if secret_keys:
+            props = {k: (reveal(v) if k in secret_keys else v) for k, v in props.items()}
         resources.append(
             Resource(
                 urn=r["urn"],
@@ -194,6 +238,7 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
                 dependencies=_urns(r.get("dependencies")),
                 property_dependencies=_property_urns(r.get("propertyDependencies")),
                 source=r.get("source") if isinstance(r.get("source"), Mapping) else None,
+                secrets=secret_keys,
             )
         )
     external: dict[str, Mapping[str, Any]] = {}
@@ -227,13 +272,23 @@ def _property_urns(value: Any) -> dict[str, tuple[str, ...]]:
     return {str(k): _urns(v) for k, v in value.items()}
 
 
+def _holds_secret(value: Any) -> bool:
+    if is_wrapped_secret(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_secret(v) for v in value)
+    return bool(value == SECRET)
+
+
 def _unwrap_policy_value(value: Any) -> Any:
     """pulumi-policy wraps props in proxies that raise on unknowns; read through them."""
     from pulumi_policy.proxy import _DictProxy, _ListProxy
     from pulumi_policy.secret import Secret
 
     if isinstance(value, Secret):
-        return SECRET
+        return {SECRET_SIG_KEY: SECRET_SIG, "value": _unwrap_policy_value(value.value)}
     if isinstance(value, (_DictProxy, _ListProxy)):
         value = value["__target"]
     if isinstance(value, Mapping):
@@ -247,7 +302,9 @@ def from_policy_resources(resources: Iterable[Any], *, stack: str = "", project:
     """Graph from CrossGuard's `StackValidationArgs.resources` (`PolicyResource` objects)."""
     converted = []
     for r in resources:
-        props = normalise_value(_unwrap_policy_value(r.props))
+        raw = _unwrap_policy_value(r.props)
+        secret_keys = frozenset(k for k, v in raw.items() if _holds_secret(v))
+        props = {k: (reveal(v) if k in secret_keys else normalise_value(v)) for k, v in raw.items()}
         converted.append(
             Resource(
                 urn=r.urn,
@@ -259,6 +316,7 @@ def from_policy_resources(resources: Iterable[Any], *, stack: str = "", project:
                 property_dependencies={
                     k: tuple(sorted({d.urn for d in deps})) for k, deps in r.property_dependencies.items()
                 },
+                secrets=secret_keys,
             )
         )
     return Graph(converted, stack=stack, project=project)

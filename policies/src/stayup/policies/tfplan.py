@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from .graph_schema import SECRET, UNKNOWN
+from .graph_schema import SECRET, UNKNOWN, masked
 
 TERRAFORM_VERSION = "1.9.8"
 
@@ -144,8 +144,10 @@ def graph_id(graph: dict[str, Any]) -> str:
 
 
 def export(graph: dict[str, Any]) -> dict[str, Any]:
-    """Terraform plan JSON for a captured graph, plus `stayup` metadata (addresses, unsupported)."""
+    """Terraform plan JSON for a captured graph, plus `stayup` metadata (addresses, unsupported).
+    Secrets are masked: the plan is written to files and read by another tool."""
     gid = graph_id(graph)
+    graph = masked(graph)
     addresses: dict[str, str] = {}
     by_urn: dict[str, str] = {}
     used: set[str] = set()

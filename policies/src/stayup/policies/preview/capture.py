@@ -85,11 +85,13 @@ _ARCHIVE_SIG = rpc._special_archive_sig
 
 
 def _plain(value: Any) -> Any:
-    """Wire value -> JSON value: unknowns and secrets become stayup's markers, references their URN."""
+    """Wire value -> JSON value: unknowns become stayup's marker, references their id (or URN);
+    secrets keep the wire form {sig: secret, "value": v}, so rules can decide on the value while
+    every output masks it."""
     if isinstance(value, dict):
         sig = value.get(_SIG)
         if sig == _SECRET_SIG:
-            return SECRET
+            return {_SIG: _SECRET_SIG, "value": _plain(value.get("value", UNKNOWN))}
         if sig == _RESOURCE_SIG:
             # As under the engine: a custom resource passed as a value is its id (unknown until
             # created), a component its URN.
@@ -97,9 +99,8 @@ def _plain(value: Any) -> Any:
                 return _plain(value["id"]) or UNKNOWN
             return value.get("urn", UNKNOWN)
         if sig == _OUTPUT_SIG:
-            if value.get("secret"):
-                return SECRET
-            return _plain(value["value"]) if "value" in value else UNKNOWN
+            inner = _plain(value["value"]) if "value" in value else UNKNOWN
+            return {_SIG: _SECRET_SIG, "value": inner} if value.get("secret") else inner
         if sig == _ASSET_SIG:
             return {"asset": value.get("path") or value.get("uri") or "text"}
         if sig == _ARCHIVE_SIG:
@@ -110,6 +111,19 @@ def _plain(value: Any) -> Any:
     if value == rpc.UNKNOWN:
         return UNKNOWN
     return value
+
+
+def _holds_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get(_SIG) == _SECRET_SIG or any(_holds_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_secret(v) for v in value)
+    return value == SECRET  # a `secure:` config value the program received as a placeholder
+
+
+def secret_keys(record: dict[str, Any]) -> list[str]:
+    """Top-level properties that hold a secret, in the inputs or the outputs."""
+    return sorted({k for part in ("inputs", "outputs") for k, v in record[part].items() if _holds_secret(v)})
 
 
 def _struct(message) -> dict[str, Any]:
@@ -143,6 +157,7 @@ class Recorder(pulumi_mocks.MockMonitor):
         self.records: dict[str, dict[str, Any]] = {}
         self.invokes: list[dict[str, Any]] = []
         self.provider_regions: dict[str, str] = {}
+        self.duplicates: list[tuple[str, Any, Any]] = []
         super().__init__(_AwsMocks(self))
 
     def _source(self, request) -> dict[str, Any] | None:
@@ -198,6 +213,10 @@ class Recorder(pulumi_mocks.MockMonitor):
             },
             "source": self._source(request),
         }
+        if urn in self.records:
+            # The engine refuses a second registration of one URN; keep the first, report both.
+            self.duplicates.append((urn, self.records[urn].get("source"), record["source"]))
+            return resource_pb2.RegisterResourceResponse(urn=urn)
         self.records[urn] = record
         if request.type == "pulumi:pulumi:Stack":
             return super().RegisterResource(request)
@@ -221,7 +240,8 @@ class Recorder(pulumi_mocks.MockMonitor):
         if self.preview:
             # A first preview: only what the program gave is known; everything computed is not.
             known = {k: v for k, v in inputs.items() if v not in (UNKNOWN,)}
-            record["outputs"] = {k: (v if k in inputs else UNKNOWN) for k, v in sorted(full.items())}
+            # The provider's region is known before anything is created.
+            record["outputs"] = {k: (v if k in inputs or k == "region" else UNKNOWN) for k, v in sorted(full.items())}
             answer_id, answer_state = "", {**_live(request.object, known), **_autonamed(inputs, request.type)}
         else:
             record["outputs"] = dict(sorted(full.items()))
@@ -437,6 +457,14 @@ def capture(job: Job) -> dict[str, Any]:
     if log.messages:
         where = next((w for w in (program_location(e, job.project_dir) for e in log.exceptions) if w), None)
         return _failure("program", log.messages[0].strip().splitlines()[0], where)
+    if recorder.duplicates:
+        urn, first, second = recorder.duplicates[0]
+        lines = " and ".join(f"{s['file']}:{s['line']}" for s in (first, second) if s) or "the program"
+        return _failure("program", f"Duplicate resource URN '{urn}'; try giving it a unique name (registered at {lines})", _at(second))
+    for record in recorder.records.values():
+        keys = secret_keys(record)
+        if keys:
+            record["secrets"] = keys
 
     return {
         "graph": {
@@ -449,6 +477,10 @@ def capture(job: Job) -> dict[str, Any]:
             "invokes": sorted(recorder.invokes, key=lambda i: (i["token"], _canonical(i["args"]))),
         }
     }
+
+
+def _at(source: Any) -> str | None:
+    return f"{source['file']}:{source['line']}" if isinstance(source, dict) else None
 
 
 def _canonical(value: Any) -> str:
