@@ -136,10 +136,11 @@ def _subnet_refs(graph: Graph, resource: Resource, key: str, values: Any) -> Zon
         else:
             unknown += 1
             open_literals.add(subnet_id)
-    # Unknown list entries not explained by linked subnets could each be another subnet.
+    # Unknown list entries not explained by linked subnets (e.g. from a lookup stayup could not
+    # answer) stand for any number of subnets: no bound on the AZs.
     unexplained = max(0, sum(1 for v in listed if v == UNKNOWN) - len(linked))
     unknown += unexplained
-    open_count = len(open_subnets) + len(open_literals) + unexplained
+    open_count = None if unexplained else len(open_subnets) + len(open_literals)
     return ZoneSpread(frozenset(z for z in zones if z != UNKNOWN), unknown, members + unexplained, open_count)
 
 

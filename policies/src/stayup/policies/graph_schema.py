@@ -13,6 +13,9 @@ SCHEMA_VERSION = 1
 
 # The engine's own wire sentinel for a value not known until deployment.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# What a program receives from a lookup stayup cannot answer exactly (a VPC found by tags, say):
+# every value it passes on is recorded as UNKNOWN, and the invoke as "mocked": false.
+UNANSWERED = "stayup-unanswered-7d1f0c2e-lookup"
 # Secrets are never written: every secret value is replaced by this placeholder.
 SECRET = "[secret]"
 # In memory, between the capture and the rules, a secret keeps the engine's wire form (these two

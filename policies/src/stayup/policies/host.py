@@ -110,7 +110,7 @@ def job_for(config: StackConfig, preview: bool) -> dict[str, Any]:
         "secret_keys": sorted(config.secret_keys),
         "preview": preview,
         "schema": graph_schema.SCHEMA_VERSION,
-        "markers": {"unknown": graph_schema.UNKNOWN, "secret": graph_schema.SECRET},
+        "markers": {"unknown": graph_schema.UNKNOWN, "secret": graph_schema.SECRET, "unanswered": graph_schema.UNANSWERED},
         "world": {"account": regions.MOCK_ACCOUNT_ID, "regions": {r: [list(z) for z in zones] for r, zones in regions.REGIONS.items()}},
     }
 

@@ -215,13 +215,6 @@ def default_subnets(region: str) -> list[dict[str, Any]]:
     return subnets
 
 
-def _filter_values(args: dict[str, Any], name: str) -> list[str] | None:
-    for item in args.get("filters") or []:
-        if isinstance(item, dict) and item.get("name") == name:
-            return [str(v) for v in item.get("values") or []]
-    return None
-
-
 def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, Any] | None:
     """The invoke's result, or None when stayup has no realistic answer for it."""
     region = args.get("region") or region
@@ -265,20 +258,62 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
             "rootDeviceName": "/dev/xvda",
             "virtualizationType": "hvm",
         }
+    # Network lookups are answered only when they can only mean the default VPC: anything else
+    # (tags, other VPCs) exists only in the real account, and stayup does not invent it.
     if token == "aws:ec2/getVpc:getVpc":
-        return default_vpc(region)
+        vpc = default_vpc(region)
+        narrowed = set(args) - {"default", "id", "region", "state"}
+        if narrowed or not (args.get("default") is True or args.get("id") == vpc["id"]):
+            return None
+        return vpc
     if token == "aws:ec2/getSubnets:getSubnets":
-        subnets = default_subnets(region)
-        wanted_zones = _filter_values(args, "availability-zone")
-        if wanted_zones is not None:
-            subnets = [s for s in subnets if s["availabilityZone"] in wanted_zones]
-        return {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters")}
+        subnets = _default_subnets_matching(args, region)
+        return None if subnets is None else {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters")}
     if token == "aws:ec2/getSubnet:getSubnet":
-        subnets = default_subnets(region)
-        if args.get("id"):
-            subnets = [s for s in subnets if s["id"] == args["id"]]
-        zone = args.get("availabilityZone") or next(iter(_filter_values(args, "availability-zone") or ()), None)
-        if zone:
-            subnets = [s for s in subnets if s["availabilityZone"] == zone]
-        return subnets[0] if subnets else None
+        subnets = _default_subnets_matching(args, region)
+        if subnets is None or len(subnets) != 1:
+            return None
+        return subnets[0]
     return None
+
+
+_DEFAULT_FILTERS = {"vpc-id", "default-for-az", "availability-zone", "availability-zone-id", "subnet-id"}
+
+
+def _default_subnets_matching(args: dict[str, Any], region: str) -> list[dict[str, Any]] | None:
+    """The default subnets a lookup selects, or None when it may select any other subnet."""
+    vpc_id = default_vpc(region)["id"]
+    subnets = default_subnets(region)
+    filters = {f.get("name"): [str(v) for v in f.get("values") or []] for f in args.get("filters") or [] if isinstance(f, dict)}
+    if set(filters) - _DEFAULT_FILTERS or set(args) - {"filters", "region", "id", "availabilityZone", "availabilityZoneId", "defaultForAz", "vpcId"}:
+        return None
+    confined = filters.get("vpc-id") == [vpc_id] or filters.get("default-for-az") == ["true"] or args.get("vpcId") == vpc_id or args.get("defaultForAz") is True
+    ids = [args["id"]] if args.get("id") else filters.get("subnet-id")
+    if ids is not None:
+        confined = confined or all(i in {s["id"] for s in subnets} for i in ids)
+        subnets = [s for s in subnets if s["id"] in ids]
+    if not confined:
+        return None
+    zones = filters.get("availability-zone") or ([args["availabilityZone"]] if args.get("availabilityZone") else None)
+    if zones is not None:
+        subnets = [s for s in subnets if s["availabilityZone"] in zones]
+    zone_ids = filters.get("availability-zone-id") or ([args["availabilityZoneId"]] if args.get("availabilityZoneId") else None)
+    if zone_ids is not None:
+        subnets = [s for s in subnets if s["availabilityZoneId"] in zone_ids]
+    return subnets
+
+
+# What an unanswered lookup gives the program: its usual fields, each the `unanswered` marker
+# (recorded as unknown wherever the program passes it on); lists hold one marker.
+UNANSWERED_FIELDS: dict[str, dict[str, Any]] = {
+    "aws:ec2/getVpc:getVpc": {"id": 1, "arn": 1, "cidrBlock": 1, "mainRouteTableId": 1, "ownerId": 1},
+    "aws:ec2/getSubnets:getSubnets": {"id": 1, "ids": []},
+    "aws:ec2/getSubnet:getSubnet": {"id": 1, "arn": 1, "availabilityZone": 1, "availabilityZoneId": 1, "cidrBlock": 1, "vpcId": 1},
+    "aws:ec2/getRouteTable:getRouteTable": {"id": 1, "routeTableId": 1, "vpcId": 1, "routes": []},
+    "aws:ec2/getSecurityGroup:getSecurityGroup": {"id": 1, "arn": 1, "name": 1, "vpcId": 1},
+}
+
+
+def unanswered(token: str, marker: str) -> dict[str, Any]:
+    shape = UNANSWERED_FIELDS.get(token, {"id": 1})
+    return {k: ([marker] if isinstance(v, list) else marker) for k, v in shape.items()}

@@ -32,11 +32,12 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from . import aws_mocks
-from .aws_mocks import AUTONAMED, answer_invoke, autoname, computed_outputs
+from .aws_mocks import AUTONAMED, answer_invoke, autoname, computed_outputs, unanswered
 
 # Markers stayup writes for values it cannot see (set from the job; graph_schema owns them).
 UNKNOWN = "<unknown>"
 SECRET = "<secret>"
+UNANSWERED = "<unanswered>"  # what the program gets for a lookup stayup cannot answer exactly
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ class Job:
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> Job:
-        global UNKNOWN, SECRET
-        UNKNOWN, SECRET = data["markers"]["unknown"], data["markers"]["secret"]
+        global UNKNOWN, SECRET, UNANSWERED
+        markers = data["markers"]
+        UNKNOWN, SECRET, UNANSWERED = markers["unknown"], markers["secret"], markers["unanswered"]
         aws_mocks.load_world(data["world"])
         return cls(
             project=data["project"],
@@ -108,7 +110,7 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if value == rpc.UNKNOWN:
+    if value == rpc.UNKNOWN or value == UNANSWERED:
         return UNKNOWN
     return value
 
@@ -274,7 +276,8 @@ class Recorder(pulumi_mocks.MockMonitor):
                 "source": self._source(request),
             }
         )
-        ret = _sync_await(rpc.serialize_properties(result or {}, {}))
+        given = result if result is not None else unanswered(request.tok, UNANSWERED)
+        ret = _sync_await(rpc.serialize_properties(given, {}))
         return _INVOKE_RESPONSE(failures=None, **{"return": ret})
 
 
