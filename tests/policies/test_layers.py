@@ -17,7 +17,7 @@ LAYERS = [
     {"model"},
     {"facts"},
     {"topology"},
-    {"availability"},
+    {"availability", "validate"},
     {"rules"},
     {"settings"},
     {"engine", "blast"},

@@ -3,6 +3,7 @@ service) is a serial chain; health-checked DNS failover to a second site makes s
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ class Estimate:
     availability: float  # percent
     downtime_minutes_per_year: float
     arithmetic: str
+    regions_known: bool = True  # False: whether the failover sites share a region is not known
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,16 +82,24 @@ def budget(graph: Graph, sla: dict[str, float] | None = None) -> list[Estimate]:
         if not sites:
             continue
         site_values = [(site_availability(t, sla), t) for t in sites]
-        if checked and len(sites) >= 2:
+        regions = [t.region for t in sites]
+        # Sites fail independently only in different regions: two sites of one region share its
+        # control plane and fate, and count as one.
+        independent = len(sites) >= 2 and None not in regions and len(set(regions)) == len(regions)
+        if checked and independent:
             down = math.prod(1 - v for (v, _), _ in site_values)
             value = (1 - down) * sla["route53"] / 100
             arithmetic = " ‖ ".join(f"[{t.name}: {' × '.join(p)} = {v * 100:.4f} %]" for (v, p), t in site_values)
             arithmetic = f"1 − ∏(1 − site) over {arithmetic}, × Route 53 {sla['route53']:g} %"
         else:
             (value, parts), tier = site_values[0]
-            arithmetic = f"{tier.name}: {' × '.join(parts)} (no health-checked second site)"
+            why = "no health-checked second site" if not (checked and len(sites) >= 2) else "the second site is in the same region"
+            arithmetic = f"{tier.name}: {' × '.join(parts)} ({why})"
         covered |= {t.name for t in sites}
-        estimates.append(_estimate(name, value, arithmetic, roles.get("PRIMARY") or roles.get("SECONDARY"), checked and len(sites) >= 2))
+        estimate = _estimate(name, value, arithmetic, roles.get("PRIMARY") or roles.get("SECONDARY"), checked and independent)
+        if checked and len(sites) >= 2 and None in regions:
+            estimate = dataclasses.replace(estimate, regions_known=False)
+        estimates.append(estimate)
     for tier in all_tiers:
         if tier.name not in covered and tier.kind != "database":
             value, parts = site_availability(tier, sla)

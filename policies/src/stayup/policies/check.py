@@ -17,6 +17,7 @@ from .model import from_capture
 from .project import StackConfig, load_stack
 from .reports import StackReport, stack_report
 from .settings import PolicySettings
+from .validate import check_names
 
 
 def pack_dir() -> Path:
@@ -48,6 +49,7 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
     """Evaluates a captured graph (fresh or loaded from a file)."""
     preview = bool(captured.get("preview"))
     graph = from_capture(captured)
+    check_names(graph)
     if engine == "crossguard":
         from .analyzer_client import Analyzer, results_from
 
@@ -58,6 +60,12 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
         results = evaluate(graph, settings)
     report = stack_report(graph, results, preview=preview, engine=engine)
     report.runtime = captured.get("runtime")
+    skipped = captured.get("skipped") or []
+    if skipped:
+        # A partial graph cannot pass: what the skipped applies declare was never checked.
+        report.partial = [s for s in skipped if isinstance(s, dict)]
+        if report.verdict == "pass":
+            report.verdict = "unknown"
     return report
 
 

@@ -209,9 +209,11 @@ def cmd_blast_radius(args: argparse.Namespace) -> int:
     from .reports.json import blast_json
     from .reports.markdown import blast_markdown
     from .reports.text import blast_text
+    from .validate import check_names
 
     sla = load_sla(args.sla) if args.sla else None
     graph = from_capture(_capture(args))
+    check_names(graph)
     result = simulate(graph, zones_down=args.zones_down)
     estimates = budget(graph, sla)
     if args.format == "json":

@@ -285,6 +285,16 @@ class Pool:
         self.lock = threading.Lock()
 
     def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None) -> dict[str, Any]:
+        graph = self._run(config, preview=preview, deadline=deadline, label=label)
+        if preview:
+            # A first preview does not run `apply` callbacks whose input is unknown: what they
+            # would declare is missing. The same program in update mode shows what that is.
+            full = self._run(config, preview=False, deadline=deadline, label=label)
+            present = {r["urn"] for r in graph["resources"]}
+            graph["skipped"] = [{"urn": r["urn"], "source": r.get("source")} for r in full["resources"] if r["urn"] not in present]
+        return graph
+
+    def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> dict[str, Any]:
         with self.lock:
             host = self.idle.pop() if self.idle else None
         if host is None:

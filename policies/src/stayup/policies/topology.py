@@ -117,12 +117,20 @@ def component_of(graph: Graph, resource: Resource) -> Resource | None:
     return None
 
 
-def _region(graph: Graph, zones: list[str]) -> str | None:
+def _region(graph: Graph, zones: list[str], resource: Resource | None = None) -> str | None:
+    """The region a tier runs in: the resource's own `region` (pulumi-aws 7), else its AZs'; None
+    when neither is known (the stack's region would be a guess for a standby site)."""
+    if resource is not None:
+        own = resource.get("region")
+        if isinstance(own, str) and own != UNKNOWN:
+            return own
+        if own == UNKNOWN:
+            return None
     for zone in zones:
         region = region_of_zone(zone)
         if region:
             return region
-    return graph.region or None
+    return None if resource is not None else graph.region or None
 
 
 def database(graph: Graph, resource: Resource) -> Database:
@@ -169,7 +177,7 @@ def tiers(graph: Graph) -> list[Tier]:
             text(lb.get("loadBalancerType")) or "application", "web"
         )
         spread = zones_of(graph, lb)
-        tier = Tier(name, kind, _region(graph, sorted(spread.zones) if spread else []), lb)
+        tier = Tier(name, kind, _region(graph, sorted(spread.zones) if spread else [], lb), lb)
         groups_seen: set[str] = set()
         for listener in graph.referrers(lb, LISTENER, "loadBalancerArn"):
             for target_group in graph.linked(listener, "defaultActions", TARGET_GROUP):

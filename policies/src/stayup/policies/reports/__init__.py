@@ -65,6 +65,8 @@ class StackReport:
     error_exit: int | None = None
     graph: Graph | None = None
     runtime: dict[str, Any] | None = None  # where the program ran (absent for a saved graph)
+    # Preview only: resources declared inside `apply` callbacks a first preview does not run.
+    partial: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:
@@ -91,6 +93,7 @@ class StackReport:
             "passed": self.passed,
             "engine": self.engine,
             **({"runtime": self.runtime} if self.runtime else {}),
+            **({"partial": self.partial} if self.partial else {}),
         }
 
 

@@ -28,6 +28,10 @@ def stack_text(report: StackReport) -> str:
     if report.runtime:
         versions = ", ".join(f"{k} {v}" for k, v in report.runtime.items() if k != "interpreter" and v)
         lines.append(f"  program ran in {report.runtime.get('interpreter')}; {versions}")
+    if report.partial:
+        lines.append(f"  UNKNOWN: the graph is partial: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run")
+        places = sorted({f"{(s.get('source') or {}).get('file', '?')}:{(s.get('source') or {}).get('line', '?')}" for s in report.partial})
+        lines.append(f"    declared at {', '.join(places)}")
     graph = report.graph
     groups: dict[str, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
     for kind, entries in (("FAIL", report.violations), ("UNKNOWN", report.unknown), ("SUPPRESSED", report.suppressed)):

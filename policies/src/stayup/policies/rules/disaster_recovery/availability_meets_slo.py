@@ -18,6 +18,7 @@ from ...availability import budget, declared_slo
 from ...aws_types import STACK
 from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...validate import slo_problem
 from ..base import Finding, Rule
 
 
@@ -26,12 +27,19 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     if stacks and stacks[0].get("slo") == UNKNOWN:
         yield RULE.unknown(stacks[0], "slo", "the declared SLO is not known")
         return
+    problem = slo_problem(graph)
+    if problem is not None:
+        yield RULE.failed(stacks[0], "slo", problem, "export slo as a number of percent in (0, 100], e.g. 99.95.")
+        return
     slo = declared_slo(graph)
     if slo is None:
         return
     for estimate in budget(graph):
         resource = graph.resources.get(estimate.urn or "")
         if resource is None:
+            continue
+        if not estimate.regions_known and estimate.availability < slo:
+            yield RULE.unknown(resource, "region", f"whether {estimate.name}'s failover sites are in different regions is not known")
             continue
         if estimate.availability >= slo:
             yield RULE.passed(resource)
