@@ -121,14 +121,19 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
     db_states = [db.serves(dark) for db in tier.databases]
     capacity_known = not isinstance(before, Unknown) and not isinstance(after, Unknown)
     lb_zones = set()
+    spread = None
     if tier.load_balancer is not None:
         spread = zones_of(graph, tier.load_balancer)
         lb_zones = set(spread.zones) if spread else set()
     live_lb = sorted(lb_zones - dark)
     serves: Serves = True
     via = []
+    lb_open = tier.load_balancer is not None and spread is not None and not spread.decided
     if tier.load_balancer is not None:
-        if not live_lb:
+        if not live_lb and lb_open:
+            serves = NOT_KNOWN  # it may also run in the subnets whose AZ is not known
+            via.append("load balancer: AZs not known")
+        elif not live_lb:
             serves = False
             via.append("load balancer dark")
         else:

@@ -4,12 +4,13 @@ analyzer protocol) and report."""
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .engine import evaluate
+from .engine import evaluate, masked_finding
 from .environment import resolve
 from .errors import StayupError
 from .host import DEFAULT_TIMEOUT, Deadline, Pool, capture_stack, hosts
@@ -55,7 +56,8 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
 
         with Analyzer(pack_dir()) as analyzer:
             analyzer.configure(settings)
-            results = results_from(analyzer.analyze_stack(captured["resources"]))
+            # The pack sees secrets as plain values (pulumi-policy unwraps them): mask its messages here.
+            results = [dataclasses.replace(r, finding=masked_finding(graph, r.finding)) for r in results_from(analyzer.analyze_stack(captured["resources"]))]
     else:
         results = evaluate(graph, settings)
     report = stack_report(graph, results, preview=preview, engine=engine)

@@ -44,7 +44,7 @@ def _evaluate(graph: Graph, settings: PolicySettings, rules: Iterable[Rule]) -> 
         if rule_settings.enforcement == Enforcement.DISABLED:
             continue
         for finding in _safe(rule, graph, rule_settings.params):
-            finding = _masked(graph, finding)
+            finding = masked_finding(graph, finding)
             suppression = None
             if finding.outcome != "pass":
                 suppression = next((s for s in rule_settings.suppressions if s.matches(finding.urn)), None)
@@ -54,13 +54,13 @@ def _evaluate(graph: Graph, settings: PolicySettings, rules: Iterable[Rule]) -> 
     return results
 
 
-def _masked(graph: Graph, finding: Finding) -> Finding:
+def masked_finding(graph: Graph, finding: Finding) -> Finding:
     """A message never shows a secret value: rules may name the property, not print its value."""
-    resource = graph.resources.get(finding.urn)
-    if resource is None or not resource.secrets or not finding.message:
+    texts = graph.secret_texts()
+    if not texts or not finding.message:
         return finding
     message = finding.message
-    for text in sorted(resource.secret_texts(), key=len, reverse=True):
+    for text in texts:
         message = re.sub(rf"(?<![\w.]){re.escape(text)}(?![\w])", SECRET, message)
     return dataclasses.replace(finding, message=message)
 

@@ -154,6 +154,18 @@ class Graph:
         # Subnets known only from invokes (e.g. the default VPC's), by id.
         self.external_subnets: dict[str, Mapping[str, Any]] = dict(external_subnets or {})
         self._referrers: dict[tuple[str, str], list[Resource]] | None = None
+        self._secret_texts: list[str] | None = None
+
+    def secret_texts(self) -> list[str]:
+        """Every secret value's printable forms, longest first: a secret reaches messages about
+        other resources too (a secret AZ in a load balancer's message)."""
+        if self._secret_texts is None:
+            found: set[str] = set()
+            for resource in self.resources.values():
+                if resource.secrets:
+                    found |= resource.secret_texts()
+            self._secret_texts = sorted(found, key=lambda t: (-len(t), t))
+        return self._secret_texts
 
     def __len__(self) -> int:
         return len(self.resources)

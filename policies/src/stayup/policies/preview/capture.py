@@ -461,9 +461,11 @@ def capture(job: Job) -> dict[str, Any]:
         where = next((w for w in (program_location(e, job.project_dir) for e in log.exceptions) if w), None)
         return _failure("program", log.messages[0].strip().splitlines()[0], where)
     if recorder.duplicates:
-        urn, first, second = recorder.duplicates[0]
-        lines = " and ".join(f"{s['file']}:{s['line']}" for s in (first, second) if s) or "the program"
-        return _failure("program", f"Duplicate resource URN '{urn}'; try giving it a unique name (registered at {lines})", _at(second))
+        urn, *sources = recorder.duplicates[0]
+        # Registrations arrive in no fixed order: name both lines in program order, the later as the error.
+        places = sorted((s for s in sources if isinstance(s, dict)), key=lambda s: (s["file"], s["line"]))
+        lines = " and ".join(f"{s['file']}:{s['line']}" for s in places) or "the program"
+        return _failure("program", f"Duplicate resource URN '{urn}'; try giving it a unique name (registered at {lines})", _at(places[-1] if places else None))
     for record in recorder.records.values():
         keys = secret_keys(record)
         if keys:

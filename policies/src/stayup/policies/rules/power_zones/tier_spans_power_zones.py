@@ -35,7 +35,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             attribute = "subnetMappings"
         if len(spread.zones) >= need:
             yield RULE.passed(resource)
-        elif spread.at_most is not None and spread.at_most < need:
+        elif not spread.decided and spread.at_most is not None and spread.at_most < need:
             # Certain whatever the unknown zones are: too few distinct subnets to reach `need` AZs.
             yield RULE.failed(
                 resource,
