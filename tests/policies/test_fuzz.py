@@ -9,7 +9,8 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 from stayup.policies import availability, blast
-from stayup.policies.engine import evaluate
+from stayup.policies.engine import evaluate, verdict
+from stayup.policies.facts import NOT_KNOWN
 from stayup.policies.graph_schema import SECRET, UNKNOWN
 from stayup.policies.model import from_capture
 from stayup.policies.rules import RULES
@@ -100,5 +101,59 @@ def test_resource_order_does_not_change_results(graph, rnd: random.Random):
 def test_blast_radius_and_budget_never_raise(graph):
     normalised = from_capture(graph)
     result = blast.simulate(normalised)
-    assert all(isinstance(z.survives, bool) for z in result.zones)
+    assert all(z.survives in (True, False, NOT_KNOWN) for z in result.zones)
+    assert result.verdict in ("pass", "fail", "unknown")
     availability.budget(normalised)
+
+
+def _failing_graphs() -> list[dict]:
+    """Every failing rule scenario (the happy graph with one mutation) whose verdict is fail (an
+    advisory rule's violation alone does not fail a stack)."""
+    from builder import happy
+    from rules.scenarios import all_cases
+
+    graphs = []
+    for cases in all_cases().values():
+        for mutation, _ in cases["fail"]:
+            graph = mutation(happy()).graph()
+            if verdict(evaluate(from_capture(graph))) == "fail":
+                graphs.append(graph)
+    return graphs
+
+
+FAILING = _failing_graphs()
+
+
+def _paths(value, prefix=()):
+    """Every place in a property tree a value could be unknown instead."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _paths(inner, (*prefix, index))
+
+
+def _replaced(value, path, new):
+    if not path:
+        return new
+    head, *rest = path
+    if isinstance(value, dict):
+        return {**value, head: _replaced(value[head], rest, new)}
+    copy = list(value)
+    copy[head] = _replaced(copy[head], rest, new)
+    return copy
+
+
+@given(st.sampled_from(range(len(FAILING))), st.randoms(use_true_random=False), st.sampled_from([UNKNOWN, SECRET]))
+def test_a_value_made_unknown_or_secret_never_turns_a_failing_graph_into_a_pass(index, rnd: random.Random, marker):
+    """Replacing any property value (at any depth) of any resource by an unknown or an unreadable
+    secret may turn fail into unknown, never into pass."""
+    graph = FAILING[index]
+    assert verdict(evaluate(from_capture(graph))) == "fail"
+    resource = rnd.choice([r for r in graph["resources"] if r["outputs"]])
+    path = rnd.choice([p for p in _paths(resource["outputs"]) if p])
+    changed = {**resource, "outputs": _replaced(resource["outputs"], path, marker), "secrets": [path[0]] if marker == SECRET else []}
+    mutated = {**graph, "resources": [changed if r is resource else r for r in graph["resources"]]}
+    assert verdict(evaluate(from_capture(mutated))) != "pass", (resource["urn"], path)

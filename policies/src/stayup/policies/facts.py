@@ -240,12 +240,16 @@ def default_routes(graph: Graph, table: Resource) -> list[RouteTarget]:
     for route in graph.referrers(table, ROUTE, "routeTableId"):
         if route.get("destinationCidrBlock") == ANY_IPV4:
             targets.append(_separate(graph, route))
+        elif route.get("destinationCidrBlock") == UNKNOWN and route.get("destinationIpv6CidrBlock") in (None, UNKNOWN):
+            targets.append(RouteTarget("unknown", None, "destinationCidrBlock", route))  # may be the default route
     inline = table.get("routes")
     if isinstance(inline, list):
         deps = graph.linked(table, "routes")
         for entry in inline:
             if isinstance(entry, dict) and entry.get("cidrBlock") == ANY_IPV4:
                 targets.append(_inline_target(entry, deps, table))
+            elif entry == UNKNOWN or (isinstance(entry, dict) and entry.get("cidrBlock") == UNKNOWN and entry.get("ipv6CidrBlock") in (None, UNKNOWN)):
+                targets.append(RouteTarget("unknown", None, "routes", table))
     elif inline == UNKNOWN:
         targets.append(RouteTarget("unknown", None, "routes", table))
     return targets

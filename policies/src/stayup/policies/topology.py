@@ -44,8 +44,12 @@ PEAK_TAG = "stayup:peak"
 def peak(resource: Resource) -> float | Unknown | None:
     """The capacity a tier must keep after losing an AZ (tag `stayup:peak`), if declared."""
     tags = resource.get("tags")
+    if tags == UNKNOWN:
+        return NOT_KNOWN
     if isinstance(tags, list):  # autoscaling groups: [{key, value, propagateAtLaunch}]
         for tag in tags:
+            if tag == UNKNOWN or (isinstance(tag, dict) and tag.get("key") == UNKNOWN):
+                return NOT_KNOWN
             if isinstance(tag, dict) and tag.get("key") == PEAK_TAG:
                 return number(tag.get("value"))
     if isinstance(tags, dict):
@@ -208,8 +212,10 @@ def tiers(graph: Graph) -> list[Tier]:
 
 
 def failover_role(record: Resource) -> str | None:
-    """PRIMARY / SECONDARY for a failover record, else None."""
+    """PRIMARY / SECONDARY for a failover record, UNKNOWN when its policy is not known, else None."""
     policies = record.get("failoverRoutingPolicies")
+    if policies == UNKNOWN or (isinstance(policies, list) and policies and policies[0] == UNKNOWN):
+        return UNKNOWN
     if isinstance(policies, list) and policies and isinstance(policies[0], dict):
         role = policies[0].get("type")
         return role if isinstance(role, str) else None

@@ -33,7 +33,9 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         interval = _or_default(number(hc.get("requestInterval")), 30.0)
         threshold = _or_default(number(hc.get("failureThreshold")), 3.0)
         targets = graph.linked(hc, "fqdn", LOAD_BALANCER)
-        on_alb = any(t.get("loadBalancerType", "application") == "application" for t in targets)
+        kinds = {t.get("loadBalancerType", "application") for t in targets}
+        on_alb = "application" in kinds
+        on_unknown = UNKNOWN in kinds
         path = hc.get("resourcePath")
         if isinstance(interval, float) and interval > params["maxRequestInterval"]:
             yield RULE.failed(hc, "requestInterval", f"request interval is {interval:g} s", "use requestInterval: 10.")
@@ -46,6 +48,8 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
                 "TCP health check on an application load balancer only proves the port is open",
                 "use an HTTPS health check with a readiness resourcePath.",
             )
+        elif kind == "TCP" and on_unknown:
+            yield RULE.unknown(hc, "type", "whether the checked load balancer is an application load balancer is not known")
         elif kind != "TCP" and path == UNKNOWN:
             yield RULE.unknown(hc, "resourcePath", "the resource path is not known")
         elif kind != "TCP" and (not text(path) or path == "/"):

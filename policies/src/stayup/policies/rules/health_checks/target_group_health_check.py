@@ -35,6 +35,9 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if hc.get("enabled") is False:
             yield RULE.failed(group, "healthCheck.enabled", "the health check is disabled: unhealthy targets keep receiving traffic")
             continue
+        if group.get("protocol") == UNKNOWN:
+            yield RULE.unknown(group, "protocol", "the target group protocol is not known")
+            continue
         if hc.get("enabled") == UNKNOWN or hc.get("protocol") == UNKNOWN:
             key = "enabled" if hc.get("enabled") == UNKNOWN else "protocol"
             yield RULE.unknown(group, f"healthCheck.{key}", f"whether the health check is {'enabled' if key == 'enabled' else 'HTTP'} is not known")

@@ -22,6 +22,9 @@ from ..shared import UDP_PROTOCOLS, timing_verdict
 
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for group in graph.of_type(TARGET_GROUP):
+        if group.get("protocol") == UNKNOWN:
+            yield RULE.unknown(group, "protocol", "the target group protocol is not known (UDP needs a TCP or HTTP check)")
+            continue
         if text(group.get("protocol")) not in UDP_PROTOCOLS:
             continue
         hc = group.get("healthCheck")
