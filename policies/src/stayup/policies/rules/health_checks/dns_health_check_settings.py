@@ -2,10 +2,11 @@
 probe what the service really needs.
 
 Request interval at most 30 s (10 recommended), failure threshold at most 3; HTTP(S) checks
-probe a readiness path, and a check on an application load balancer is HTTP(S).
+probe a readiness path, a check on an application load balancer is HTTP(S), and the check is not
+disabled (a disabled Route 53 check reports healthy, so failover never happens).
 
-Scenarios: pass (HTTPS /healthz every 10 s x 3) · fail (slow; TCP on an ALB) · not-applicable (no
-health checks) · unknown (settings unknown) · suppressed.
+Scenarios: pass (HTTPS /healthz every 10 s x 3) · fail (slow; TCP on an ALB; disabled) ·
+not-applicable (no health checks) · unknown (settings unknown; interval from an apply) · suppressed.
 """
 
 from __future__ import annotations
