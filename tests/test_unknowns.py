@@ -128,22 +128,32 @@ alb = aws.lb.LoadBalancer("alb", load_balancer_type="application", subnets=[a.id
     for preview in (False, True):
         code, report, _ = check(capsys, where, engine=engine, preview=preview)
         assert (code, outcomes(report)) == (4, {("PZ001", "alb", "unknown")})
-    code = main(["blast-radius", "--project", str(where), "--stack", "dev", "--format", "json"])
-    blast = json.loads(capsys.readouterr().out)
-    assert (code, blast["verdict"]) == (4, "unknown")
+    for preview in ([], ["--preview"]):
+        code = main(["blast-radius", "--project", str(where), "--stack", "dev", "--format", "json", *preview])
+        blast = json.loads(capsys.readouterr().out)
+        assert (code, blast["verdict"]) == (4, "unknown")
     assert [u.rsplit("::", 1)[-1] for u in blast["unplaced"]] == ["a"]
     assert {s["serves"] for z in blast["zones"] for s in z["services"]} <= {True, False, "unknown"}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_secret_health_path_of_slash_fails_without_printing_it(capsys, tmp_path, engine):
-    body = WEB + '''
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
+@pytest.mark.parametrize(
+    ("check_args", "expected"),
+    [
+        ('"path": pulumi.Output.secret("/"), "interval": 10', "HTTP health check probes [secret] instead of a readiness path"),
+        ('"path": "/healthz", "interval": pulumi.Output.secret(300)', "health check interval is [secret] s (more than 30 s)"),
+    ],
+    ids=["path-slash", "interval-300"],
+)
+def test_a_secret_health_setting_is_decided_without_printing_it(capsys, tmp_path, engine, preview, check_args, expected):
+    body = WEB + f'''
 aws.lb.TargetGroup("tg", port=443, protocol="HTTPS", vpc_id=vpc.id,
-    health_check={"path": pulumi.Output.secret("/"), "interval": 10, "unhealthy_threshold": 2, "protocol": "HTTPS"})
+    health_check={{{check_args}, "unhealthy_threshold": 2, "protocol": "HTTPS"}})
 '''
-    code, report, _ = check(capsys, project(tmp_path, body), engine=engine)
+    code, report, _ = check(capsys, project(tmp_path, body), engine=engine, preview=preview)
     assert (code, outcomes(report)) == (1, {("HC001", "tg", "fail")})
-    assert "probes [secret] instead" in report["violations"][0]["message"]
+    assert expected in report["violations"][0]["message"]
 
 
 @pytest.mark.parametrize(
@@ -159,12 +169,13 @@ aws.lb.TargetGroup("tg", port=443, protocol="HTTPS", vpc_id=vpc.id,
     ],
     ids=["zone-name", "zone-id", "slo-zero", "slo-over-100", "secret-slo-with-percent"],
 )
-def test_names_and_numbers_that_cannot_be_meant_are_exit_2(capsys, tmp_path, body, expected):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_names_and_numbers_that_cannot_be_meant_are_exit_2(capsys, tmp_path, body, expected, engine):
     by_id = '\n\ndef subnet_id(name, zone_id, cidr):\n    return aws.ec2.Subnet(name, vpc_id=vpc.id, cidr_block=cidr, availability_zone_id=zone_id)\n'
     where = project(tmp_path, by_id + body)
     expected = expected.format(made=line_of(where, "made = aws.ec2.Subnet"), made_by_id=line_of(where, "return aws.ec2.Subnet"))
     for preview in ([], ["--preview"]):
-        code = main(["check", "--project", str(where), "--stack", "dev", *preview])
+        code = main(["check", "--project", str(where), "--stack", "dev", "--engine", engine, *preview])
         err = capsys.readouterr().err
         assert (code, err) == (2, f"stayup: error: {expected}\n")
 
