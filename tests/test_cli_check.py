@@ -48,9 +48,17 @@ def test_advisory_violation_does_not_fail(capsys, monkeypatch, tmp_path):
 
 
 def test_unknown_exit_4(capsys):
-    code, out, _ = run(capsys, "check", "--project", str(PROGRAMS / "default_vpc"), "--stack", "dev", "--format", "json")
+    # CrossGuard never sees invoke answers: the default-VPC subnets' AZs are unknown there.
+    code, out, _ = run(capsys, "check", "--project", str(PROGRAMS / "default_vpc"), "--stack", "dev", "--format", "json", "--engine", "crossguard")
     report = json.loads(out)
     assert (code, report["verdict"], [(u["rule"], u["urn"].rsplit("::", 1)[-1]) for u in report["unknown"]]) == (4, "unknown", [("PZ001", "web"), ("SS001", "web")])
+
+
+def test_default_vpc_subnets_from_a_lookup_are_placed_in_their_zones(capsys):
+    code, out, _ = run(capsys, "check", "--project", str(PROGRAMS / "default_vpc"), "--stack", "dev", "--format", "json")
+    report = json.loads(out)
+    # us-east-1 has six AZs: a minimum of 2 leaves four of them empty.
+    assert (code, [(v["rule"], v["urn"].rsplit("::", 1)[-1]) for v in report["violations"]], report["unknown"]) == (1, [("SS001", "web")], [])
 
 
 def test_text_groups_by_zone_then_rule(capsys, monkeypatch):

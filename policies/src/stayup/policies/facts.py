@@ -117,31 +117,53 @@ class ZoneSpread:
 
 
 def _subnet_refs(graph: Graph, resource: Resource, key: str, values: Any) -> ZoneSpread:
+    """The zones of the subnets a list names. Links go by value when ids are known (a list built in
+    an apply may name fewer subnets than it depends on), by property dependencies only for
+    entries whose value is unknown, and stay open when that mapping is ambiguous."""
     linked = graph.linked(resource, key, SUBNET)
-    zones = {subnet_zone(s) for s in linked}
-    open_subnets = {s.urn for s in linked if subnet_zone(s) == UNKNOWN}
-    unknown = len(open_subnets)
-    linked_ids = {text(s.get("id")) for s in linked} - {None}
-    members = len(linked)
-    if values == UNKNOWN and not linked:
-        return ZoneSpread(frozenset(), 1, 1, None)
+    if values == UNKNOWN:
+        # The whole list is unknown: any subset of the subnets it was computed from.
+        if not linked:
+            return ZoneSpread(frozenset(), 1, 1, None)
+        possible = {subnet_zone(s) for s in linked}
+        return ZoneSpread(frozenset(), 1, 1, None if UNKNOWN in possible else len(possible))
     listed = values if isinstance(values, list) else []
-    literals = [v for v in listed if text(v) and v not in linked_ids]
+    by_id = {sid: s for s in linked if (sid := text(s.get("id")))}
+    members: dict[str, Resource] = {}
+    literals: list[str] = []
+    unknown_entries = 0
+    for value in listed:
+        known = text(value)
+        if known is None:
+            unknown_entries += value == UNKNOWN
+        elif known in by_id:
+            members[by_id[known].urn] = by_id[known]
+        elif known not in literals:
+            literals.append(known)
+    candidates = [s for s in linked if s.urn not in members and text(s.get("id")) is None]
+    extra: int | None = 0  # AZs the unknown entries could still add (None: no bound)
+    ambiguous = 0
+    if unknown_entries and len(candidates) <= unknown_entries:
+        members.update({s.urn: s for s in candidates})  # each unknown entry is one of them
+        ambiguous = unknown_entries - len(candidates)  # the rest come from outside the graph
+        extra = None if ambiguous else 0
+    elif unknown_entries:
+        ambiguous = unknown_entries  # some of the candidates, which ones is not known
+        candidate_zones = {subnet_zone(s) for s in candidates}
+        extra = None if UNKNOWN in candidate_zones else min(unknown_entries, len(candidate_zones))
+    zones = {subnet_zone(s) for s in members.values()}
+    open_subnets = {s.urn for s in members.values() if subnet_zone(s) == UNKNOWN}
+    unknown = len(open_subnets) + ambiguous
     open_literals: set[str] = set()
     for subnet_id in literals:
         external = graph.external_subnets.get(subnet_id)
-        members += 1
         if external is not None and subnet_zone(dict(external)) != UNKNOWN:
             zones.add(subnet_zone(dict(external)))
         else:
             unknown += 1
             open_literals.add(subnet_id)
-    # Unknown list entries not explained by linked subnets (e.g. from a lookup stayup could not
-    # answer) stand for any number of subnets: no bound on the AZs.
-    unexplained = max(0, sum(1 for v in listed if v == UNKNOWN) - len(linked))
-    unknown += unexplained
-    open_count = None if unexplained else len(open_subnets) + len(open_literals)
-    return ZoneSpread(frozenset(z for z in zones if z != UNKNOWN), unknown, members + unexplained, open_count)
+    open_count = None if extra is None else len(open_subnets) + len(open_literals) + extra
+    return ZoneSpread(frozenset(z for z in zones if z != UNKNOWN), unknown, len(members) + len(literals) + ambiguous, open_count)
 
 
 def zones_of(graph: Graph, resource: Resource) -> ZoneSpread | None:
@@ -237,7 +259,13 @@ def _inline_target(entry: dict[str, Any], deps: list[Resource], table: Resource)
 def default_routes(graph: Graph, table: Resource) -> list[RouteTarget]:
     """The IPv4 default routes (0.0.0.0/0) of a route table: separate and inline."""
     targets = []
-    for route in graph.referrers(table, ROUTE, "routeTableId"):
+    # The VPC's main table is reachable three ways: a DefaultRouteTable, the VPC itself (routes on
+    # `vpc.main_route_table_id`), or both at once.
+    holders = [table]
+    if table.type == DEFAULT_ROUTE_TABLE:
+        holders += graph.linked(table, "defaultRouteTableId", VPC)
+    routes = [r for holder in holders for r in graph.referrers(holder, ROUTE, "routeTableId")]
+    for route in routes:
         if route.get("destinationCidrBlock") == ANY_IPV4:
             targets.append(_separate(graph, route))
         elif route.get("destinationCidrBlock") == UNKNOWN and route.get("destinationIpv6CidrBlock") in (None, UNKNOWN):
@@ -275,8 +303,10 @@ def vpc_of(graph: Graph, resource: Resource) -> Resource | None:
 
 
 def route_table_of(graph: Graph, subnet: Resource) -> Resource | str | None:
-    """The subnet's route table; None for the VPC's implicit main table (local routes only);
-    UNKNOWN when the association cannot be resolved."""
+    """The subnet's route table; for an unassociated subnet the VPC's main table (a
+    MainRouteTableAssociation, a DefaultRouteTable, or the VPC itself when routes are added to
+    `main_route_table_id`); None when the main table has only local routes; UNKNOWN when the
+    association cannot be resolved."""
     for association in graph.referrers(subnet, ASSOCIATION, "subnetId"):
         tables = graph.linked(association, "routeTableId", *ROUTE_TABLE_TYPES)
         return tables[0] if tables else UNKNOWN
@@ -289,6 +319,8 @@ def route_table_of(graph: Graph, subnet: Resource) -> Resource | str | None:
     for table in graph.of_type(DEFAULT_ROUTE_TABLE):
         if vpc.urn in table.property_dependencies.get("defaultRouteTableId", ()):
             return table
+    if graph.referrers(vpc, ROUTE, "routeTableId"):
+        return vpc
     return None
 
 

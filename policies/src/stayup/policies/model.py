@@ -260,6 +260,10 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
         result = invoke.get("result")
         if invoke.get("token") == "aws:ec2/getSubnet:getSubnet" and isinstance(result, Mapping):
             external[str(result.get("id"))] = result
+        if invoke.get("token") == "aws:ec2/getSubnets:getSubnets" and isinstance(result, Mapping) and isinstance(result.get("subnets"), list):
+            for subnet in result["subnets"]:
+                if isinstance(subnet, Mapping) and isinstance(subnet.get("id"), str):
+                    external[subnet["id"]] = subnet
     return Graph(
         resources,
         stack=str(graph.get("stack") or ""),

@@ -148,7 +148,14 @@ def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], re
             undecided |= {"availabilityZone", "availabilityZoneId"}
     elif type_ == "aws:ec2/vpc:Vpc":
         out["ipv6CidrBlock"] = f"2600:1f18:{digest(urn, length=4)}:{digest(name, length=2)}00::/56" if inputs.get("assignGeneratedIpv6CidrBlock") else ""
-        out.update(mainRouteTableId="rtb-" + digest(urn, "main"), defaultSecurityGroupId="sg-" + digest(urn, "default"))
+        main_table = "rtb-" + digest(urn, "main")
+        out.update(
+            mainRouteTableId=main_table,
+            defaultRouteTableId=main_table,  # the VPC's main table is its default route table
+            defaultSecurityGroupId="sg-" + digest(urn, "default"),
+            defaultNetworkAclId="acl-" + digest(urn, "default"),
+            ownerId=MOCK_ACCOUNT_ID,
+        )
     elif type_ == "aws:ec2/eip:Eip":
         out.update(publicIp=public_ip(urn), allocationId=pid)
     elif type_ == "aws:ec2/natGateway:NatGateway":
@@ -268,7 +275,9 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
         return vpc
     if token == "aws:ec2/getSubnets:getSubnets":
         subnets = _default_subnets_matching(args, region)
-        return None if subnets is None else {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters")}
+        # `subnets` is not part of the SDK's result type (the program never sees it): it tells the
+        # rules where each returned subnet is.
+        return None if subnets is None else {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters"), "subnets": subnets}
     if token == "aws:ec2/getSubnet:getSubnet":
         subnets = _default_subnets_matching(args, region)
         if subnets is None or len(subnets) != 1:

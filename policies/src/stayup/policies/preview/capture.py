@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import runpy
 import sys
 import traceback
@@ -75,6 +76,13 @@ class Job:
 # the program line is read from the Python stack when the resource is constructed.
 _SENDS_STACK_TRACE = "stackTrace" in resource_pb2.RegisterResourceRequest.DESCRIPTOR.fields_by_name
 _DECLARED: dict[tuple[str, str], dict[str, Any]] = {}
+# Every property a resource class declares (inputs and outputs), by (type, name), in wire names.
+_PROPERTIES: dict[tuple[str, str], list[str]] = {}
+_SNAKE = re.compile(r"_([a-z0-9])")
+
+
+def _wire_name(key: str) -> str:
+    return _SNAKE.sub(lambda m: m.group(1).upper(), key)
 
 # SDKs before 3.1xx answer invokes with the provider protocol's message.
 _INVOKE_RESPONSE = getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse
@@ -237,6 +245,10 @@ class Recorder(pulumi_mocks.MockMonitor):
             inputs = record["inputs"] = named
         computed, undecided = computed_outputs(request.type, urn, request.name, inputs, region)
         full = {**inputs, **computed}
+        # After a deploy every declared output has a value; the ones stayup cannot compute exactly
+        # are unknown, never absent.
+        declared = _PROPERTIES.get((request.type, request.name), ())
+        undecided = set(undecided) | {k for k in declared if k not in full}
         for key in undecided:
             full[key] = UNKNOWN
         if self.preview:
@@ -250,7 +262,7 @@ class Recorder(pulumi_mocks.MockMonitor):
             answer_id = computed["id"]
             answer_state = {**_live(request.object, inputs), **_autonamed(inputs, request.type), **computed}
             for key in undecided:
-                answer_state.pop(key, None)
+                answer_state[key] = rpc.UNKNOWN
         self.resources[urn] = self.ResourceRegistration(urn, answer_id, answer_state)
         obj = _sync_await(rpc.serialize_properties(answer_state, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=answer_id, object=obj)
@@ -330,18 +342,23 @@ def _own(filename: str, project_dir: Path) -> str | None:
 
 
 def _record_declarations(project_dir: Path) -> None:
-    """For SDKs without stack traces: remember the innermost program frame of each construction."""
+    """Remembers what each resource class declares (its properties: those the engine would fill
+    after a deploy) and, for SDKs without stack traces, the innermost program frame."""
     original = pulumi.Resource.__init__
     own = functools.lru_cache(maxsize=None)(lambda filename: _own(filename, project_dir))
 
     def init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
-        frame: types.FrameType | None = sys._getframe(1)
-        while frame is not None:
-            rel = own(frame.f_code.co_filename)
-            if rel is not None:
-                _DECLARED.setdefault((t, name), {"file": rel, "line": frame.f_lineno})
-                break
-            frame = frame.f_back
+        props = args[1] if len(args) > 1 else kwargs.get("props")
+        if isinstance(props, dict):
+            _PROPERTIES.setdefault((t, name), [_wire_name(k) for k in props if isinstance(k, str) and not k.startswith("_")])
+        if not _SENDS_STACK_TRACE:
+            frame: types.FrameType | None = sys._getframe(1)
+            while frame is not None:
+                rel = own(frame.f_code.co_filename)
+                if rel is not None:
+                    _DECLARED.setdefault((t, name), {"file": rel, "line": frame.f_lineno})
+                    break
+                frame = frame.f_back
         original(self, t, name, *args, **kwargs)
 
     pulumi.Resource.__init__ = init  # type: ignore[method-assign]
@@ -442,8 +459,7 @@ def capture(job: Job) -> dict[str, Any]:
     input_errors = tuple(
         cls for cls in (getattr(pulumi, "InputPropertyError", None), getattr(pulumi, "InputPropertiesError", None)) if cls
     )
-    if not _SENDS_STACK_TRACE:
-        _record_declarations(job.project_dir)
+    _record_declarations(job.project_dir)
     try:
         recorder, log = run_under_mocks(job, lambda: _run_program(job.main))
     except SystemExit as exc:
