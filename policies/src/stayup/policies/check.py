@@ -13,9 +13,10 @@ from typing import Any
 from .engine import evaluate, masked_finding
 from .environment import resolve
 from .errors import StayupError
+from .graph_schema import masked
 from .host import DEFAULT_TIMEOUT, Deadline, Pool, capture_stack, hosts
 from .model import from_capture
-from .project import StackConfig, load_stack
+from .project import StackConfig, load_answers, load_stack
 from .reports import StackReport, stack_report
 from .settings import PolicySettings
 from .validate import check_names
@@ -41,8 +42,9 @@ def check_stack(
     timeout: float = DEFAULT_TIMEOUT,
     python: Path | None = None,
     install: bool = False,
+    answers: Path | None = None,
 ) -> StackReport:
-    captured = capture_stack(project, stack, overrides=tuple(overrides), preview=preview, python=python, install=install, timeout=timeout)
+    captured = capture_stack(project, stack, overrides=tuple(overrides), preview=preview, python=python, install=install, timeout=timeout, answers=answers)
     return check_graph(captured, settings=settings, engine=engine)
 
 
@@ -62,6 +64,7 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
         results = evaluate(graph, settings)
     report = stack_report(graph, results, preview=preview, engine=engine)
     report.runtime = captured.get("runtime")
+    report.unanswered = unanswered(captured)
     skipped = captured.get("skipped") or []
     if skipped:
         # A partial graph cannot pass: what the skipped applies declare was never checked.
@@ -83,6 +86,7 @@ def check_all(
     timeout: float = DEFAULT_TIMEOUT,
     python: Path | None = None,
     install: bool = False,
+    answers: Path | None = None,
 ) -> list[StackReport]:
     """Checks stacks in stable order; programs run in warm hosts of the project's interpreter (one
     per parallel job), each stack with its own deadline. A stack that fails is that stack's error."""
@@ -95,6 +99,7 @@ def check_all(
     first = next((c for c in configs.values() if isinstance(c, StackConfig)), None)
     if first is None:
         return [_failed(stack, configs[stack]) for stack in stacks]
+    facts = load_answers(answers) if answers is not None else None
     interpreter = resolve(first.project_dir, first.runtime, python=python, install=install)
 
     def one(stack: str, pool: Pool) -> StackReport:
@@ -108,7 +113,7 @@ def check_all(
             return _failed(stack, exc)
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(stacks)))
-    with hosts(interpreter) as pool:
+    with hosts(interpreter, facts) as pool:
         if jobs == 1:
             return [one(stack, pool) for stack in stacks]
         workers = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
@@ -119,6 +124,17 @@ def check_all(
             raise
         finally:
             workers.shutdown(wait=True, cancel_futures=True)
+
+
+def unanswered(captured: dict[str, Any]) -> list[dict[str, Any]]:
+    """Lookups the program made that nobody answered (built-in table or --answers), with where."""
+    found = []
+    for invoke in masked(captured).get("invokes") or []:
+        if isinstance(invoke, dict) and invoke.get("mocked") is False:
+            source = invoke.get("source")
+            where = source if isinstance(source, dict) else {}
+            found.append({"token": invoke.get("token"), "args": invoke.get("args"), "file": where.get("file"), "line": where.get("line")})
+    return found
 
 
 def _failed(stack: str, exc: StayupError | StackConfig) -> StackReport:

@@ -36,6 +36,7 @@ def _add_project_args(parser: argparse.ArgumentParser, *, several: bool = False)
     parser.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS", help="stop a program that runs longer, with all it started (default: 300)")
     parser.add_argument("--python", type=Path, metavar="PATH", help="the program's interpreter (default: from Pulumi.yaml runtime.options, else stayup's own)")
     parser.add_argument("--install", action="store_true", help="build the program's environment from its lock or requirements file, cached by hash")
+    parser.add_argument("--answers", type=Path, metavar="FILE", help="YAML facts of the real account: invoke results, existing resources, stack reference outputs")
     parser.add_argument(
         "--config",
         action="append",
@@ -58,7 +59,9 @@ def _seconds(text: str) -> float:
 def _capture(args: argparse.Namespace) -> dict[str, Any]:
     from .host import Deadline, capture_stack
 
-    return capture_stack(args.project, args.stack, overrides=args.config, preview=args.preview, python=args.python, install=args.install, deadline=Deadline(args.timeout))
+    return capture_stack(
+        args.project, args.stack, overrides=args.config, preview=args.preview, python=args.python, install=args.install, deadline=Deadline(args.timeout), answers=args.answers
+    )
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -120,6 +123,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             python=args.python,
             install=args.install,
+            answers=args.answers,
         )
     several = bool(args.all) or len(reports) > 1
     if not several and reports[0].verdict == "error":

@@ -27,7 +27,7 @@ from typing import IO, Any
 from . import graph_schema, regions
 from .environment import Interpreter, cache_dir, resolve
 from .errors import InputError, ProgramError, StayupError
-from .project import StackConfig, load_stack
+from .project import StackConfig, load_answers, load_stack
 
 SHIM = Path(__file__).resolve().parent / "preview"
 SHIM_PACKAGE = "stayup_capture"
@@ -99,8 +99,10 @@ def _say(line: str) -> None:
         sys.stderr.flush()
 
 
-def job_for(config: StackConfig, preview: bool) -> dict[str, Any]:
+def job_for(config: StackConfig, preview: bool, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    answers = answers or {}
     return {
+        "answers": {"invokes": answers.get("invokes", []), "stackReferences": answers.get("stackReferences", {})},
         "project": config.project,
         "stack": config.stack,
         "project_dir": str(config.project_dir),
@@ -175,12 +177,14 @@ class Host:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None, warm: set[str] | None = None) -> dict[str, Any]:
+    def run(
+        self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None, warm: set[str] | None = None, answers: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The stack's graph, or a StayupError saying why there is none. `warm`: provider modules
         to load before forking; the ones this program loaded are added to it."""
         with tempfile.TemporaryDirectory(prefix="stayup-job-") as work:
             job_file, result_file = Path(work) / "job.json", Path(work) / "result.json"
-            job_file.write_text(json.dumps(job_for(config, preview)), encoding="utf-8")
+            job_file.write_text(json.dumps(job_for(config, preview, answers)), encoding="utf-8")
             read, write = os.pipe()
             try:
                 request = {"job": str(job_file), "result": str(result_file), "warm": sorted(warm or ())}
@@ -204,6 +208,8 @@ class Host:
         if "error" in result:
             raise _error(result["error"], config, self.interpreter)
         graph: dict[str, Any] = result["graph"]
+        if answers and answers.get("existing"):
+            graph["existing"] = answers["existing"]
         graph["runtime"] = {"interpreter": self.interpreter.origin, **{k: v for k, v in self.versions.items() if k != "executable"}}
         return graph
 
@@ -265,8 +271,8 @@ def _error(error: dict[str, Any], config: StackConfig, interpreter: Interpreter)
 
 
 @contextlib.contextmanager
-def hosts(interpreter: Interpreter) -> Iterator[Pool]:
-    pool = Pool(interpreter)
+def hosts(interpreter: Interpreter, answers: dict[str, Any] | None = None) -> Iterator[Pool]:
+    pool = Pool(interpreter, answers)
     try:
         yield pool
     finally:
@@ -277,8 +283,9 @@ class Pool:
     """Warm hosts for one interpreter, started on demand, one per concurrent caller; a host that
     died is replaced."""
 
-    def __init__(self, interpreter: Interpreter) -> None:
+    def __init__(self, interpreter: Interpreter, answers: dict[str, Any] | None = None) -> None:
         self.interpreter = interpreter
+        self.answers = answers
         self.idle: list[Host] = []
         self.warm: set[str] = set()
         self.all: list[Host] = []
@@ -302,7 +309,7 @@ class Pool:
             with self.lock:
                 self.all.append(host)
         try:
-            return host.run(config, preview=preview, deadline=deadline, label=label, warm=self.warm)
+            return host.run(config, preview=preview, deadline=deadline, label=label, warm=self.warm, answers=self.answers)
         finally:
             if host.alive:
                 with self.lock:
@@ -313,9 +320,9 @@ class Pool:
             host.close()
 
 
-def capture(config: StackConfig, *, preview: bool = False, interpreter: Interpreter, deadline: Deadline) -> dict[str, Any]:
+def capture(config: StackConfig, *, preview: bool = False, interpreter: Interpreter, deadline: Deadline, answers: dict[str, Any] | None = None) -> dict[str, Any]:
     """One stack's graph, its program run in its own process and environment."""
-    with hosts(interpreter) as pool:
+    with hosts(interpreter, answers) as pool:
         return pool.run(config, preview=preview, deadline=deadline)
 
 
@@ -329,9 +336,11 @@ def capture_stack(
     install: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     deadline: Deadline | None = None,
+    answers: Path | None = None,
 ) -> dict[str, Any]:
-    """Reads the stack's config, finds the program's interpreter and captures its graph."""
+    """Reads the stack's config (and answers file), finds the program's interpreter and captures its graph."""
     deadline = deadline or Deadline(timeout)
     config = load_stack(project_dir, stack, tuple(overrides))
+    facts = load_answers(answers) if answers is not None else None
     interpreter = resolve(config.project_dir, config.runtime, python=python, install=install)
-    return capture(config, preview=preview, interpreter=interpreter, deadline=deadline)
+    return capture(config, preview=preview, interpreter=interpreter, deadline=deadline, answers=facts)

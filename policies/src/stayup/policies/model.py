@@ -264,6 +264,11 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
             for subnet in result["subnets"]:
                 if isinstance(subnet, Mapping) and isinstance(subnet.get("id"), str):
                     external[subnet["id"]] = subnet
+    for item in graph.get("existing") or []:
+        # Resources of the real account named in --answers: subnets are placed by their AZ.
+        if isinstance(item, Mapping) and item.get("type") == "aws:ec2/subnet:Subnet" and isinstance(item.get("id"), str):
+            properties = item.get("properties")
+            external[item["id"]] = {"id": item["id"], **(properties if isinstance(properties, Mapping) else {})}
     return Graph(
         resources,
         stack=str(graph.get("stack") or ""),

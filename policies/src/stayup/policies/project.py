@@ -276,6 +276,17 @@ def load_stack(
     )
 
 
+def load_answers(path: Path) -> dict[str, Any]:
+    """An `--answers` file: invokes, existing resources and stack references of the real account."""
+    from .schemas import validate
+
+    data = _load_yaml(path)
+    data = {} if data is None else data
+    validate("answers", data, file=str(path))
+    checked: dict[str, Any] = data
+    return checked
+
+
 def list_stacks(project_dir: Path) -> list[str]:
     """Stack names that have a config file in the project's stackConfigDir, sorted."""
     _, _, config_dir, _, _ = load_project(project_dir.resolve())

@@ -52,6 +52,7 @@ class Job:
     secret_keys: frozenset[str] = field(default_factory=frozenset)
     preview: bool = False
     schema: int = 1
+    answers: dict[str, Any] = field(default_factory=dict)  # invokes and stackReferences (--answers)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> Job:
@@ -69,6 +70,7 @@ class Job:
             secret_keys=frozenset(data["secret_keys"]),
             preview=bool(data["preview"]),
             schema=int(data["schema"]),
+            answers=dict(data.get("answers") or {}),
         )
 
 
@@ -150,7 +152,15 @@ class _AwsMocks(pulumi_mocks.Mocks):
         self.engine = engine
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
-        # The recorder answers RegisterResource itself; this serves ReadResource (`.get`).
+        # The recorder answers RegisterResource itself; this serves ReadResource (`.get`), and
+        # StackReference: its outputs come from --answers, else they are unknown (and unanswered).
+        if args.typ == "pulumi:pulumi:StackReference":
+            name = str(args.inputs.get("name") or args.resource_id or args.name)
+            outputs = self.engine.config.answers.get("stackReferences", {}).get(name)
+            self.engine.invokes.append(
+                {"token": "pulumi:pulumi:StackReference", "args": {"name": name}, "mocked": outputs is not None, "result": outputs, "source": None}
+            )
+            return name, {"name": name, "outputs": outputs if outputs is not None else rpc.UNKNOWN, "secretOutputNames": []}
         state = dict(args.inputs)
         return args.resource_id or args.name, state
 
@@ -278,7 +288,8 @@ class Recorder(pulumi_mocks.MockMonitor):
             return super().Invoke(request)
         args = _struct(request.args)
         provider = _provider_urn(request.provider)
-        result = answer_invoke(request.tok, args, self._region_of(args, provider))
+        given_answer = next((a["result"] for a in self.config.answers.get("invokes", []) if a["token"] == request.tok and _subset(a.get("args") or {}, args)), None)
+        result = given_answer if given_answer is not None else answer_invoke(request.tok, args, self._region_of(args, provider))
         self.invokes.append(
             {
                 "token": request.tok,
@@ -291,6 +302,15 @@ class Recorder(pulumi_mocks.MockMonitor):
         given = result if result is not None else unanswered(request.tok, UNANSWERED)
         ret = _sync_await(rpc.serialize_properties(given, {}))
         return _INVOKE_RESPONSE(failures=None, **{"return": ret})
+
+
+def _subset(wanted: Any, actual: Any) -> bool:
+    """An answers-file entry matches a call when its args are a subset of the call's."""
+    if isinstance(wanted, dict):
+        return isinstance(actual, dict) and all(k in actual and _subset(v, actual[k]) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        return isinstance(actual, list) and len(wanted) == len(actual) and all(_subset(w, a) for w, a in zip(wanted, actual, strict=True))
+    return bool(wanted == actual)
 
 
 def _autonamed(inputs: dict[str, Any], type_: str) -> dict[str, Any]:

@@ -67,6 +67,8 @@ class StackReport:
     runtime: dict[str, Any] | None = None  # where the program ran (absent for a saved graph)
     # Preview only: resources declared inside `apply` callbacks a first preview does not run.
     partial: list[dict[str, Any]] = field(default_factory=list)
+    # Lookups nobody answered: everything the program derived from them is unknown.
+    unanswered: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:
@@ -94,6 +96,7 @@ class StackReport:
             "engine": self.engine,
             **({"runtime": self.runtime} if self.runtime else {}),
             **({"partial": self.partial} if self.partial else {}),
+            "unanswered": self.unanswered,
         }
 
 

@@ -33,6 +33,11 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
             f"{len(report.unknown)} unknown · {len(report.suppressed)} suppressed"),
             "",
         ]
+        if report.unanswered:
+            calls = ", ".join(f"`{u['token']}`" + (f" (`{u['file']}:{u['line']}`)" if u.get("file") else "") for u in report.unanswered)
+            lines += [f"Unanswered lookups (what depends on them is unknown; pin them with `--answers`): {calls}", ""]
+        if report.partial:
+            lines += [f"Partial preview: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run.", ""]
         entries = [("violation", e) for e in report.violations] + [("unknown", e) for e in report.unknown]
         if entries:
             lines += ["| Rule | Outcome | Enforcement | Resource | Where | Message |", "|---|---|---|---|---|---|"]

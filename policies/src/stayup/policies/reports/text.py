@@ -28,6 +28,9 @@ def stack_text(report: StackReport) -> str:
     if report.runtime:
         versions = ", ".join(f"{k} {v}" for k, v in report.runtime.items() if k != "interpreter" and v)
         lines.append(f"  program ran in {report.runtime.get('interpreter')}; {versions}")
+    if report.unanswered:
+        calls = ", ".join(f"{u['token']} ({u['file']}:{u['line']})" if u.get("file") else str(u["token"]) for u in report.unanswered)
+        lines.append(f"  unanswered lookups (what depends on them is unknown; see --answers): {calls}")
     if report.partial:
         lines.append(f"  UNKNOWN: the graph is partial: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run")
         places = sorted({f"{(s.get('source') or {}).get('file', '?')}:{(s.get('source') or {}).get('line', '?')}" for s in report.partial})
