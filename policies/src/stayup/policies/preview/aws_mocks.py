@@ -265,6 +265,8 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
             "rootDeviceName": "/dev/xvda",
             "virtualizationType": "hvm",
         }
+    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+        return policy_document(args)
     # Network lookups are answered only when they can only mean the default VPC: anything else
     # (tags, other VPCs) exists only in the real account, and stayup does not invent it.
     if token == "aws:ec2/getVpc:getVpc":
@@ -323,6 +325,78 @@ UNANSWERED_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
+def policy_document(args: dict[str, Any]) -> dict[str, Any] | None:
+    """iam.get_policy_document is a pure function of its arguments (source/override documents
+    aside, which are merged by AWS rules stayup does not reproduce: unanswered)."""
+    if args.get("sourcePolicyDocuments") or args.get("overridePolicyDocuments"):
+        return None
+    statements = []
+    for raw in args.get("statements") or []:
+        if not isinstance(raw, dict):
+            return None
+        statement: dict[str, Any] = {}
+        if raw.get("sid"):
+            statement["Sid"] = raw["sid"]
+        statement["Effect"] = raw.get("effect", "Allow")
+        for key, out in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"), ("notResources", "NotResource")):
+            values = raw.get(key)
+            if values:
+                statement[out] = values[0] if len(values) == 1 else sorted(values)
+        for key, out in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            principals: dict[str, Any] = {}
+            for principal in raw.get(key) or []:
+                ids = principal.get("identifiers") or []
+                principals[principal.get("type", "AWS")] = ids[0] if len(ids) == 1 else sorted(ids)
+            if principals:
+                statement[out] = "*" if principals == {"*": "*"} else principals
+        conditions: dict[str, Any] = {}
+        for condition in raw.get("conditions") or []:
+            values = condition.get("values") or []
+            conditions.setdefault(condition.get("test"), {})[condition.get("variable")] = values[0] if len(values) == 1 else values
+        if conditions:
+            statement["Condition"] = conditions
+        statements.append(statement)
+    document = {"Version": args.get("version", "2012-10-17"), "Statement": statements}
+    if args.get("policyId"):
+        document = {"Version": document["Version"], "Id": args["policyId"], "Statement": statements}
+    import json
+
+    text = json.dumps(document, indent=2)
+    return {"id": digest(text), "json": text, "minifiedJson": json.dumps(document, separators=(",", ":")), "statements": args.get("statements") or [], "version": document["Version"]}
+
+
 def unanswered(token: str, marker: str) -> dict[str, Any]:
-    shape = UNANSWERED_FIELDS.get(token, {"id": 1})
+    shape = UNANSWERED_FIELDS.get(token) or _result_fields(token) or {"id": 1}
     return {k: ([marker] if isinstance(v, list) else marker) for k, v in shape.items()}
+
+
+def _result_fields(token: str) -> dict[str, Any]:
+    """The string and list fields of the SDK's result class for an invoke token (e.g.
+    aws:route53/getZone:getZone -> pulumi_aws.route53.GetZoneResult), so a program reading any of
+    them gets the unanswered marker rather than None."""
+    import importlib
+    import typing
+
+    try:
+        package, module, function = token.split(":")
+        path = f"pulumi_{package.replace('-', '_')}" + ("" if module.split("/")[0] == "index" else "." + module.split("/")[0].replace("-", "_"))
+        cls = getattr(importlib.import_module(path), function[0].upper() + function[1:] + "Result")
+    except Exception:
+        return {}
+    fields: dict[str, Any] = {}
+    for attribute in dir(cls):
+        prop = getattr(cls, attribute, None)
+        name = getattr(getattr(prop, "fget", None), "_pulumi_name", None)
+        if not isinstance(prop, property) or not isinstance(name, str):
+            continue
+        try:
+            hint = str(typing.get_type_hints(prop.fget).get("return"))
+        except Exception:
+            continue
+        if "Mapping" in hint or "Dict" in hint or "dict" in hint:
+            continue
+        if "Sequence" in hint or "List" in hint or "list" in hint:
+            fields[name] = []
+        elif "str" in hint:
+            fields[name] = 1
+    return fields
