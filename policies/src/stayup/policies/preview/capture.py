@@ -77,6 +77,8 @@ class Job:
 # SDKs before 3.1xx send no stack trace with a registration (only the SDK's own position): there,
 # the program line is read from the Python stack when the resource is constructed.
 _SENDS_STACK_TRACE = "stackTrace" in resource_pb2.RegisterResourceRequest.DESCRIPTOR.fields_by_name
+# SDKs that can be told "these outputs are unknown" after a deploy (older ones read them as None).
+_CAN_SAY_UNKNOWN = "unknown" in resource_pb2.RegisterResourceResponse.DESCRIPTOR.fields_by_name
 _DECLARED: dict[tuple[str, str], dict[str, Any]] = {}
 # Every property a resource class declares (inputs and outputs), by (type, name), in wire names.
 _PROPERTIES: dict[tuple[str, str], list[str]] = {}
@@ -160,7 +162,7 @@ class _AwsMocks(pulumi_mocks.Mocks):
             self.engine.invokes.append(
                 {"token": "pulumi:pulumi:StackReference", "args": {"name": name}, "mocked": outputs is not None, "result": outputs, "source": None}
             )
-            return name, {"name": name, "outputs": outputs if outputs is not None else rpc.UNKNOWN, "secretOutputNames": []}
+            return name, {"name": name, "outputs": outputs, "secretOutputNames": []}
         state = dict(args.inputs)
         return args.resource_id or args.name, state
 
@@ -272,10 +274,25 @@ class Recorder(pulumi_mocks.MockMonitor):
             answer_id = computed["id"]
             answer_state = {**_live(request.object, inputs), **_autonamed(inputs, request.type), **computed}
             for key in undecided:
-                answer_state[key] = rpc.UNKNOWN
+                answer_state.pop(key, None)
         self.resources[urn] = self.ResourceRegistration(urn, answer_id, answer_state)
         obj = _sync_await(rpc.serialize_properties(answer_state, {}))
+        if undecided and not self.preview and _CAN_SAY_UNKNOWN:
+            # Outputs left out are unknown to the program (not None), so it runs on as under a
+            # real deploy whose values stayup cannot know.
+            return resource_pb2.RegisterResourceResponse(urn=urn, id=answer_id, object=obj, unknown=True)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=answer_id, object=obj)
+
+    def ReadResource(self, request):
+        response = super().ReadResource(request)
+        if request.type == "pulumi:pulumi:StackReference" and not self.preview and _CAN_SAY_UNKNOWN:
+            state = rpc.deserialize_properties(response.properties)
+            if state.get("outputs") is None:
+                # An unanswered stack reference: its outputs are unknown, not empty.
+                rest = {k: v for k, v in state.items() if k != "outputs"}
+                obj = _sync_await(rpc.serialize_properties(rest, {}))
+                return resource_pb2.ReadResourceResponse(urn=response.urn, properties=obj, unknown=True)
+        return response
 
     def RegisterResourceOutputs(self, request):
         record = self.records.get(request.urn)
@@ -369,8 +386,12 @@ def _record_declarations(project_dir: Path) -> None:
 
     def init(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
         props = args[1] if len(args) > 1 else kwargs.get("props")
-        if isinstance(props, dict):
-            _PROPERTIES.setdefault((t, name), [_wire_name(k) for k in props if isinstance(k, str) and not k.startswith("_")])
+        # Generated classes pass an args object holding every property; the ones its class does not
+        # declare as inputs are outputs only the provider fills (an unset input keeps its default).
+        if props is not None and not isinstance(props, dict):
+            inputs = _input_names(type(props))
+            keys = [k for k in getattr(props, "__dict__", {}) if isinstance(k, str) and not k.startswith("_") and k not in inputs]
+            _PROPERTIES.setdefault((t, name), [_wire_name(k) for k in keys])
         if not _SENDS_STACK_TRACE:
             frame: types.FrameType | None = sys._getframe(1)
             while frame is not None:
@@ -382,6 +403,11 @@ def _record_declarations(project_dir: Path) -> None:
         original(self, t, name, *args, **kwargs)
 
     pulumi.Resource.__init__ = init  # type: ignore[method-assign]
+
+
+@functools.cache
+def _input_names(cls: type) -> frozenset[str]:
+    return frozenset(n for n in dir(cls) if isinstance(getattr(cls, n, None), property))
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
