@@ -405,9 +405,14 @@ def _record_declarations(project_dir: Path) -> None:
     pulumi.Resource.__init__ = init  # type: ignore[method-assign]
 
 
-@functools.cache
+_INPUTS: dict[type, frozenset[str]] = {}
+
+
 def _input_names(cls: type) -> frozenset[str]:
-    return frozenset(n for n in dir(cls) if isinstance(getattr(cls, n, None), property))
+    """The input properties an args class declares (cached per class)."""
+    if cls not in _INPUTS:
+        _INPUTS[cls] = frozenset(n for n in dir(cls) if isinstance(getattr(cls, n, None), property))
+    return _INPUTS[cls]
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
