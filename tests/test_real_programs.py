@@ -110,3 +110,25 @@ def test_a_bad_answers_file_is_one_line_naming_file_and_key(capsys, tmp_path, te
     path.write_text(text)
     code = main(["check", "--project", str(REAL / "brownfield_lookup"), "--stack", "dev", "--answers", str(path)])
     assert (code, capsys.readouterr().err) == (2, f"stayup: error: {path}: {expected}\n")
+
+
+def test_unanswered_lookups_reach_every_report_format(capsys):
+    import xml.etree.ElementTree as ET
+
+    import jsonschema
+    from conftest import ROOT
+
+    project = ["--project", str(REAL / "brownfield_lookup"), "--stack", "dev"]
+    main(["check", *project, "--format", "sarif"])
+    sarif = json.loads(capsys.readouterr().out)
+    jsonschema.Draft4Validator(json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())).validate(sarif)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert sorted(n["message"]["text"].split()[3].rstrip(":") for n in notes) == ["aws:ec2/getSubnets:getSubnets", "aws:ec2/getVpc:getVpc"]
+    assert {n["locations"][0]["physicalLocation"]["region"]["startLine"] for n in notes} == {6, 7}
+    main(["check", *project, "--format", "junit"])
+    suite = ET.fromstring(capsys.readouterr().out).find("testsuite")
+    assert sorted(p.get("value") for p in suite.find("properties")) == ["aws:ec2/getSubnets:getSubnets at __main__.py:7", "aws:ec2/getVpc:getVpc at __main__.py:6"]
+    main(["check", *project, "--format", "markdown"])
+    assert "Unanswered lookups (what depends on them is unknown; pin them with `--answers`): `aws:ec2/getSubnets:getSubnets` (`__main__.py:7`), `aws:ec2/getVpc:getVpc` (`__main__.py:6`)" in capsys.readouterr().out
+    main(["check", *project])
+    assert "  unanswered lookups (what depends on them is unknown; see --answers): aws:ec2/getSubnets:getSubnets (__main__.py:7), aws:ec2/getVpc:getVpc (__main__.py:6)" in capsys.readouterr().out.splitlines()

@@ -80,6 +80,7 @@ _SENDS_STACK_TRACE = "stackTrace" in resource_pb2.RegisterResourceRequest.DESCRI
 # SDKs that can be told "these outputs are unknown" after a deploy (older ones read them as None).
 _CAN_SAY_UNKNOWN = "unknown" in resource_pb2.RegisterResourceResponse.DESCRIPTOR.fields_by_name
 _DECLARED: dict[tuple[str, str], dict[str, Any]] = {}
+_INVOKE_SITES: dict[str, list[dict[str, Any] | None]] = {}  # token -> program lines, in call order
 # Every property a resource class declares (inputs and outputs), by (type, name), in wire names.
 _PROPERTIES: dict[tuple[str, str], list[str]] = {}
 _SNAKE = re.compile(r"_([a-z0-9])")
@@ -313,12 +314,17 @@ class Recorder(pulumi_mocks.MockMonitor):
                 "args": args,
                 "mocked": result is not None,
                 "result": result,
-                "source": self._source(request),
+                "source": self._source(request) or _next_site(request.tok),
             }
         )
         given = result if result is not None else unanswered(request.tok, UNANSWERED)
         ret = _sync_await(rpc.serialize_properties(given, {}))
         return _INVOKE_RESPONSE(failures=None, **{"return": ret})
+
+
+def _next_site(token: str) -> dict[str, Any] | None:
+    sites = _INVOKE_SITES.get(token)
+    return sites.pop(0) if sites else None
 
 
 def _subset(wanted: Any, actual: Any) -> bool:
@@ -393,16 +399,37 @@ def _record_declarations(project_dir: Path) -> None:
             keys = [k for k in getattr(props, "__dict__", {}) if isinstance(k, str) and not k.startswith("_") and k not in inputs]
             _PROPERTIES.setdefault((t, name), [_wire_name(k) for k in keys])
         if not _SENDS_STACK_TRACE:
-            frame: types.FrameType | None = sys._getframe(1)
-            while frame is not None:
-                rel = own(frame.f_code.co_filename)
-                if rel is not None:
-                    _DECLARED.setdefault((t, name), {"file": rel, "line": frame.f_lineno})
-                    break
-                frame = frame.f_back
+            where = _program_frame(own)
+            if where is not None:
+                _DECLARED.setdefault((t, name), where)
         original(self, t, name, *args, **kwargs)
 
     pulumi.Resource.__init__ = init  # type: ignore[method-assign]
+
+    # The SDK sends no position with an invoke: note the program line of each call, per token.
+    for attribute in ("invoke", "invoke_output", "invoke_async", "invoke_output_single"):
+        found = getattr(pulumi.runtime, attribute, None)
+        if callable(found):
+            setattr(pulumi.runtime, attribute, _noting_call_site(found, own))
+
+
+def _program_frame(own: Callable[[str], str | None]) -> dict[str, Any] | None:
+    frame: types.FrameType | None = sys._getframe(2)
+    while frame is not None:
+        rel = own(frame.f_code.co_filename)
+        if rel is not None:
+            return {"file": rel, "line": frame.f_lineno}
+        frame = frame.f_back
+    return None
+
+
+def _noting_call_site(original: Callable[..., Any], own: Callable[[str], str | None]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def call(tok: str, *args: Any, **kwargs: Any) -> Any:
+        _INVOKE_SITES.setdefault(tok, []).append(_program_frame(own))
+        return original(tok, *args, **kwargs)
+
+    return call
 
 
 _INPUTS: dict[type, frozenset[str]] = {}

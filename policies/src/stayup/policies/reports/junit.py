@@ -20,6 +20,11 @@ def check_junit(reports: Iterable[StackReport]) -> str:
             ET.SubElement(case, "error", message=report.error or "", type="input").text = report.error
             counts["tests"], counts["errors"] = 1, 1
         else:
+            if report.unanswered:
+                properties = ET.SubElement(suite, "properties")
+                for u in report.unanswered:
+                    where = f" at {u['file']}:{u['line']}" if u.get("file") else ""
+                    ET.SubElement(properties, "property", name="unanswered", value=f"{u['token']}{where}")
             for rule in RULES:
                 counts["tests"] += 1
                 case = ET.SubElement(suite, "testcase", classname=f"stayup.{report.stack}", name=f"{rule.id} {rule.name}")

@@ -102,7 +102,20 @@ def check_sarif(reports: Iterable[StackReport], project: Path, version: str) -> 
                 result["suppressions"] = [{"kind": "external", "justification": entry.reason}]
             results.append(result)
     driver = {"name": "stayup", "version": version, "semanticVersion": version, "rules": [_rule_descriptor(r) for r in RULES]}
-    return log(driver, results)
+    sarif = log(driver, results)
+    # Unanswered lookups: tool notifications (what depends on them was reported unknown).
+    notes = [
+        {
+            "level": "warning",
+            "message": {"text": f"[{report.stack}] unanswered lookup {u['token']}: what depends on it is unknown (pin it with --answers)"},
+            **({"locations": [location(str(u["token"]), u["file"], u.get("line"), project, root)]} if u.get("file") else {}),
+        }
+        for report in reports
+        for u in report.unanswered
+    ]
+    if notes:
+        sarif["runs"][0]["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notes}]
+    return sarif
 
 
 def checkov_sarif(failed: list[dict[str, Any]], graph: dict[str, Any], addresses: dict[str, str], project: Path, version: str) -> dict[str, Any]:
