@@ -116,6 +116,27 @@ def reveal(value: Any) -> Any:
     return value
 
 
+def _handle(resource: Resource, key: str) -> str | None:
+    value = resource.props.get(key)
+    return value if isinstance(value, str) and value and value != UNKNOWN else None
+
+
+def _held_strings(value: Any) -> set[str]:
+    """The known strings inside a property value (ids and ARNs among them)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item != UNKNOWN:
+                found.add(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def _by_urn(resource: Resource) -> str:
     return resource.urn
 
@@ -176,13 +197,22 @@ class Graph:
         return [r for t in types for r in self._by_type.get(t, [])]
 
     def linked(self, resource: Resource, key: str, *types: str) -> list[Resource]:
-        """Resources the property `key` of `resource` was computed from (optionally of `types`)."""
+        """Resources the property `key` of `resource` refers to (optionally of `types`): by value
+        when it holds their known ids or ARNs (a list trimmed in an apply depends on more than it
+        holds), else every resource it was computed from (ids unknown, or linked by another
+        attribute such as a DNS name)."""
         found = []
         for urn in resource.property_dependencies.get(key, ()):
             target = self.resources.get(urn)
             if target is not None and (not types or target.type in types):
                 found.append(target)
-        return found
+        if len(found) < 2:
+            return found
+        held = _held_strings(resource.props.get(key))
+        if not held:
+            return found
+        by_value = [t for t in found if _handle(t, "id") in held or _handle(t, "arn") in held]
+        return by_value or found
 
     def referrers(self, target: Resource, type_: str, key: str) -> list[Resource]:
         """Resources of `type_` whose property `key` depends on `target`."""
