@@ -59,7 +59,7 @@ class Resource:
     source: dict[str, Any] | None = None
     # Top-level properties that held a secret: rules read their real value when the program
     # gave one (never printed: see `secret_texts`), UNKNOWN when stayup cannot read it.
-    secrets: frozenset[str] = frozenset()
+    secrets: frozenset[str] = field(default_factory=frozenset)
 
     def secret_texts(self) -> set[str]:
         """How the secret values could appear in a message, to mask them there."""
@@ -258,6 +258,9 @@ def from_capture(graph: Mapping[str, Any]) -> Graph:
         return _from_capture(graph)
 
 
+_NO_SECRETS: frozenset[str] = frozenset()
+
+
 def _from_capture(graph: Mapping[str, Any]) -> Graph:
     resources = []
     for r in graph.get("resources") or []:
@@ -266,8 +269,9 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
         outputs = r.get("outputs")
         props: dict[str, Any] = outputs if isinstance(outputs, dict) else {}
         secrets = r.get("secrets")
-        secret_keys = frozenset(k for k in secrets if isinstance(k, str)) if isinstance(secrets, list) else frozenset()
-        if secret_keys:
+        secret_keys = _NO_SECRETS
+        if secrets:
+            secret_keys = frozenset(k for k in secrets if isinstance(k, str)) if isinstance(secrets, list) else _NO_SECRETS
             props = {k: (reveal(v) if k in secret_keys else v) for k, v in props.items()}
         resources.append(
             Resource(
