@@ -15,7 +15,7 @@ from stayup.policies.cli import main
 REAL = PROGRAMS / "real"
 PASS: set = set()
 
-# program: {mode: (exit code, {(rule, resource name, outcome)})}; mode "answers" = update with answers.yaml
+# "program[:stack]": {mode: (exit code, {(rule, resource name, outcome)})}; mode "answers" = with answers.yaml
 EXPECTED = {
     "brownfield_lookup": {
         "update": (4, {("PZ001", "app", "unknown")}),
@@ -30,7 +30,7 @@ EXPECTED = {
         "answers-preview": (0, PASS),
     },
     "azs_loop": {"update": (0, PASS), "preview": (0, PASS)},
-    "single_nat_loop": {
+    "azs_loop:single-nat": {
         "update": (1, {("NE001", "private-eu-west-3b", "fail"), ("NE001", "private-eu-west-3c", "fail"), ("NE002", "main", "fail")}),
         "preview": (1, {("NE001", "private-eu-west-3b", "fail"), ("NE001", "private-eu-west-3c", "fail"), ("NE002", "main", "fail")}),
     },
@@ -44,13 +44,17 @@ EXPECTED = {
     },
     "apply_subset": {"update": (1, {("PZ001", "web", "fail")}), "preview": (4, {("PZ001", "web", "unknown")})},
     "ecs_fargate": {"update": (0, PASS), "preview": (0, PASS)},
-    "ecs_single_task": {"update": (1, {("SS001", "svc", "fail")}), "preview": (1, {("SS001", "svc", "fail")})},
+    "ecs_fargate:single-task": {"update": (1, {("SS001", "svc", "fail")}), "preview": (1, {("SS001", "svc", "fail")})},
     "eks_nodegroup": {"update": (0, PASS), "preview": (0, PASS)},
     "lambda_in_vpc": {"update": (0, PASS), "preview": (0, PASS)},
     "acm_dns_validation": {"update": (0, PASS), "preview": (0, PASS)},
     "prints": {"update": (0, PASS), "preview": (0, PASS)},
     "two_regions": {"update": (0, PASS), "preview": (0, PASS)},
-    "two_regions_same": {"update": (1, {("DR001", "www-primary", "fail")}), "preview": (1, {("DR001", "www-primary", "fail")})},
+    "two_regions:same-region": {"update": (1, {("DR001", "www-primary", "fail")}), "preview": (1, {("DR001", "www-primary", "fail")})},
+    "asg_web": {"update": (0, PASS), "preview": (0, PASS)},
+    "asg_web:ec2-checks": {"update": (1, {("HC003", "web", "fail")}), "preview": (1, {("HC003", "web", "fail")})},
+    "aurora_cluster": {"update": (0, PASS), "preview": (0, PASS)},
+    "aurora_cluster:one-instance": {"update": (1, {("PZ002", "orders", "fail")}), "preview": (1, {("PZ002", "orders", "fail")})},
     "rds_single_az": {"update": (1, {("PZ002", "db", "fail")}), "preview": (1, {("PZ002", "db", "fail")})},
 }
 UNANSWERED = {
@@ -67,7 +71,8 @@ def outcomes(report: dict) -> set[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("program", "mode"), CASES, ids=[f"{p}-{m}" for p, m in CASES])
 def test_real_program(capsys, program, mode):
-    argv = ["check", "--project", str(REAL / program), "--stack", "dev", "--format", "json"]
+    directory, _, stack = program.partition(":")
+    argv = ["check", "--project", str(REAL / directory), "--stack", stack or "dev", "--format", "json"]
     if "preview" in mode:
         argv.append("--preview")
     if mode.startswith("answers"):

@@ -1,8 +1,11 @@
-"""A Fargate service, two tasks over two AZs, behind an ALB."""
+"""A Fargate service over two AZs behind an ALB; config `tasks` (stack single-task: one task)."""
 
 import json
 
+import pulumi
 import pulumi_aws as aws
+
+config = pulumi.Config()
 
 vpc = aws.ec2.Vpc("svc", cidr_block="10.50.0.0/16")
 igw = aws.ec2.InternetGateway("svc", vpc_id=vpc.id)
@@ -24,7 +27,7 @@ alb = aws.lb.LoadBalancer("svc", load_balancer_type="application", subnets=subne
 target = aws.lb.TargetGroup("svc", port=80, protocol="HTTP", target_type="ip", vpc_id=vpc.id,
                             health_check={"path": "/healthz", "interval": 10, "unhealthy_threshold": 2})
 listener = aws.lb.Listener("svc", load_balancer_arn=alb.arn, port=80, default_actions=[{"type": "forward", "target_group_arn": target.arn}])
-aws.ecs.Service("svc", cluster=cluster.arn, task_definition=task.arn, desired_count=2, launch_type="FARGATE",
+aws.ecs.Service("svc", cluster=cluster.arn, task_definition=task.arn, desired_count=config.get_int("tasks") or 2, launch_type="FARGATE",
                 network_configuration={"subnets": subnets, "assign_public_ip": True},
                 load_balancers=[{"target_group_arn": target.arn, "container_name": "app", "container_port": 80}],
-                opts=__import__("pulumi").ResourceOptions(depends_on=[listener]))
+                opts=pulumi.ResourceOptions(depends_on=[listener]))
