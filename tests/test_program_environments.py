@@ -157,3 +157,24 @@ def test_an_environment_without_the_sdk_is_one_line(tmp_path):
         f"stayup: error: {venv / 'bin' / 'python'}: ModuleNotFoundError: No module named 'pulumi' in --python {venv / 'bin' / 'python'};"
         " install the program's dependencies into that environment, or pass --install\n"
     )
+
+
+@pytest.mark.parametrize("preview", [[], ["--preview"]], ids=["update", "preview"])
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        # Single NAT for private subnets: NE004 fails on the awsx Vpc, read from its inputs.
+        ("dev", (1, "fail", [("NE004", "net")])),
+        ("one-per-az", (4, "unknown", [])),
+    ],
+)
+def test_awsx_vpc_is_judged_from_its_inputs_and_other_components_are_opaque(stack, expected, preview):
+    """awsx from the program's own uv environment: the load balancer on the Vpc's (unseen) private
+    subnets is unknown, never a pass or a false violation; the Fargate service is reported opaque."""
+    result = stayup("check", "--project", str(PROGRAMS / "env_awsx"), "--stack", stack, "--install", "--format", "json", *preview)
+    report = json.loads(result.stdout)
+    code, verdict, violations = expected
+    assert (result.returncode, report["verdict"], result.stderr) == (code, verdict, "")
+    assert sorted((v["rule"], v["urn"].rsplit("::", 1)[-1]) for v in report["violations"]) == violations
+    assert sorted((u["rule"], u["urn"].rsplit("::", 1)[-1]) for u in report["unknown"]) == [("PZ001", "internal")]
+    assert [(o["type"], o["urn"].rsplit("::", 1)[-1]) for o in report["opaque"]] == [("awsx:ecs:FargateService", "api")]

@@ -13,7 +13,7 @@ from typing import Any
 from .engine import evaluate, masked_finding
 from .environment import resolve
 from .errors import StayupError
-from .graph_schema import masked
+from .graph_schema import masked, opaque_components
 from .host import DEFAULT_TIMEOUT, Deadline, Pool, capture_stack, hosts
 from .model import from_capture
 from .project import StackConfig, load_answers, load_stack
@@ -65,6 +65,9 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
     report = stack_report(graph, results, preview=preview, engine=engine)
     report.runtime = captured.get("runtime")
     report.unanswered = unanswered(captured)
+    report.opaque = opaque_components(captured)
+    if report.opaque and report.verdict == "pass":
+        report.verdict = "unknown"  # what their children would decide was never seen
     skipped = captured.get("skipped") or []
     if skipped:
         # A partial graph cannot pass: what the skipped applies declare was never checked.

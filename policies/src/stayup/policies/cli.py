@@ -91,11 +91,11 @@ def _version() -> str:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .graph_schema import masked
+    from .graph_schema import masked, opaque_components
     from .reports.json import dump
 
     graph = _capture(args)
-    write_output(dump(masked(graph)), args.output)
+    write_output(dump({**masked(graph), "opaque": opaque_components(graph)}), args.output)
     return 0
 
 

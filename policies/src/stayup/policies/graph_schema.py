@@ -38,6 +38,18 @@ def _mask(value: Any) -> Any:
     return value
 
 
+def opaque_components(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    """Multi-language components whose children stayup cannot see (their plugin does not run
+    offline), except those it judges from their inputs."""
+    from .aws_types import JUDGED_REMOTE
+
+    return [
+        {"urn": r["urn"], "type": r["type"], "source": r.get("source")}
+        for r in graph.get("resources", [])
+        if isinstance(r, dict) and r.get("remote") is True and r.get("type") not in JUDGED_REMOTE
+    ]
+
+
 def masked(graph: dict[str, Any]) -> dict[str, Any]:
     """The graph as it may be written anywhere: every secret replaced by SECRET."""
     resources = [

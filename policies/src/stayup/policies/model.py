@@ -268,6 +268,9 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
             continue
         outputs = r.get("outputs")
         props: dict[str, Any] = outputs if isinstance(outputs, dict) else {}
+        if r.get("remote") is True and isinstance(r.get("inputs"), dict):
+            # A multi-language component has no outputs offline: rules read its inputs.
+            props = {**r["inputs"], **props}
         secrets = r.get("secrets")
         secret_keys = _NO_SECRETS
         if secrets:

@@ -250,6 +250,13 @@ class Recorder(pulumi_mocks.MockMonitor):
         if not request.custom or request.remote:
             # Components: no id; their outputs arrive through RegisterResourceOutputs.
             self.resources[urn] = self.ResourceRegistration(urn, "", {})
+            if request.remote:
+                # A multi-language component's children and outputs come from its plugin, absent
+                # offline: every output is unknown to the program (which runs on), never None.
+                declared = _PROPERTIES.get((request.type, request.name), ())
+                outputs = {key: rpc.UNKNOWN for key in declared if key not in inputs}
+                obj = _sync_await(rpc.serialize_properties(outputs, {}))
+                return resource_pb2.RegisterResourceResponse(urn=urn, object=obj)
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
         region = self._region_of(inputs, provider)

@@ -69,6 +69,8 @@ class StackReport:
     partial: list[dict[str, Any]] = field(default_factory=list)
     # Lookups nobody answered: everything the program derived from them is unknown.
     unanswered: list[dict[str, Any]] = field(default_factory=list)
+    # Multi-language components stayup cannot see inside: nothing they contain was judged.
+    opaque: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:
@@ -97,6 +99,7 @@ class StackReport:
             **({"runtime": self.runtime} if self.runtime else {}),
             **({"partial": self.partial} if self.partial else {}),
             "unanswered": self.unanswered,
+            **({"opaque": self.opaque} if self.opaque else {}),
         }
 
 

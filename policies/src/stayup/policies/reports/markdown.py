@@ -36,6 +36,8 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
         if report.unanswered:
             calls = ", ".join(f"`{u['token']}`" + (f" (`{u['file']}:{u['line']}`)" if u.get("file") else "") for u in report.unanswered)
             lines += [f"Unanswered lookups (what depends on them is unknown; pin them with `--answers`): {calls}", ""]
+        for component in report.opaque:
+            lines += [f"Opaque component `{component['type']}`: its children are not seen offline; power zones, egress and health checks inside it are unknown.", ""]
         if report.partial:
             lines += [f"Partial preview: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run.", ""]
         entries = [("violation", e) for e in report.violations] + [("unknown", e) for e in report.unknown]

@@ -28,6 +28,10 @@ def stack_text(report: StackReport) -> str:
     if report.runtime:
         versions = ", ".join(f"{k} {v}" for k, v in report.runtime.items() if k != "interpreter" and v)
         lines.append(f"  program ran in {report.runtime.get('interpreter')}; {versions}")
+    for component in report.opaque:
+        where = component.get("source") or {}
+        at = f" ({where.get('file')}:{where.get('line')})" if where.get("file") else ""
+        lines.append(f"  UNKNOWN: opaque component {component['type']}{at}: its children (power zones, egress, health checks) are not seen offline")
     if report.unanswered:
         calls = ", ".join(f"{u['token']} ({u['file']}:{u['line']})" if u.get("file") else str(u["token"]) for u in report.unanswered)
         lines.append(f"  unanswered lookups (what depends on them is unknown; see --answers): {calls}")
