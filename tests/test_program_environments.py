@@ -159,22 +159,31 @@ def test_an_environment_without_the_sdk_is_one_line(tmp_path):
     )
 
 
-@pytest.mark.parametrize("preview", [[], ["--preview"]], ids=["update", "preview"])
+SUBNET, VPC, AWSX_VPC = "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc", "awsx:ec2:Vpc"
+
+
+def typed(entries: list[dict]) -> list[tuple[str, str, str]]:
+    return sorted((e["rule"], e["urn"].split("::")[-2].split("$")[-1], e["urn"].rsplit("::", 1)[-1]) for e in entries)
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
 @pytest.mark.parametrize(
-    ("stack", "expected"),
+    ("stack", "violations"),
     [
-        # Single NAT for private subnets: NE004 fails on the awsx Vpc, read from its inputs.
-        ("dev", (1, "fail", [("NE004", "net")])),
-        ("one-per-az", (4, "unknown", [])),
+        # One NAT for three AZs: the synthesized private subnets 2 and 3 leave through AZ 1.
+        ("dev", [("NE001", SUBNET, "net-private-2"), ("NE001", SUBNET, "net-private-3"), ("NE002", VPC, "net"), ("NE004", AWSX_VPC, "net")]),
+        ("no-nat", [("NE004", AWSX_VPC, "net")]),  # private subnets with no way out
+        ("one-per-az", []),
     ],
 )
-def test_awsx_vpc_is_judged_from_its_inputs_and_other_components_are_opaque(stack, expected, preview):
-    """awsx from the program's own uv environment: the load balancer on the Vpc's (unseen) private
-    subnets is unknown, never a pass or a false violation; the Fargate service is reported opaque."""
-    result = stayup("check", "--project", str(PROGRAMS / "env_awsx"), "--stack", stack, "--install", "--format", "json", *preview)
+def test_awsx_vpc_is_expanded_and_other_components_are_opaque(stack, violations, preview):
+    """awsx from the program's own uv environment. The Vpc's children are synthesized (a load
+    balancer on its private subnets is placed by their ids in update mode; at preview those ids
+    are unknown, as under the engine); the Fargate service stays opaque, so no stack passes."""
+    result = stayup("check", "--project", str(PROGRAMS / "env_awsx"), "--stack", stack, "--install", "--format", "json", *(["--preview"] if preview else []))
     report = json.loads(result.stdout)
-    code, verdict, violations = expected
-    assert (result.returncode, report["verdict"], result.stderr) == (code, verdict, "")
-    assert sorted((v["rule"], v["urn"].rsplit("::", 1)[-1]) for v in report["violations"]) == violations
-    assert sorted((u["rule"], u["urn"].rsplit("::", 1)[-1]) for u in report["unknown"]) == [("PZ001", "internal")]
+    assert result.stderr == ""
+    assert (result.returncode, report["verdict"]) == ((1, "fail") if violations else (4, "unknown"))
+    assert typed(report["violations"]) == violations
+    assert typed(report["unknown"]) == ([("PZ001", "aws:lb/loadBalancer:LoadBalancer", "internal")] if preview else [])
     assert [(o["type"], o["urn"].rsplit("::", 1)[-1]) for o in report["opaque"]] == [("awsx:ecs:FargateService", "api")]

@@ -138,6 +138,8 @@ def _subnet_refs(graph: Graph, resource: Resource, key: str, values: Any) -> Zon
             unknown_entries += value == UNKNOWN
         elif known in by_id:
             members[by_id[known].urn] = by_id[known]
+        elif (owner := graph.owning(SUBNET, known)) is not None:
+            members[owner.urn] = owner  # an id from a component's output, say
         elif known not in literals:
             literals.append(known)
     candidates = [s for s in linked if s.urn not in members and text(s.get("id")) is None]

@@ -176,6 +176,17 @@ class Graph:
         self.external_subnets: dict[str, Mapping[str, Any]] = dict(external_subnets or {})
         self._referrers: dict[tuple[str, str], list[Resource]] | None = None
         self._secret_texts: list[str] | None = None
+        self._by_id: dict[tuple[str, str], Resource] | None = None
+
+    def owning(self, type_: str, value: str) -> Resource | None:
+        """The resource of `type_` whose known id is `value` (a literal id in another resource)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for resource in self.resources.values():
+                own = resource.props.get("id")
+                if isinstance(own, str) and own and own != UNKNOWN:
+                    self._by_id.setdefault((resource.type, own), resource)
+        return self._by_id.get((type_, value))
 
     def secret_texts(self) -> list[str]:
         """Every secret value's printable forms, longest first: a secret reaches messages about
@@ -269,8 +280,9 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
         outputs = r.get("outputs")
         props: dict[str, Any] = outputs if isinstance(outputs, dict) else {}
         if r.get("remote") is True and isinstance(r.get("inputs"), dict):
-            # A multi-language component has no outputs offline: rules read its inputs.
-            props = {**r["inputs"], **props}
+            # A multi-language component: rules read its inputs (its outputs, when synthesized,
+            # must not shadow them: awsx's `natGateways` is a setting in, a list of ids out).
+            props = {**props, **r["inputs"]}
         secrets = r.get("secrets")
         secret_keys = _NO_SECRETS
         if secrets:

@@ -32,7 +32,7 @@ from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from . import aws_mocks
+from . import aws_mocks, components
 from .aws_mocks import AUTONAMED, answer_invoke, autoname, computed_outputs, unanswered
 
 # Markers stayup writes for values it cannot see (set from the job; graph_schema owns them).
@@ -252,9 +252,14 @@ class Recorder(pulumi_mocks.MockMonitor):
             self.resources[urn] = self.ResourceRegistration(urn, "", {})
             if request.remote:
                 # A multi-language component's children and outputs come from its plugin, absent
-                # offline: every output is unknown to the program (which runs on), never None.
+                # offline: the ones stayup models are synthesized; otherwise every output is
+                # unknown to the program (which runs on), never None.
                 declared = _PROPERTIES.get((request.type, request.name), ())
                 outputs = {key: rpc.UNKNOWN for key in declared if key not in inputs}
+                expanded = self._expand(request, urn, inputs, record)
+                if expanded is not None:
+                    record["outputs"] = expanded
+                    outputs.update({k: (v if not self.preview else rpc.UNKNOWN) for k, v in expanded.items()})
                 obj = _sync_await(rpc.serialize_properties(outputs, {}))
                 return resource_pb2.RegisterResourceResponse(urn=urn, object=obj)
             return resource_pb2.RegisterResourceResponse(urn=urn)
@@ -301,6 +306,45 @@ class Recorder(pulumi_mocks.MockMonitor):
                 obj = _sync_await(rpc.serialize_properties(rest, {}))
                 return resource_pb2.ReadResourceResponse(urn=response.urn, properties=obj, unknown=True)
         return response
+
+    def _expand(self, request, urn: str, inputs: dict[str, Any], record: dict[str, Any]) -> dict[str, Any] | None:
+        """Synthesizes a modelled component's children; returns its outputs (ids in update mode)."""
+        if request.type != "awsx:ec2:Vpc":
+            return None
+        region = self._region_of(inputs, _provider_urn(request.provider))
+        ids: dict[str, Any] = {}
+
+        def add(type_: str, name: str, given: dict[str, Any], links: dict[str, list[str]]) -> str:
+            child = self.make_urn(urn, type_, name)
+            child_inputs = dict(given)
+            for key, targets in links.items():
+                child_inputs[key] = ids[targets[0]] if len(targets) == 1 else [ids[t] for t in targets]
+            computed, undecided = computed_outputs(type_, child, name, child_inputs, region)
+            full = {**child_inputs, **computed, **dict.fromkeys(undecided, UNKNOWN)}
+            if self.preview:
+                full = {k: (v if k in given or k == "region" else UNKNOWN) for k, v in full.items()}
+                child_inputs = {k: (v if k in given else UNKNOWN) for k, v in child_inputs.items()}
+            ids[child] = full["id"]
+            self.records[child] = {
+                "urn": child, "type": type_, "name": name, "parent": urn, "custom": True, "remote": False,
+                "provider": record["provider"], "inputs": child_inputs, "outputs": dict(sorted(full.items())),
+                "dependencies": sorted({t for ts in links.values() for t in ts}),
+                "propertyDependencies": {k: sorted(v) for k, v in sorted(links.items())},
+                "source": record["source"], "synthesized": components.AWSX_VERSIONS,
+            }
+            return child
+
+        outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
+        if outputs is None:
+            return None
+        record["synthesized"] = components.AWSX_VERSIONS
+
+        def value(item: Any) -> Any:
+            if isinstance(item, list):
+                return [value(i) for i in item]
+            return ids.get(item) if isinstance(item, str) and item in ids else item
+
+        return {key: value(item) for key, item in outputs.items()}
 
     def RegisterResourceOutputs(self, request):
         record = self.records.get(request.urn)

@@ -1,0 +1,96 @@
+"""Multi-language components expanded offline, following their documented behaviour: their plugin
+does not run here, so the children it would create are synthesized (marked `synthesized`) and the
+component's outputs point at them.
+
+awsx.ec2.Vpc (awsx 2.x-3.x): a VPC over `numberOfAvailabilityZones` (default 3) or
+`availabilityZoneNames`, one subnet per spec per AZ (default specs: Public and Private), an internet
+gateway with public default routes, and NAT gateways per `natGateways.strategy` (OnePerAz, the
+default: one per AZ; Single: one in the first AZ for all; None: private subnets get no default route).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+
+from . import aws_mocks
+
+AWSX_VERSIONS = "awsx 2.x-3.x"
+# (type, name, inputs, links {property: [child keys]}) -> child URN
+Add = Callable[[str, str, dict[str, Any], dict[str, list[str]]], str]
+
+
+def _strategy(inputs: dict[str, Any]) -> str | None:
+    nat = inputs.get("natGateways")
+    if nat is None:
+        return "OnePerAz"
+    if not isinstance(nat, dict):
+        return None
+    strategy = nat.get("strategy", "OnePerAz")
+    return strategy if isinstance(strategy, str) else None
+
+
+def _specs(inputs: dict[str, Any]) -> list[str] | None:
+    specs = inputs.get("subnetSpecs")
+    if specs is None:
+        return ["Public", "Private"]
+    if not isinstance(specs, list) or not all(isinstance(s, dict) and isinstance(s.get("type"), str) for s in specs):
+        return None
+    return [s["type"].capitalize() for s in specs if s["type"].capitalize() != "Unused"]
+
+
+def awsx_vpc(name: str, inputs: dict[str, Any], region: str, add: Add, unknown: str) -> dict[str, Any] | None:
+    """Adds the Vpc's children through `add`; returns the component's outputs, or None when the
+    inputs that decide the layout are not known (then the component stays opaque)."""
+    zones = inputs.get("availabilityZoneNames")
+    count = inputs.get("numberOfAvailabilityZones", 3)
+    regional = [z for z, _ in aws_mocks.REGIONS.get(region, [])]
+    if zones is None:
+        if not isinstance(count, (int, float)) or isinstance(count, bool) or not regional:
+            return None
+        zones = regional[: int(count)]
+    if not isinstance(zones, list) or not zones or not all(isinstance(z, str) and z != unknown for z in zones):
+        return None
+    strategy, specs = _strategy(inputs), _specs(inputs)
+    if specs is not None:
+        specs = sorted(specs, key=lambda kind: kind != "Public")  # NAT gateways live in public subnets
+    cidr = inputs.get("cidrBlock", "10.0.0.0/16")
+    if strategy is None or specs is None or not isinstance(cidr, str) or cidr == unknown:
+        return None
+    try:
+        blocks = list(ipaddress.ip_network(cidr).subnets(new_prefix=min(28, ipaddress.ip_network(cidr).prefixlen + 4)))
+    except ValueError:
+        return None
+
+    vpc = add("aws:ec2/vpc:Vpc", name, {"cidrBlock": cidr, "enableDnsHostnames": True, "enableDnsSupport": True}, {})
+    igw = add("aws:ec2/internetGateway:InternetGateway", name, {}, {"vpcId": [vpc]}) if "Public" in specs else None
+    ids: dict[str, list[str]] = {"Public": [], "Private": [], "Isolated": []}
+    publics: list[str] = []
+    nats: list[str] = []
+    block = iter(blocks)
+    for kind in specs:
+        for index, zone in enumerate(zones, 1):
+            subnet_name = f"{name}-{kind.lower()}-{index}"
+            subnet = add("aws:ec2/subnet:Subnet", subnet_name, {"availabilityZone": zone, "cidrBlock": str(next(block, blocks[-1])),
+                                                                "mapPublicIpOnLaunch": kind == "Public"}, {"vpcId": [vpc]})
+            ids[kind].append(subnet)
+            table = add("aws:ec2/routeTable:RouteTable", subnet_name, {}, {"vpcId": [vpc]})
+            add("aws:ec2/routeTableAssociation:RouteTableAssociation", subnet_name, {}, {"subnetId": [subnet], "routeTableId": [table]})
+            if kind == "Public" and igw is not None:
+                publics.append(subnet)
+                add("aws:ec2/route:Route", subnet_name, {"destinationCidrBlock": "0.0.0.0/0"}, {"routeTableId": [table], "gatewayId": [igw]})
+                if strategy == "OnePerAz" or (strategy == "Single" and index == 1):
+                    eip = add("aws:ec2/eip:Eip", f"{name}-{index}", {"domain": "vpc"}, {})
+                    nats.append(add("aws:ec2/natGateway:NatGateway", f"{name}-{index}", {}, {"subnetId": [subnet], "allocationId": [eip]}))
+            elif kind == "Private" and nats:
+                nat = nats[index - 1] if strategy == "OnePerAz" and index <= len(nats) else nats[0]
+                add("aws:ec2/route:Route", subnet_name, {"destinationCidrBlock": "0.0.0.0/0"}, {"routeTableId": [table], "natGatewayId": [nat]})
+    return {
+        "vpcId": vpc,
+        "publicSubnetIds": ids["Public"],
+        "privateSubnetIds": ids["Private"],
+        "isolatedSubnetIds": ids["Isolated"],
+        "natGateways": nats,
+        "internetGateway": igw,
+    }
