@@ -309,12 +309,12 @@ class Recorder(pulumi_mocks.MockMonitor):
 
     def _expand(self, request, urn: str, inputs: dict[str, Any], record: dict[str, Any]) -> dict[str, Any] | None:
         """Synthesizes a modelled component's children; returns its outputs (ids in update mode)."""
-        if request.type != "awsx:ec2:Vpc":
+        if request.type not in ("awsx:ec2:Vpc", "awsx:ecs:FargateService"):
             return None
         region = self._region_of(inputs, _provider_urn(request.provider))
         ids: dict[str, Any] = {}
 
-        def add(type_: str, name: str, given: dict[str, Any], links: dict[str, list[str]]) -> str:
+        def add(type_: str, name: str, given: dict[str, Any], links: dict[str, list[str]], outside: dict[str, list[str]] | None = None) -> str:
             child = self.make_urn(urn, type_, name)
             child_inputs = dict(given)
             for key, targets in links.items():
@@ -328,13 +328,17 @@ class Recorder(pulumi_mocks.MockMonitor):
             self.records[child] = {
                 "urn": child, "type": type_, "name": name, "parent": urn, "custom": True, "remote": False,
                 "provider": record["provider"], "inputs": child_inputs, "outputs": dict(sorted(full.items())),
-                "dependencies": sorted({t for ts in links.values() for t in ts}),
-                "propertyDependencies": {k: sorted(v) for k, v in sorted(links.items())},
+                "dependencies": sorted({t for ts in (*links.values(), *(outside or {}).values()) for t in ts}),
+                "propertyDependencies": {k: sorted(v) for k, v in sorted({**(outside or {}), **links}.items())},
                 "source": record["source"], "synthesized": components.AWSX_VERSIONS,
             }
             return child
 
-        outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
+        if request.type == "awsx:ecs:FargateService":
+            depends = {key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items()}
+            outputs = components.awsx_fargate_service(request.name, inputs, add, depends)
+        else:
+            outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
         if outputs is None:
             return None
         record["synthesized"] = components.AWSX_VERSIONS

@@ -17,8 +17,8 @@ from typing import Any
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
-# (type, name, inputs, links {property: [child keys]}) -> child URN
-Add = Callable[[str, str, dict[str, Any], dict[str, list[str]]], str]
+# (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
+Add = Callable[..., str]
 
 
 def _strategy(inputs: dict[str, Any]) -> str | None:
@@ -94,3 +94,20 @@ def awsx_vpc(name: str, inputs: dict[str, Any], region: str, add: Add, unknown: 
         "natGateways": nats,
         "internetGateway": igw,
     }
+
+
+def awsx_fargate_service(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]]) -> dict[str, Any] | None:
+    """awsx.ecs.FargateService: an ECS service (FARGATE) with the given network configuration and
+    desired count (awsx's default: 1), plus its task definition."""
+    network = inputs.get("networkConfiguration")
+    desired = inputs.get("desiredCount", 1)
+    if not isinstance(network, dict):
+        return None
+    task = add("aws:ecs/taskDefinition:TaskDefinition", name, {"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc"}, {})
+    given = {"launchType": "FARGATE", "desiredCount": desired, "networkConfiguration": network}
+    for key in ("cluster", "loadBalancers", "deploymentMinimumHealthyPercent"):
+        if key in inputs:
+            given[key] = inputs[key]
+    service = add("aws:ecs/service:Service", name, given, {"taskDefinition": [task]},
+                  {key: depends.get(key, []) for key in ("networkConfiguration", "cluster", "loadBalancers") if depends.get(key)})
+    return {"service": service, "taskDefinition": task}
