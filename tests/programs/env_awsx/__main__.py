@@ -1,5 +1,5 @@
 """The awsx way: a VPC component with a NAT strategy, a Fargate service on its private subnets and,
-with config awsxAlb, an awsx load balancer."""
+with config awsxAlb, an awsx load balancer (ec2Service: an awsx EC2 service, not modelled)."""
 
 import pulumi
 import pulumi_aws as aws
@@ -18,5 +18,9 @@ awsx.ecs.FargateService("api", cluster=cluster.arn, desired_count=3,
                             container=awsx.ecs.TaskDefinitionContainerDefinitionArgs(name="api", image="nginx:1.27", cpu=256, memory=512)))
 internal = aws.lb.LoadBalancer("internal", internal=True, load_balancer_type="network", subnets=vpc.private_subnet_ids)
 if config.get_bool("awsxAlb"):
-    awsx.lb.ApplicationLoadBalancer("web", subnet_ids=vpc.public_subnet_ids)
+    awsx.lb.ApplicationLoadBalancer("web", subnet_ids=vpc.public_subnet_ids)  # default health check
+if config.get_bool("ec2Service"):
+    awsx.ecs.EC2Service("batch", cluster=cluster.arn, desired_count=2,
+                        task_definition_args=awsx.ecs.EC2ServiceTaskDefinitionArgs(
+                            container=awsx.ecs.TaskDefinitionContainerDefinitionArgs(name="batch", image="busybox:1.36", cpu=128, memory=128)))
 pulumi.export("vpc_id", vpc.vpc_id)

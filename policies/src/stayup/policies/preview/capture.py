@@ -309,7 +309,7 @@ class Recorder(pulumi_mocks.MockMonitor):
 
     def _expand(self, request, urn: str, inputs: dict[str, Any], record: dict[str, Any]) -> dict[str, Any] | None:
         """Synthesizes a modelled component's children; returns its outputs (ids in update mode)."""
-        if request.type not in ("awsx:ec2:Vpc", "awsx:ecs:FargateService"):
+        if request.type not in components.EXPANDED:
             return None
         region = self._region_of(inputs, _provider_urn(request.provider))
         ids: dict[str, Any] = {}
@@ -334,9 +334,20 @@ class Recorder(pulumi_mocks.MockMonitor):
             }
             return child
 
+        depends = {key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items()}
         if request.type == "awsx:ecs:FargateService":
-            depends = {key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items()}
             outputs = components.awsx_fargate_service(request.name, inputs, add, depends)
+        elif request.type in ("awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer"):
+            kind = "application" if request.type.endswith("ApplicationLoadBalancer") else "network"
+
+            def default_subnets() -> list[str]:
+                # The default VPC's subnets, recorded as a lookup so rules can place them.
+                subnets = aws_mocks.default_subnets(region) if region in aws_mocks.REGIONS else []
+                self.invokes.append({"token": "aws:ec2/getSubnets:getSubnets", "args": {"component": urn}, "mocked": True,
+                                     "result": {"ids": [s["id"] for s in subnets], "subnets": subnets}, "source": record["source"]})
+                return [s["id"] for s in subnets]
+
+            outputs = components.awsx_load_balancer(request.name, kind, inputs, add, depends, default_subnets)
         else:
             outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
         if outputs is None:

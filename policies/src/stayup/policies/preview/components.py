@@ -17,6 +17,7 @@ from typing import Any
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
+EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer")
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
 Add = Callable[..., str]
 
@@ -111,3 +112,29 @@ def awsx_fargate_service(name: str, inputs: dict[str, Any], add: Add, depends: d
     service = add("aws:ecs/service:Service", name, given, {"taskDefinition": [task]},
                   {key: depends.get(key, []) for key in ("networkConfiguration", "cluster", "loadBalancers") if depends.get(key)})
     return {"service": service, "taskDefinition": task}
+
+
+def awsx_load_balancer(name: str, kind: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], default_subnets: Callable[[], list[str]]) -> dict[str, Any] | None:
+    """awsx.lb.ApplicationLoadBalancer / NetworkLoadBalancer: the load balancer (in `subnetIds`, else
+    the default VPC's subnets), its default target group (port `defaultTargetGroupPort` or 80; the
+    health check given in `defaultTargetGroup`, else AWS's defaults) and a listener forwarding to it."""
+    subnets = inputs.get("subnetIds")
+    if subnets is None:
+        subnets = default_subnets()
+    application = kind == "application"
+    given: dict[str, Any] = {"loadBalancerType": kind, "subnets": subnets, **{k: inputs[k] for k in ("internal", "enableCrossZoneLoadBalancing") if k in inputs}}
+    balancer = add("aws:lb/loadBalancer:LoadBalancer", name, given, {}, {"subnets": depends.get("subnetIds", [])} if depends.get("subnetIds") else {})
+    raw = inputs.get("defaultTargetGroup")
+    target_args: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    target: dict[str, Any] = {
+        "port": target_args.get("port", inputs.get("defaultTargetGroupPort", 80)),
+        "protocol": target_args.get("protocol", "HTTP" if application else "TCP"),
+        "targetType": target_args.get("targetType", "ip"),
+    }
+    if "healthCheck" in target_args:
+        target["healthCheck"] = target_args["healthCheck"]
+    group = add("aws:lb/targetGroup:TargetGroup", name, target, {}, {"healthCheck": depends.get("defaultTargetGroup", [])} if depends.get("defaultTargetGroup") else {})
+    listener = add("aws:lb/listener:Listener", f"{name}-0", {"port": 80, "protocol": "HTTP" if application else "TCP",
+                                                            "defaultActions": [{"type": "forward"}]},
+                   {"loadBalancerArn": [balancer], "defaultActions": [group]})
+    return {"loadBalancer": balancer, "defaultTargetGroup": group, "listeners": [listener]}
