@@ -199,3 +199,22 @@ def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaq
     assert typed(report["violations"]) == violations
     assert typed(report["unknown"]) == unknown
     assert [(o["type"], o["urn"].rsplit("::", 1)[-1]) for o in report.get("opaque", [])] == opaque
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
+@pytest.mark.parametrize(
+    ("stack", "violations"),
+    [
+        ("dev", []),  # two AZs, at least two nodes
+        ("one-az", [("PZ001", "aws:autoscaling/group:Group", "main-nodes")]),  # the node group in one AZ
+        ("defaults", [("SS001", "aws:autoscaling/group:Group", "main-nodes")]),  # pulumi-eks's default minimum of 1 node
+    ],
+)
+def test_eks_cluster_default_node_group_is_expanded(stack, violations, preview):
+    """pulumi-eks from the program's own uv environment: the default node group is judged like any
+    auto scaling group; the program's read of `cluster.kubeconfig` gets an unknown, not None."""
+    result = stayup("check", "--project", str(PROGRAMS / "env_eks"), "--stack", stack, "--install", "--format", "json", *(["--preview"] if preview else []))
+    report = json.loads(result.stdout)
+    assert (result.returncode, result.stderr) == ((1 if violations else 0), "")
+    assert typed(report["violations"]) == violations
+    assert (report["unknown"], report.get("opaque", [])) == ([], [])

@@ -313,6 +313,7 @@ class Recorder(pulumi_mocks.MockMonitor):
             return None
         region = self._region_of(inputs, _provider_urn(request.provider))
         ids: dict[str, Any] = {}
+        versions = components.EKS_VERSIONS if request.type.startswith("eks:") else components.AWSX_VERSIONS
 
         def add(type_: str, name: str, given: dict[str, Any], links: dict[str, list[str]], outside: dict[str, list[str]] | None = None) -> str:
             child = self.make_urn(urn, type_, name)
@@ -330,29 +331,31 @@ class Recorder(pulumi_mocks.MockMonitor):
                 "provider": record["provider"], "inputs": child_inputs, "outputs": dict(sorted(full.items())),
                 "dependencies": sorted({t for ts in (*links.values(), *(outside or {}).values()) for t in ts}),
                 "propertyDependencies": {k: sorted(v) for k, v in sorted({**(outside or {}), **links}.items())},
-                "source": record["source"], "synthesized": components.AWSX_VERSIONS,
+                "source": record["source"], "synthesized": versions,
             }
             return child
 
         depends = {key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items()}
+
+        def default_subnets() -> list[str]:
+            # The default VPC's subnets, recorded as a lookup so rules can place them.
+            subnets = aws_mocks.default_subnets(region) if region in aws_mocks.REGIONS else []
+            self.invokes.append({"token": "aws:ec2/getSubnets:getSubnets", "args": {"component": urn}, "mocked": True,
+                                 "result": {"ids": [s["id"] for s in subnets], "subnets": subnets}, "source": record["source"]})
+            return [s["id"] for s in subnets]
+
         if request.type == "awsx:ecs:FargateService":
             outputs = components.awsx_fargate_service(request.name, inputs, add, depends)
         elif request.type in ("awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer"):
             kind = "application" if request.type.endswith("ApplicationLoadBalancer") else "network"
-
-            def default_subnets() -> list[str]:
-                # The default VPC's subnets, recorded as a lookup so rules can place them.
-                subnets = aws_mocks.default_subnets(region) if region in aws_mocks.REGIONS else []
-                self.invokes.append({"token": "aws:ec2/getSubnets:getSubnets", "args": {"component": urn}, "mocked": True,
-                                     "result": {"ids": [s["id"] for s in subnets], "subnets": subnets}, "source": record["source"]})
-                return [s["id"] for s in subnets]
-
             outputs = components.awsx_load_balancer(request.name, kind, inputs, add, depends, default_subnets)
+        elif request.type == "eks:index:Cluster":
+            outputs = components.eks_cluster(request.name, inputs, add, depends, default_subnets)
         else:
             outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
         if outputs is None:
             return None
-        record["synthesized"] = components.AWSX_VERSIONS
+        record["synthesized"] = versions
 
         def value(item: Any) -> Any:
             if isinstance(item, list):

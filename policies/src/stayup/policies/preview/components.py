@@ -17,7 +17,7 @@ from typing import Any
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
-EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer")
+EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster")
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
 Add = Callable[..., str]
 
@@ -138,3 +138,35 @@ def awsx_load_balancer(name: str, kind: str, inputs: dict[str, Any], add: Add, d
                                                             "defaultActions": [{"type": "forward"}]},
                    {"loadBalancerArn": [balancer], "defaultActions": [group]})
     return {"loadBalancer": balancer, "defaultTargetGroup": group, "listeners": [listener]}
+
+
+EKS_VERSIONS = "eks 3.x-4.x"
+
+
+def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], default_subnets: Callable[[], list[str]]) -> dict[str, Any] | None:
+    """eks.Cluster: the EKS control plane in `subnetIds` (or public + private subnet ids, else the
+    default VPC's), and unless `skipDefaultNodeGroup` or `fargate`, a default node group: an auto
+    scaling group over `privateSubnetIds` (else the cluster's subnets) sized by desiredCapacity
+    (default 2), minSize (1) and maxSize (2)."""
+    keys = [k for k in ("subnetIds", "publicSubnetIds", "privateSubnetIds") if k in inputs]
+    subnets: Any = inputs["subnetIds"] if "subnetIds" in inputs else None
+    if subnets is None and keys:
+        parts = [inputs[k] for k in keys]
+        subnets = [s for part in parts for s in part] if all(isinstance(p, list) for p in parts) else parts[0]
+    if subnets is None:
+        subnets = default_subnets()
+    subnet_deps = sorted({u for k in keys for u in depends.get(k, [])})
+    links = {"vpcConfig": subnet_deps} if subnet_deps else {}
+    add("aws:eks/cluster:Cluster", f"{name}-eksCluster", {"vpcConfig": {"subnetIds": subnets}}, {}, links)
+    if inputs.get("skipDefaultNodeGroup") is True or inputs.get("fargate") not in (None, False):
+        return {}
+    nodes = inputs.get("privateSubnetIds", subnets)
+    node_deps = depends.get("privateSubnetIds") or subnet_deps
+    template = add("aws:ec2/launchTemplate:LaunchTemplate", f"{name}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
+    add("aws:autoscaling/group:Group", f"{name}-nodes", {
+        "vpcZoneIdentifiers": nodes,
+        "desiredCapacity": inputs.get("desiredCapacity", 2),
+        "minSize": inputs.get("minSize", 1),
+        "maxSize": inputs.get("maxSize", 2),
+    }, {"launchTemplate": [template]}, {"vpcZoneIdentifiers": node_deps} if node_deps else {})
+    return {}

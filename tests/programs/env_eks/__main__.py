@@ -1,0 +1,16 @@
+"""An EKS cluster from pulumi-eks with its default node group over `zones` subnets; node group sizes
+from config (unset: pulumi-eks's defaults)."""
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_eks as eks
+
+config = pulumi.Config()
+vpc = aws.ec2.Vpc("eks", cidr_block="10.0.0.0/16", enable_dns_hostnames=True)
+zones = ["eu-west-3a", "eu-west-3b", "eu-west-3c"][: config.require_int("zones")]
+subnets = [aws.ec2.Subnet(f"nodes-{zone}", vpc_id=vpc.id, cidr_block=f"10.0.{i}.0/24", availability_zone=zone)
+           for i, zone in enumerate(zones)]
+sizes = {"min_size": config.get_int("minSize"), "desired_capacity": config.get_int("minSize")}
+cluster = eks.Cluster("main", vpc_id=vpc.id, subnet_ids=[s.id for s in subnets],
+                      **{k: v for k, v in sizes.items() if v is not None})
+pulumi.export("kubeconfig", cluster.kubeconfig)
