@@ -149,7 +149,7 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
     scaling group over `privateSubnetIds` (else the cluster's subnets) sized by desiredCapacity
     (default 2), minSize (1) and maxSize (2)."""
     keys = [k for k in ("subnetIds", "publicSubnetIds", "privateSubnetIds") if k in inputs]
-    subnets: Any = inputs["subnetIds"] if "subnetIds" in inputs else None
+    subnets: Any = inputs.get("subnetIds")
     if subnets is None and keys:
         parts = [inputs[k] for k in keys]
         subnets = [s for part in parts for s in part] if all(isinstance(p, list) for p in parts) else parts[0]
