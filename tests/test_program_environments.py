@@ -208,9 +208,10 @@ def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaq
         ("dev", []),  # two AZs, at least two nodes
         ("one-az", [("PZ001", "aws:autoscaling/group:Group", "main-nodes")]),  # the node group in one AZ
         ("defaults", [("SS001", "aws:autoscaling/group:Group", "main-nodes")]),  # pulumi-eks's default minimum of 1 node
+        ("managed", [("SS001", "aws:eks/nodeGroup:NodeGroup", "workers")]),  # a ManagedNodeGroup on the cluster's subnets, min 1
     ],
 )
-def test_eks_cluster_default_node_group_is_expanded(stack, violations, preview):
+def test_eks_cluster_and_managed_node_groups_are_expanded(stack, violations, preview):
     """pulumi-eks from the program's own uv environment: the default node group is judged like any
     auto scaling group; the program's read of `cluster.kubeconfig` gets an unknown, not None."""
     result = stayup("check", "--project", str(PROGRAMS / "env_eks"), "--stack", stack, "--install", "--format", "json", *(["--preview"] if preview else []))

@@ -14,3 +14,8 @@ sizes = {"min_size": config.get_int("minSize"), "desired_capacity": config.get_i
 cluster = eks.Cluster("main", vpc_id=vpc.id, subnet_ids=[s.id for s in subnets],
                       **{k: v for k, v in sizes.items() if v is not None})
 pulumi.export("kubeconfig", cluster.kubeconfig)
+if config.get_bool("managedNodes"):
+    # A managed node group joining the cluster on its subnets (pulumi-eks's default scaling: min 1).
+    role = aws.iam.Role("workers", assume_role_policy='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                        '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}')
+    eks.ManagedNodeGroup("workers", cluster=cluster, node_role_arn=role.arn)

@@ -351,6 +351,16 @@ class Recorder(pulumi_mocks.MockMonitor):
             outputs = components.awsx_load_balancer(request.name, kind, inputs, add, depends, default_subnets)
         elif request.type == "eks:index:Cluster":
             outputs = components.eks_cluster(request.name, inputs, add, depends, default_subnets)
+        elif request.type == "eks:index:ManagedNodeGroup":
+
+            def cluster_subnets(cluster: Any) -> tuple[Any, list[str]]:
+                # The subnets of the synthesized control plane of the cluster it joins.
+                plane = next((r for r in self.records.values() if r["parent"] == cluster and r["type"] == "aws:eks/cluster:Cluster"), None)
+                if plane is None:
+                    return None, []
+                return plane["inputs"]["vpcConfig"]["subnetIds"], plane["propertyDependencies"].get("vpcConfig", [])
+
+            outputs = components.eks_managed_node_group(request.name, inputs, add, depends, cluster_subnets)
         else:
             outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
         if outputs is None:

@@ -17,7 +17,7 @@ from typing import Any
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
-EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster")
+EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup")
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
 Add = Callable[..., str]
 
@@ -169,4 +169,20 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
         "minSize": inputs.get("minSize", 1),
         "maxSize": inputs.get("maxSize", 2),
     }, {"launchTemplate": [template]}, {"vpcZoneIdentifiers": node_deps} if node_deps else {})
+    return {}
+
+
+def eks_managed_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], cluster_subnets: Callable[[Any], tuple[Any, list[str]]]) -> dict[str, Any] | None:
+    """eks.ManagedNodeGroup: an EKS managed node group over `subnetIds` (else its cluster's subnets)
+    with `scalingConfig` (pulumi-eks's default: desired 2, min 1, max 2)."""
+    subnets: Any = inputs.get("subnetIds")
+    links = {"subnetIds": depends["subnetIds"]} if depends.get("subnetIds") else {}
+    if subnets is None:
+        subnets, urns = cluster_subnets(inputs.get("cluster"))
+        links = {"subnetIds": urns} if urns else {}
+    if subnets is None:
+        return None
+    raw = inputs.get("scalingConfig")
+    scaling: dict[str, Any] = {"desiredSize": 2, "minSize": 1, "maxSize": 2, **(raw if isinstance(raw, dict) else {})}
+    add("aws:eks/nodeGroup:NodeGroup", name, {"subnetIds": subnets, "scalingConfig": scaling}, {}, links)
     return {}
