@@ -60,6 +60,8 @@ class Resource:
     # Top-level properties that held a secret: rules read their real value when the program
     # gave one (never printed: see `secret_texts`), UNKNOWN when stayup cannot read it.
     secrets: frozenset[str] = field(default_factory=frozenset)
+    # Set for children stayup created for a multi-language component: "<package> <versions>".
+    synthesized: str | None = None
 
     def secret_texts(self) -> set[str]:
         """How the secret values could appear in a message, to mask them there."""
@@ -300,6 +302,7 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
                 property_dependencies=_property_urns(r.get("propertyDependencies")),
                 source=r.get("source") if isinstance(r.get("source"), Mapping) else None,
                 secrets=secret_keys,
+                synthesized=r["synthesized"] if isinstance(r.get("synthesized"), str) else None,
             )
         )
     external: dict[str, Mapping[str, Any]] = {}

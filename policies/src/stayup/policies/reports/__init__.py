@@ -30,6 +30,7 @@ class Entry:
     expires: dt.date | None = None
     suppressed: bool = False
     located: bool = False  # the resource has a program line (file/line may still be null)
+    synthesized: str | None = None  # created offline for a multi-language component
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -43,6 +44,8 @@ class Entry:
         }
         if self.located:
             data["file"], data["line"] = self.file, self.line
+        if self.synthesized:
+            data["synthesized"] = self.synthesized
         if self.suppressed:
             data["reason"] = self.reason
             data["expires"] = self.expires.isoformat() if self.expires else None
@@ -124,6 +127,7 @@ def _entry(graph: Graph, result: Result) -> Entry:
         suppression.expires if suppression else None,
         suppression is not None,
         bool(source),
+        resource.synthesized if resource is not None else None,
     )
 
 

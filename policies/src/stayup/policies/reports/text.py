@@ -54,6 +54,8 @@ def stack_text(report: StackReport) -> str:
             lines.append(f"    {kind:<10} {rule} {first.name}  [{first.enforcement}, {first.severity}]")
             for entry in entries:
                 where = f"  {entry.file}:{entry.line}" if entry.file else ""
+                if entry.synthesized:
+                    where += f"  (synthesized: {entry.synthesized} component, as documented)"
                 lines.append(f"               {_short(entry.urn)}{where}")
                 if kind == "SUPPRESSED":
                     lines.append(f"               suppressed: {entry.reason}" + (f" (until {entry.expires.isoformat()})" if entry.expires else ""))
