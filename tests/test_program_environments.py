@@ -209,6 +209,7 @@ def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaq
         ("one-az", [("PZ001", "aws:autoscaling/group:Group", "main-nodes")]),  # the node group in one AZ
         ("defaults", [("SS001", "aws:autoscaling/group:Group", "main-nodes")]),  # pulumi-eks's default minimum of 1 node
         ("managed", [("SS001", "aws:eks/nodeGroup:NodeGroup", "workers")]),  # a ManagedNodeGroup on the cluster's subnets, min 1
+        ("self-managed", [("PZ001", "aws:autoscaling/group:Group", "batch")]),  # a NodeGroupV2 on one subnet
     ],
 )
 def test_eks_cluster_and_managed_node_groups_are_expanded(stack, violations, preview):

@@ -19,3 +19,9 @@ if config.get_bool("managedNodes"):
     role = aws.iam.Role("workers", assume_role_policy='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
                         '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}')
     eks.ManagedNodeGroup("workers", cluster=cluster, node_role_arn=role.arn)
+if config.get_bool("selfManagedNodes"):
+    # Self-managed nodes on the first subnet only (a node group in one AZ).
+    eks.NodeGroupV2("batch", cluster=cluster, node_subnet_ids=[subnets[0].id], min_size=2, desired_capacity=2, max_size=4,
+                    instance_profile=aws.iam.InstanceProfile("batch", role=aws.iam.Role(
+                        "batch", assume_role_policy='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                        '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}').name))

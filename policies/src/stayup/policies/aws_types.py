@@ -30,7 +30,7 @@ RECORD = "aws:route53/record:Record"
 HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 AWSX_VPC = "awsx:ec2:Vpc"
 # Multi-language components stayup judges from their inputs; every other one is opaque.
-JUDGED_REMOTE = frozenset({AWSX_VPC, "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup"})
+JUDGED_REMOTE = frozenset({AWSX_VPC, "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2"})
 
 STACK = "pulumi:pulumi:Stack"
 EIP = "aws:ec2/eip:Eip"

@@ -352,15 +352,9 @@ class Recorder(pulumi_mocks.MockMonitor):
         elif request.type == "eks:index:Cluster":
             outputs = components.eks_cluster(request.name, inputs, add, depends, default_subnets)
         elif request.type == "eks:index:ManagedNodeGroup":
-
-            def cluster_subnets(cluster: Any) -> tuple[Any, list[str]]:
-                # The subnets of the synthesized control plane of the cluster it joins.
-                plane = next((r for r in self.records.values() if r["parent"] == cluster and r["type"] == "aws:eks/cluster:Cluster"), None)
-                if plane is None:
-                    return None, []
-                return plane["inputs"]["vpcConfig"]["subnetIds"], plane["propertyDependencies"].get("vpcConfig", [])
-
-            outputs = components.eks_managed_node_group(request.name, inputs, add, depends, cluster_subnets)
+            outputs = components.eks_managed_node_group(request.name, inputs, add, depends, self._cluster_subnets)
+        elif request.type in ("eks:index:NodeGroup", "eks:index:NodeGroupV2"):
+            outputs = components.eks_node_group(request.name, inputs, add, depends, self._cluster_subnets)
         else:
             outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
         if outputs is None:
@@ -373,6 +367,13 @@ class Recorder(pulumi_mocks.MockMonitor):
             return ids.get(item) if isinstance(item, str) and item in ids else item
 
         return {key: value(item) for key, item in outputs.items()}
+
+    def _cluster_subnets(self, cluster: Any) -> tuple[Any, list[str]]:
+        """The subnets of the synthesized control plane of the eks cluster a node group joins."""
+        plane = next((r for r in self.records.values() if r["parent"] == cluster and r["type"] == "aws:eks/cluster:Cluster"), None)
+        if plane is None:
+            return None, []
+        return plane["inputs"]["vpcConfig"]["subnetIds"], plane["propertyDependencies"].get("vpcConfig", [])
 
     def RegisterResourceOutputs(self, request):
         record = self.records.get(request.urn)

@@ -17,7 +17,7 @@ from typing import Any
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
-EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup")
+EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2")
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
 Add = Callable[..., str]
 
@@ -185,4 +185,24 @@ def eks_managed_node_group(name: str, inputs: dict[str, Any], add: Add, depends:
     raw = inputs.get("scalingConfig")
     scaling: dict[str, Any] = {"desiredSize": 2, "minSize": 1, "maxSize": 2, **(raw if isinstance(raw, dict) else {})}
     add("aws:eks/nodeGroup:NodeGroup", name, {"subnetIds": subnets, "scalingConfig": scaling}, {}, links)
+    return {}
+
+
+def eks_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], cluster_subnets: Callable[[Any], tuple[Any, list[str]]]) -> dict[str, Any] | None:
+    """eks.NodeGroup / NodeGroupV2: self-managed nodes, an auto scaling group over `nodeSubnetIds`
+    (else its cluster's subnets), sized like the cluster's default node group (desired 2, min 1, max 2)."""
+    subnets: Any = inputs.get("nodeSubnetIds")
+    links = {"vpcZoneIdentifiers": depends["nodeSubnetIds"]} if depends.get("nodeSubnetIds") else {}
+    if subnets is None:
+        subnets, urns = cluster_subnets(inputs.get("cluster"))
+        links = {"vpcZoneIdentifiers": urns} if urns else {}
+    if subnets is None:
+        return None
+    template = add("aws:ec2/launchTemplate:LaunchTemplate", f"{name}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
+    add("aws:autoscaling/group:Group", name, {
+        "vpcZoneIdentifiers": subnets,
+        "desiredCapacity": inputs.get("desiredCapacity", 2),
+        "minSize": inputs.get("minSize", 1),
+        "maxSize": inputs.get("maxSize", 2),
+    }, {"launchTemplate": [template]}, links)
     return {}
