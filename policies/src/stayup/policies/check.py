@@ -132,7 +132,7 @@ def check_all(
 def unanswered(captured: dict[str, Any]) -> list[dict[str, Any]]:
     """Lookups the program made that nobody answered (built-in table or --answers), with where."""
     found = []
-    for invoke in masked(captured).get("invokes") or []:
+    for invoke in masked({"invokes": captured.get("invokes") or []})["invokes"]:
         if isinstance(invoke, dict) and invoke.get("mocked") is False:
             source = invoke.get("source")
             where = source if isinstance(source, dict) else {}

@@ -27,13 +27,13 @@ from typing import IO, Any
 from . import graph_schema, regions
 from .environment import Interpreter, cache_dir, resolve
 from .errors import InputError, ProgramError, StayupError
+from .processes import GRACE
 from .project import StackConfig, load_answers, load_stack
 
 SHIM = Path(__file__).resolve().parent / "preview"
 SHIM_PACKAGE = "stayup_capture"
 BOOT = f"import sys; sys.path.insert(0, sys.argv[1]); from {SHIM_PACKAGE}.serve import main; main(sys.argv[1], int(sys.argv[2]))"
 DEFAULT_TIMEOUT = 300.0
-GRACE = 3.0  # seconds between SIGTERM and SIGKILL
 OUTPUT_CAP = 64 * 1024  # bytes of a program's output shown per stack
 _WRITE = threading.Lock()
 

@@ -314,17 +314,6 @@ def _default_subnets_matching(args: dict[str, Any], region: str) -> list[dict[st
     return subnets
 
 
-# What an unanswered lookup gives the program: its usual fields, each the `unanswered` marker
-# (recorded as unknown wherever the program passes it on); lists hold one marker.
-UNANSWERED_FIELDS: dict[str, dict[str, Any]] = {
-    "aws:ec2/getVpc:getVpc": {"id": 1, "arn": 1, "cidrBlock": 1, "mainRouteTableId": 1, "ownerId": 1},
-    "aws:ec2/getSubnets:getSubnets": {"id": 1, "ids": []},
-    "aws:ec2/getSubnet:getSubnet": {"id": 1, "arn": 1, "availabilityZone": 1, "availabilityZoneId": 1, "cidrBlock": 1, "vpcId": 1},
-    "aws:ec2/getRouteTable:getRouteTable": {"id": 1, "routeTableId": 1, "vpcId": 1, "routes": []},
-    "aws:ec2/getSecurityGroup:getSecurityGroup": {"id": 1, "arn": 1, "name": 1, "vpcId": 1},
-}
-
-
 def policy_document(args: dict[str, Any]) -> dict[str, Any] | None:
     """iam.get_policy_document is a pure function of its arguments (source/override documents
     aside, which are merged by AWS rules stayup does not reproduce: unanswered)."""
@@ -366,7 +355,9 @@ def policy_document(args: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def unanswered(token: str, marker: str) -> dict[str, Any]:
-    shape = UNANSWERED_FIELDS.get(token) or _result_fields(token) or {"id": 1}
+    """What an unanswered lookup gives the program: every string field of its result the `marker`
+    (recorded as unknown wherever the program passes it on), every list field one marker."""
+    shape = _result_fields(token) or {"id": 1}
     return {k: ([marker] if isinstance(v, list) else marker) for k, v in shape.items()}
 
 

@@ -580,7 +580,8 @@ def run_under_mocks(job: Job, program: Callable[[], Any]) -> tuple[Recorder, _Er
 
     # Each run starts from a fresh runtime: a new root Stack, no pending RPCs or outputs.
     settings = pulumi.runtime.settings
-    settings.ROOT.set(None) if hasattr(settings, "ROOT") else None
+    if hasattr(settings, "ROOT"):
+        settings.ROOT.set(None)
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
     pulumi.runtime.set_all_config(dict(job.config), sorted(job.secret_keys))

@@ -160,26 +160,35 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
     add("aws:eks/cluster:Cluster", f"{name}-eksCluster", {"vpcConfig": {"subnetIds": subnets}}, {}, links)
     if inputs.get("skipDefaultNodeGroup") is True or inputs.get("fargate") not in (None, False):
         return {}
-    nodes = inputs.get("privateSubnetIds", subnets)
     node_deps = depends.get("privateSubnetIds") or subnet_deps
-    template = add("aws:ec2/launchTemplate:LaunchTemplate", f"{name}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
-    add("aws:autoscaling/group:Group", f"{name}-nodes", {
-        "vpcZoneIdentifiers": nodes,
+    _node_group(f"{name}-nodes", name, inputs, add, inputs.get("privateSubnetIds", subnets), {"vpcZoneIdentifiers": node_deps} if node_deps else {})
+    return {}
+
+
+def _node_group(name: str, prefix: str, inputs: dict[str, Any], add: Add, subnets: Any, links: dict[str, list[str]]) -> None:
+    """Self-managed EKS nodes: a launch template and an auto scaling group sized by desiredCapacity
+    (pulumi-eks's default 2), minSize (1) and maxSize (2)."""
+    template = add("aws:ec2/launchTemplate:LaunchTemplate", f"{prefix}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
+    add("aws:autoscaling/group:Group", name, {
+        "vpcZoneIdentifiers": subnets,
         "desiredCapacity": inputs.get("desiredCapacity", 2),
         "minSize": inputs.get("minSize", 1),
         "maxSize": inputs.get("maxSize", 2),
-    }, {"launchTemplate": [template]}, {"vpcZoneIdentifiers": node_deps} if node_deps else {})
-    return {}
+    }, {"launchTemplate": [template]}, links)
+
+
+def _own_or_cluster_subnets(inputs: dict[str, Any], key: str, link: str, depends: dict[str, list[str]], cluster_subnets: Callable[[Any], tuple[Any, list[str]]]) -> tuple[Any, dict[str, list[str]]]:
+    """A node group's subnets (input `key`), else its cluster's; with the links that name them."""
+    if inputs.get(key) is not None:
+        return inputs[key], ({link: depends[key]} if depends.get(key) else {})
+    subnets, urns = cluster_subnets(inputs.get("cluster"))
+    return subnets, ({link: urns} if urns else {})
 
 
 def eks_managed_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], cluster_subnets: Callable[[Any], tuple[Any, list[str]]]) -> dict[str, Any] | None:
     """eks.ManagedNodeGroup: an EKS managed node group over `subnetIds` (else its cluster's subnets)
     with `scalingConfig` (pulumi-eks's default: desired 2, min 1, max 2)."""
-    subnets: Any = inputs.get("subnetIds")
-    links = {"subnetIds": depends["subnetIds"]} if depends.get("subnetIds") else {}
-    if subnets is None:
-        subnets, urns = cluster_subnets(inputs.get("cluster"))
-        links = {"subnetIds": urns} if urns else {}
+    subnets, links = _own_or_cluster_subnets(inputs, "subnetIds", "subnetIds", depends, cluster_subnets)
     if subnets is None:
         return None
     raw = inputs.get("scalingConfig")
@@ -189,20 +198,10 @@ def eks_managed_node_group(name: str, inputs: dict[str, Any], add: Add, depends:
 
 
 def eks_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], cluster_subnets: Callable[[Any], tuple[Any, list[str]]]) -> dict[str, Any] | None:
-    """eks.NodeGroup / NodeGroupV2: self-managed nodes, an auto scaling group over `nodeSubnetIds`
-    (else its cluster's subnets), sized like the cluster's default node group (desired 2, min 1, max 2)."""
-    subnets: Any = inputs.get("nodeSubnetIds")
-    links = {"vpcZoneIdentifiers": depends["nodeSubnetIds"]} if depends.get("nodeSubnetIds") else {}
-    if subnets is None:
-        subnets, urns = cluster_subnets(inputs.get("cluster"))
-        links = {"vpcZoneIdentifiers": urns} if urns else {}
+    """eks.NodeGroup / NodeGroupV2: self-managed nodes over `nodeSubnetIds` (else its cluster's
+    subnets), sized like the cluster's default node group."""
+    subnets, links = _own_or_cluster_subnets(inputs, "nodeSubnetIds", "vpcZoneIdentifiers", depends, cluster_subnets)
     if subnets is None:
         return None
-    template = add("aws:ec2/launchTemplate:LaunchTemplate", f"{name}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
-    add("aws:autoscaling/group:Group", name, {
-        "vpcZoneIdentifiers": subnets,
-        "desiredCapacity": inputs.get("desiredCapacity", 2),
-        "minSize": inputs.get("minSize", 1),
-        "maxSize": inputs.get("maxSize", 2),
-    }, {"launchTemplate": [template]}, links)
+    _node_group(name, name, inputs, add, subnets, links)
     return {}
