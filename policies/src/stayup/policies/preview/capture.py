@@ -268,22 +268,13 @@ class Recorder(pulumi_mocks.MockMonitor):
         named = autoname(request.type, request.name, urn, inputs)
         if named is not inputs:
             inputs = record["inputs"] = named
-        computed, undecided = computed_outputs(request.type, urn, request.name, inputs, region)
-        full = {**inputs, **computed}
-        # After a deploy every declared output has a value; the ones stayup cannot compute exactly
-        # are unknown, never absent.
-        declared = _PROPERTIES.get((request.type, request.name), ())
-        undecided = set(undecided) | {k for k in declared if k not in full}
-        for key in undecided:
-            full[key] = UNKNOWN
+        record["outputs"], computed, undecided = self._outputs(
+            request.type, urn, request.name, inputs, region, _PROPERTIES.get((request.type, request.name), ())
+        )
         if self.preview:
-            # A first preview: only what the program gave is known; everything computed is not.
             known = {k: v for k, v in inputs.items() if v not in (UNKNOWN,)}
-            # The provider's region is known before anything is created.
-            record["outputs"] = {k: (v if k in inputs or k == "region" else UNKNOWN) for k, v in sorted(full.items())}
             answer_id, answer_state = "", {**_live(request.object, known), **_autonamed(inputs, request.type)}
         else:
-            record["outputs"] = dict(sorted(full.items()))
             answer_id = computed["id"]
             answer_state = {**_live(request.object, inputs), **_autonamed(inputs, request.type), **computed}
             for key in undecided:
@@ -307,6 +298,20 @@ class Recorder(pulumi_mocks.MockMonitor):
                 return resource_pb2.ReadResourceResponse(urn=response.urn, properties=obj, unknown=True)
         return response
 
+    def _outputs(
+        self, type_: str, urn: str, name: str, inputs: dict[str, Any], region: str, declared: Any = ()
+    ) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
+        """(outputs as recorded, what the provider computes, what only AWS decides). After a
+        deploy every declared output is computed or unknown, never absent; at a first preview only
+        what the program gave is known (and the provider's region, known before anything exists)."""
+        computed, undecided = computed_outputs(type_, urn, name, inputs, region)
+        full = {**inputs, **computed}
+        undecided = set(undecided) | {k for k in declared if k not in full}
+        full.update(dict.fromkeys(undecided, UNKNOWN))
+        if self.preview:
+            return {k: (v if k in inputs or k == "region" else UNKNOWN) for k, v in sorted(full.items())}, computed, undecided
+        return dict(sorted(full.items())), computed, undecided
+
     def _expand(self, request, urn: str, inputs: dict[str, Any], record: dict[str, Any]) -> dict[str, Any] | None:
         """Synthesizes a modelled component's children; returns its outputs (ids in update mode)."""
         if request.type not in components.EXPANDED:
@@ -320,15 +325,11 @@ class Recorder(pulumi_mocks.MockMonitor):
             child_inputs = dict(given)
             for key, targets in links.items():
                 child_inputs[key] = ids[targets[0]] if len(targets) == 1 else [ids[t] for t in targets]
-            computed, undecided = computed_outputs(type_, child, name, child_inputs, region)
-            full = {**child_inputs, **computed, **dict.fromkeys(undecided, UNKNOWN)}
-            if self.preview:
-                full = {k: (v if k in given or k == "region" else UNKNOWN) for k, v in full.items()}
-                child_inputs = {k: (v if k in given else UNKNOWN) for k, v in child_inputs.items()}
-            ids[child] = full["id"]
+            outputs, _, _ = self._outputs(type_, child, name, child_inputs, region)  # links are unknown ids at preview
+            ids[child] = outputs["id"]
             self.records[child] = {
                 "urn": child, "type": type_, "name": name, "parent": urn, "custom": True, "remote": False,
-                "provider": record["provider"], "inputs": child_inputs, "outputs": dict(sorted(full.items())),
+                "provider": record["provider"], "inputs": child_inputs, "outputs": outputs,
                 "dependencies": sorted({t for ts in (*links.values(), *(outside or {}).values()) for t in ts}),
                 "propertyDependencies": {k: sorted(v) for k, v in sorted({**(outside or {}), **links}.items())},
                 "source": record["source"], "synthesized": versions,
