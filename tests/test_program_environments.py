@@ -220,3 +220,9 @@ def test_eks_cluster_and_managed_node_groups_are_expanded(stack, violations, pre
     assert (result.returncode, result.stderr) == ((1 if violations else 0), "")
     assert typed(report["violations"]) == violations
     assert (report["unknown"], report.get("opaque", [])) == ([], [])
+
+
+def test_graphs_are_byte_identical_across_runs():
+    """Separate processes (so separate hash seeds): the same graph, to the byte."""
+    runs = {stayup("graph", "--project", str(PROGRAMS / "env_awsx"), "--stack", "dev", "--install").stdout for _ in range(3)}
+    assert len(runs) == 1 and json.loads(runs.pop())["resources"]

@@ -120,7 +120,7 @@ def _plain(value: Any) -> Any:
             return {"asset": value.get("path") or value.get("uri") or "text"}
         if sig == _ARCHIVE_SIG:
             return {"archive": value.get("path") or value.get("uri") or "assets"}
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in sorted(value.items())}  # wire maps have no stable order
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if value == rpc.UNKNOWN or value == UNANSWERED:
