@@ -181,7 +181,9 @@ ON_UNKNOWN_SUBNETS = [("PZ001", SERVICE, "api"), ("PZ001", LB, "internal"), ("SS
         ("one-per-az", [], []),
         ("one-subnet", [("PZ001", SERVICE, "api")], []),  # the Fargate service given one subnet
         ("awsx-alb", [("HC001", "aws:lb/targetGroup:TargetGroup", "web")], []),  # its default target group's default health check
-        ("opaque", [], [("awsx:ecs:EC2Service", "batch")]),  # not modelled yet: opaque
+        ("ec2-service", [("PZ001", SERVICE, "batch")], []),  # an awsx EC2 service on one private subnet
+        ("default-vpc", [], []),  # awsx DefaultVpc; an awsx ALB with no subnets takes the default VPC's three
+        ("opaque", [], [("awsx:ecr:Repository", "images")]),  # not modelled: opaque
     ],
 )
 def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaque, preview):
@@ -190,8 +192,9 @@ def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaq
     ids in update mode); a component stayup does not model is opaque, so its stack never passes."""
     result = stayup("check", "--project", str(PROGRAMS / "env_awsx"), "--stack", stack, "--install", "--format", "json", *(["--preview"] if preview else []))
     report = json.loads(result.stdout)
-    unknown = sorted(ON_UNKNOWN_SUBNETS + ([("PZ001", LB, "web")] if stack == "awsx-alb" else [])) if preview else []
-    if preview and stack == "one-subnet":
+    more = {"awsx-alb": [("PZ001", LB, "web")], "ec2-service": [("PZ001", SERVICE, "batch"), ("SS001", SERVICE, "batch")]}
+    unknown = sorted(ON_UNKNOWN_SUBNETS + more.get(stack, [])) if preview else []
+    if preview and stack in ("one-subnet", "ec2-service"):
         violations = []  # the trimmed list is unknown at preview: PZ001 is unknown, not failed
     verdict = "fail" if violations else ("unknown" if unknown or opaque else "pass")
     assert result.stderr == ""
@@ -199,6 +202,40 @@ def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaq
     assert typed(report["violations"]) == violations
     assert typed(report["unknown"]) == unknown
     assert [(o["type"], o["urn"].rsplit("::", 1)[-1]) for o in report.get("opaque", [])] == opaque
+
+
+def graph_of(project: str, stack: str, preview: bool) -> dict:
+    return json.loads(stayup("graph", "--project", str(PROGRAMS / project), "--stack", stack, "--install", *(["--preview"] if preview else [])).stdout)
+
+
+def stack_outputs(graph: dict) -> dict:
+    return next(r["outputs"] for r in graph["resources"] if r["type"] == "pulumi:pulumi:Stack")
+
+
+def child(graph: dict, type_: str, name: str) -> dict:
+    return next(r for r in graph["resources"] if (r["type"], r["name"]) == (type_, name))
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
+def test_component_outputs_reach_the_program_as_resources(preview):
+    """The program reads resources out of components (`web.load_balancer.dns_name`, `api.service.name`,
+    `len(vpc.nat_gateways)`): after a deploy they are the synthesized children, at a first preview
+    unknown; a DefaultVpc only looks up, so its subnets are known even at preview."""
+    graph, default = graph_of("env_awsx", "awsx-alb", preview), graph_of("env_awsx", "default-vpc", preview)
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    if preview:
+        assert stack_outputs(graph) == dict.fromkeys(["api_service", "nat_count", "vpc_id", "web_url"], unknown)
+    else:
+        balancer = child(graph, LB, "web")
+        assert balancer.get("synthesized") == "awsx 2.x-3.x"
+        assert stack_outputs(graph) == {
+            "api_service": child(graph, SERVICE, "api")["outputs"]["name"],
+            "nat_count": 3,
+            "vpc_id": child(graph, VPC, "net")["outputs"]["id"],
+            "web_url": "http://" + balancer["outputs"]["dnsName"],
+        }
+    assert stack_outputs(default)["edge_zones"] == 3
+    assert len(child(default, LB, "edge")["inputs"]["subnets"]) == 3
 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
@@ -220,6 +257,18 @@ def test_eks_cluster_and_managed_node_groups_are_expanded(stack, violations, pre
     assert (result.returncode, result.stderr) == ((1 if violations else 0), "")
     assert typed(report["violations"]) == violations
     assert (report["unknown"], report.get("opaque", [])) == ([], [])
+    graph = graph_of("env_eks", stack, preview)
+    outputs = stack_outputs(graph)
+    assert outputs.pop("kubeconfig") == "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # from the endpoint AWS assigns
+    if preview:
+        assert set(outputs.values()) == {"04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+    else:
+        # Resources read out of the cluster and node group are the synthesized children.
+        expected = {"cluster_name": child(graph, "aws:eks/cluster:Cluster", "main-eksCluster")["outputs"]["name"],
+                    "nodes_asg": child(graph, "aws:autoscaling/group:Group", "main-nodes")["outputs"]["name"]}
+        if stack == "managed":
+            expected["workers_arn"] = child(graph, "aws:eks/nodeGroup:NodeGroup", "workers")["outputs"]["arn"]
+        assert outputs == expected
 
 
 def test_graphs_are_byte_identical_across_runs():

@@ -14,11 +14,14 @@ sizes = {"min_size": config.get_int("minSize"), "desired_capacity": config.get_i
 cluster = eks.Cluster("main", vpc_id=vpc.id, subnet_ids=[s.id for s in subnets],
                       **{k: v for k, v in sizes.items() if v is not None})
 pulumi.export("kubeconfig", cluster.kubeconfig)
+pulumi.export("cluster_name", cluster.eks_cluster.name)
+pulumi.export("nodes_asg", cluster.default_node_group_asg_name)
 if config.get_bool("managedNodes"):
     # A managed node group joining the cluster on its subnets (pulumi-eks's default scaling: min 1).
     role = aws.iam.Role("workers", assume_role_policy='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
                         '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}')
-    eks.ManagedNodeGroup("workers", cluster=cluster, node_role_arn=role.arn)
+    workers = eks.ManagedNodeGroup("workers", cluster=cluster, node_role_arn=role.arn)
+    pulumi.export("workers_arn", workers.node_group.arn)
 if config.get_bool("selfManagedNodes"):
     # Self-managed nodes on the first subnet only (a node group in one AZ).
     eks.NodeGroupV2("batch", cluster=cluster, node_subnet_ids=[subnets[0].id], min_size=2, desired_capacity=2, max_size=4,

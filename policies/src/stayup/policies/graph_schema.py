@@ -40,13 +40,12 @@ def _mask(value: Any) -> Any:
 
 def opaque_components(graph: dict[str, Any]) -> list[dict[str, Any]]:
     """Multi-language components whose children stayup cannot see (their plugin does not run
-    offline), except those it judges from their inputs."""
-    from .aws_types import JUDGED_REMOTE
-
+    offline): every one it did not synthesize, including a modelled one whose layout-deciding
+    inputs were unknown."""
     return [
         {"urn": r["urn"], "type": r["type"], "source": r.get("source")}
         for r in graph.get("resources", [])
-        if isinstance(r, dict) and r.get("remote") is True and r.get("type") not in JUDGED_REMOTE
+        if isinstance(r, dict) and r.get("remote") is True and not r.get("synthesized")
     ]
 
 

@@ -82,6 +82,7 @@ AUTONAMED = {
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
     "aws:ecs/service:Service": "name",
     "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
+    "aws:eks/cluster:Cluster": "name",
 }
 
 

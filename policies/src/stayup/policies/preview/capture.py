@@ -258,8 +258,9 @@ class Recorder(pulumi_mocks.MockMonitor):
                 outputs = {key: rpc.UNKNOWN for key in declared if key not in inputs}
                 expanded = self._expand(request, urn, inputs, record)
                 if expanded is not None:
-                    record["outputs"] = expanded
-                    outputs.update({k: (v if not self.preview else rpc.UNKNOWN) for k, v in expanded.items()})
+                    record["outputs"], wire = expanded
+                    decided = not self.preview or request.type in components.LOOKUPS
+                    outputs.update({k: (v if decided else rpc.UNKNOWN) for k, v in wire.items()})
                 obj = _sync_await(rpc.serialize_properties(outputs, {}))
                 return resource_pb2.RegisterResourceResponse(urn=urn, object=obj)
             return resource_pb2.RegisterResourceResponse(urn=urn)
@@ -312,8 +313,9 @@ class Recorder(pulumi_mocks.MockMonitor):
             return {k: (v if k in inputs or k == "region" else UNKNOWN) for k, v in sorted(full.items())}, computed, undecided
         return dict(sorted(full.items())), computed, undecided
 
-    def _expand(self, request, urn: str, inputs: dict[str, Any], record: dict[str, Any]) -> dict[str, Any] | None:
-        """Synthesizes a modelled component's children; returns its outputs (ids in update mode)."""
+    def _expand(self, request, urn: str, inputs: dict[str, Any], record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Synthesizes a modelled component's children; returns its outputs as recorded (ids) and as
+        the program receives them (`…Id(s)` as ids, other children as resource references)."""
         if request.type not in components.EXPANDED:
             return None
         region = self._region_of(inputs, _provider_urn(request.provider))
@@ -325,8 +327,12 @@ class Recorder(pulumi_mocks.MockMonitor):
             child_inputs = dict(given)
             for key, targets in links.items():
                 child_inputs[key] = ids[targets[0]] if len(targets) == 1 else [ids[t] for t in targets]
+            child_inputs = autoname(type_, name, child, child_inputs)
             outputs, _, _ = self._outputs(type_, child, name, child_inputs, region)  # links are unknown ids at preview
             ids[child] = outputs["id"]
+            # Registered with the mock monitor so the program can rehydrate a reference to it.
+            known = {k: (rpc.UNKNOWN if v == UNKNOWN else v) for k, v in outputs.items()}
+            self.resources[child] = self.ResourceRegistration(child, "" if self.preview else outputs["id"], known)
             self.records[child] = {
                 "urn": child, "type": type_, "name": name, "parent": urn, "custom": True, "remote": False,
                 "provider": record["provider"], "inputs": child_inputs, "outputs": outputs,
@@ -345,8 +351,17 @@ class Recorder(pulumi_mocks.MockMonitor):
                                  "result": {"ids": [s["id"] for s in subnets], "subnets": subnets}, "source": record["source"]})
             return [s["id"] for s in subnets]
 
-        if request.type == "awsx:ecs:FargateService":
-            outputs = components.awsx_fargate_service(request.name, inputs, add, depends)
+        def default_vpc() -> tuple[str, list[str]]:
+            vpc = aws_mocks.default_vpc(region)
+            self.invokes.append({"token": "aws:ec2/getVpc:getVpc", "args": {"component": urn, "default": True}, "mocked": True,
+                                 "result": vpc, "source": record["source"]})
+            return vpc["id"], default_subnets()
+
+        if request.type in ("awsx:ecs:FargateService", "awsx:ecs:EC2Service"):
+            launch = "FARGATE" if request.type.endswith("FargateService") else "EC2"
+            outputs = components.awsx_ecs_service(request.name, launch, inputs, add, depends)
+        elif request.type == "awsx:ec2:DefaultVpc":
+            outputs = components.awsx_default_vpc(default_vpc) if region in aws_mocks.REGIONS else None
         elif request.type in ("awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer"):
             kind = "application" if request.type.endswith("ApplicationLoadBalancer") else "network"
             outputs = components.awsx_load_balancer(request.name, kind, inputs, add, depends, default_subnets)
@@ -362,12 +377,19 @@ class Recorder(pulumi_mocks.MockMonitor):
             return None
         record["synthesized"] = versions
 
-        def value(item: Any) -> Any:
+        def value(item: Any, key: str, wire: bool) -> Any:
             if isinstance(item, list):
-                return [value(i) for i in item]
-            return ids.get(item) if isinstance(item, str) and item in ids else item
+                return [value(i, key, wire) for i in item]
+            if not isinstance(item, str) or item not in ids:
+                return item
+            if key.endswith("Name"):
+                return self.records[item]["outputs"].get("name", UNKNOWN if not wire else rpc.UNKNOWN)
+            if wire and not key.endswith(("Id", "Ids")):
+                return {_SIG: _RESOURCE_SIG, "urn": item, "id": "" if self.preview else ids[item], "packageVersion": ""}
+            return ids[item]
 
-        return {key: value(item) for key, item in outputs.items()}
+        recorded = {key: value(item, key, False) for key, item in outputs.items()}
+        return recorded, {key: value(item, key, True) for key, item in outputs.items()}
 
     def _cluster_subnets(self, cluster: Any) -> tuple[Any, list[str]]:
         """The subnets of the synthesized control plane of the eks cluster a node group joins."""

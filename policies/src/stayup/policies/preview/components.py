@@ -1,6 +1,7 @@
 """Multi-language components expanded offline, following their documented behaviour: their plugin
 does not run here, so the children it would create are synthesized (marked `synthesized`) and the
-component's outputs point at them.
+component's outputs point at them (`…Id(s)` outputs as ids, `…Name` as names, others as resource
+references the program rehydrates).
 
 awsx.ec2.Vpc (awsx 2.x-3.x): a VPC over `numberOfAvailabilityZones` (default 3) or
 `availabilityZoneNames`, one subnet per spec per AZ (default specs: Public and Private), an internet
@@ -17,7 +18,9 @@ from typing import Any
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
-EXPANDED = ("awsx:ec2:Vpc", "awsx:ecs:FargateService", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2")
+EXPANDED = ("awsx:ec2:Vpc", "awsx:ec2:DefaultVpc", "awsx:ecs:FargateService", "awsx:ecs:EC2Service", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2")
+# Components that only look things up: their outputs are known at a preview too.
+LOOKUPS = ("awsx:ec2:DefaultVpc",)
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
 Add = Callable[..., str]
 
@@ -88,7 +91,9 @@ def awsx_vpc(name: str, inputs: dict[str, Any], region: str, add: Add, unknown: 
                 nat = nats[index - 1] if strategy == "OnePerAz" and index <= len(nats) else nats[0]
                 add("aws:ec2/route:Route", subnet_name, {"destinationCidrBlock": "0.0.0.0/0"}, {"routeTableId": [table], "natGatewayId": [nat]})
     return {
+        "vpc": vpc,
         "vpcId": vpc,
+        "subnets": [s for kind in specs for s in ids[kind]],
         "publicSubnetIds": ids["Public"],
         "privateSubnetIds": ids["Private"],
         "isolatedSubnetIds": ids["Isolated"],
@@ -97,16 +102,24 @@ def awsx_vpc(name: str, inputs: dict[str, Any], region: str, add: Add, unknown: 
     }
 
 
-def awsx_fargate_service(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]]) -> dict[str, Any] | None:
-    """awsx.ecs.FargateService: an ECS service (FARGATE) with the given network configuration and
-    desired count (awsx's default: 1), plus its task definition."""
+def awsx_default_vpc(default_vpc: Callable[[], tuple[str, list[str]]]) -> dict[str, Any]:
+    """awsx.ec2.DefaultVpc: a lookup of the region's default VPC, whose subnets are all public."""
+    vpc_id, subnets = default_vpc()
+    return {"vpcId": vpc_id, "publicSubnetIds": subnets, "privateSubnetIds": []}
+
+
+def awsx_ecs_service(name: str, launch: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]]) -> dict[str, Any] | None:
+    """awsx.ecs.FargateService / EC2Service: an ECS service of that launch type with the given
+    network configuration (required for Fargate; EC2 tasks without one run on the cluster's
+    instances) and desired count (awsx's default: 1), plus its task definition."""
     network = inputs.get("networkConfiguration")
     desired = inputs.get("desiredCount", 1)
-    if not isinstance(network, dict):
+    if not isinstance(network, dict) and (launch == "FARGATE" or network is not None):
         return None
-    task = add("aws:ecs/taskDefinition:TaskDefinition", name, {"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc"}, {})
-    given = {"launchType": "FARGATE", "desiredCount": desired, "networkConfiguration": network}
-    for key in ("cluster", "loadBalancers", "deploymentMinimumHealthyPercent"):
+    mode = "awsvpc" if launch == "FARGATE" else "bridge"
+    task = add("aws:ecs/taskDefinition:TaskDefinition", name, {"requiresCompatibilities": [launch], "networkMode": mode}, {})
+    given: dict[str, Any] = {"launchType": launch, "desiredCount": desired}
+    for key in ("networkConfiguration", "cluster", "loadBalancers", "deploymentMinimumHealthyPercent"):
         if key in inputs:
             given[key] = inputs[key]
     service = add("aws:ecs/service:Service", name, given, {"taskDefinition": [task]},
@@ -157,19 +170,19 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
         subnets = default_subnets()
     subnet_deps = sorted({u for k in keys for u in depends.get(k, [])})
     links = {"vpcConfig": subnet_deps} if subnet_deps else {}
-    add("aws:eks/cluster:Cluster", f"{name}-eksCluster", {"vpcConfig": {"subnetIds": subnets}}, {}, links)
+    plane = add("aws:eks/cluster:Cluster", f"{name}-eksCluster", {"vpcConfig": {"subnetIds": subnets}}, {}, links)
     if inputs.get("skipDefaultNodeGroup") is True or inputs.get("fargate") not in (None, False):
-        return {}
+        return {"eksCluster": plane}
     node_deps = depends.get("privateSubnetIds") or subnet_deps
-    _node_group(f"{name}-nodes", name, inputs, add, inputs.get("privateSubnetIds", subnets), {"vpcZoneIdentifiers": node_deps} if node_deps else {})
-    return {}
+    group = _node_group(f"{name}-nodes", name, inputs, add, inputs.get("privateSubnetIds", subnets), {"vpcZoneIdentifiers": node_deps} if node_deps else {})
+    return {"eksCluster": plane, "defaultNodeGroupAsgName": group}
 
 
-def _node_group(name: str, prefix: str, inputs: dict[str, Any], add: Add, subnets: Any, links: dict[str, list[str]]) -> None:
+def _node_group(name: str, prefix: str, inputs: dict[str, Any], add: Add, subnets: Any, links: dict[str, list[str]]) -> str:
     """Self-managed EKS nodes: a launch template and an auto scaling group sized by desiredCapacity
     (pulumi-eks's default 2), minSize (1) and maxSize (2)."""
     template = add("aws:ec2/launchTemplate:LaunchTemplate", f"{prefix}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
-    add("aws:autoscaling/group:Group", name, {
+    return add("aws:autoscaling/group:Group", name, {
         "vpcZoneIdentifiers": subnets,
         "desiredCapacity": inputs.get("desiredCapacity", 2),
         "minSize": inputs.get("minSize", 1),
@@ -193,8 +206,7 @@ def eks_managed_node_group(name: str, inputs: dict[str, Any], add: Add, depends:
         return None
     raw = inputs.get("scalingConfig")
     scaling: dict[str, Any] = {"desiredSize": 2, "minSize": 1, "maxSize": 2, **(raw if isinstance(raw, dict) else {})}
-    add("aws:eks/nodeGroup:NodeGroup", name, {"subnetIds": subnets, "scalingConfig": scaling}, {}, links)
-    return {}
+    return {"nodeGroup": add("aws:eks/nodeGroup:NodeGroup", name, {"subnetIds": subnets, "scalingConfig": scaling}, {}, links)}
 
 
 def eks_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], cluster_subnets: Callable[[Any], tuple[Any, list[str]]]) -> dict[str, Any] | None:
@@ -203,5 +215,5 @@ def eks_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[st
     subnets, links = _own_or_cluster_subnets(inputs, "nodeSubnetIds", "vpcZoneIdentifiers", depends, cluster_subnets)
     if subnets is None:
         return None
-    _node_group(name, name, inputs, add, subnets, links)
-    return {}
+    group = _node_group(name, name, inputs, add, subnets, links)
+    return {"autoScalingGroup": group, "autoScalingGroupName": group}
