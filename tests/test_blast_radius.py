@@ -36,14 +36,15 @@ def test_every_single_zone_loss_leaves_every_service_serving(stack):
 def test_crm_paris_zone_a_exact():
     assert scenario(run("crm-paris"), "eu-west-3a") == {
         "zone": "eu-west-3a",
+        "status": "survives",
         "survives": True,
         "services": [
-            {"name": "crm", "kind": "web", "capacity_before": 3, "capacity_after": 2, "peak": 2, "serves": True, "egress": True,
+            {"name": "crm", "kind": "web", "status": "serves", "capacity_before": 3, "capacity_after": 2, "baseline": 2, "peak": 2, "serves": True, "egress": True,
              "via": "load balancer in eu-west-3b, eu-west-3c; database: failover to reader in eu-west-3b"},
-            {"name": "crm-dr", "kind": "web", "capacity_before": 3, "capacity_after": 3, "peak": 2, "serves": True, "egress": True,
+            {"name": "crm-dr", "kind": "web", "status": "serves", "capacity_before": 3, "capacity_after": 3, "baseline": 2, "peak": 2, "serves": True, "egress": True,
              "via": "load balancer in eu-west-1a, eu-west-1b, eu-west-1c; database: writer in eu-west-1a"},
-            {"name": "crm.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "peak": None, "serves": True,
-             "egress": True, "via": "primary (crm)"},
+            {"name": "crm.stayup.example.com", "kind": "dns", "status": "serves", "capacity_before": None, "capacity_after": None, "baseline": None, "peak": None,
+             "serves": True, "egress": True, "via": "primary (crm)"},
         ],
     }
 
@@ -51,12 +52,12 @@ def test_crm_paris_zone_a_exact():
 def test_video_zone_b_exact():
     services = scenario(run("video-frankfurt"), "eu-central-1b")["services"]
     assert services == [
-        {"name": "video-dr", "kind": "relay", "capacity_before": 3, "capacity_after": 3, "peak": 2, "serves": True, "egress": True,
+        {"name": "video-dr", "kind": "relay", "status": "serves", "capacity_before": 3, "capacity_after": 3, "baseline": 2, "peak": 2, "serves": True, "egress": True,
          "via": "load balancer in eu-west-1a, eu-west-1b, eu-west-1c"},
-        {"name": "video", "kind": "relay", "capacity_before": 3, "capacity_after": 2, "peak": 2, "serves": True, "egress": True,
+        {"name": "video", "kind": "relay", "status": "serves", "capacity_before": 3, "capacity_after": 2, "baseline": 2, "peak": 2, "serves": True, "egress": True,
          "via": "load balancer in eu-central-1a, eu-central-1c"},
-        {"name": "turn.stayup.example.com", "kind": "dns", "capacity_before": None, "capacity_after": None, "peak": None, "serves": True,
-         "egress": True, "via": "primary (video)"},
+        {"name": "turn.stayup.example.com", "kind": "dns", "status": "serves", "capacity_before": None, "capacity_after": None, "baseline": None, "peak": None,
+         "serves": True, "egress": True, "via": "primary (video)"},
     ]
 
 
@@ -82,8 +83,12 @@ def test_one_nat_loses_egress_of_the_other_zones():
 
 
 def test_capacity_not_statically_stable_falls_below_baseline():
-    crm = scenario(run("crm-paris", ("crmPeakInstances=4", "crmInstancesPerZone=1")), "eu-west-3c")["services"][0]
-    assert (crm["capacity_before"], crm["capacity_after"], crm["peak"], crm["serves"]) == (3, 2, 4, True)
+    """SS001 fails this stack (2 left after losing an AZ, peak 4): the blast radius says degraded."""
+    result = run("crm-paris", ("crmPeakInstances=4", "crmInstancesPerZone=1"))
+    dark_c = scenario(result, "eu-west-3c")
+    crm = dark_c["services"][0]
+    assert (crm["capacity_before"], crm["capacity_after"], crm["baseline"], crm["serves"], crm["status"]) == (3, 2, 4, True, "degraded")
+    assert (dark_c["status"], dark_c["survives"], result["verdict"]) == ("degraded", False, "degraded")
 
 
 def test_two_zones_down_pairs_within_each_region():
@@ -116,8 +121,8 @@ def test_cli_formats_and_sla_override(capsys, monkeypatch, tmp_path):
     assert (data["stack"], len(data["zones"]), data["availability"][0]["availability"]) == ("video-frankfurt", 6, 99.999879)
     assert main(["blast-radius", "--stack", "crm-paris", "--config", "databaseMultiAz=false", "--format", "markdown"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("## Power-zone loss · `crm-paris`\n") and "```mermaid\nflowchart TB\n" in out
-    assert "| eu-west-3a | NO | crm | NO | yes | 3 → 2 |" in out
+    assert out.startswith("## Power-zone loss · `crm-paris` · FAIL\n") and "```mermaid\nflowchart TB\n" in out
+    assert "| eu-west-3a | down | crm | down | yes | 3 → 2 | 2 |" in out
     sla.write_text("elb: 120\n")
     assert main(["blast-radius", "--stack", "crm-paris", "--sla", str(sla)]) == 2
     assert capsys.readouterr().err == f"stayup: error: {sla}: elb: expected a percentage in (0, 100], got 120\n"

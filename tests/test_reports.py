@@ -70,7 +70,7 @@ def test_junit_counts_match_json(capsys, monkeypatch):
     failed = {case.get("name").split()[0]: case.find("failure") for case in suite.findall("testcase") if case.find("failure") is not None}
     assert sorted(failed) == sorted({v["rule"] for v in report["violations"]}) == ["HC003", "NE001", "NE002"]
     assert sum(len(f.text.splitlines()) for f in failed.values()) == len(report["violations"]) == 8
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("17", "3", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("20", "3", "0")  # one test case per rule
     assert root.get("failures") == "3"
 
 

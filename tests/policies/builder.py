@@ -108,6 +108,16 @@ def happy() -> Builder:
         "zoneId": "id-zone", "name": "crm.example.com", "type": "A", "setIdentifier": "secondary",
         "failoverRoutingPolicies": [{"type": "SECONDARY"}], "records": ["198.51.100.10"], "ttl": 60.0,
     }, {"zoneId": "zone"})
+    # Web servers serving directly (a DNS name over one instance per AZ), with SSH for admins.
+    b.add("aws:ec2/securityGroup:SecurityGroup", "web-sg", {"vpcId": "id-vpc", "ingress": [
+        {"protocol": "tcp", "fromPort": p, "toPort": p, "cidrBlocks": ["0.0.0.0/0"]} for p in (443.0, 22.0)]}, {"vpcId": "vpc"})
+    for zone in ZONES:
+        z = zone[-1]
+        b.add("aws:ec2/instance:Instance", f"web-{z}", {"subnetId": f"id-public-{z}", "availabilityZone": zone, "ami": "ami-1", "instanceType": "t3.small",
+                                                     "vpcSecurityGroupIds": ["id-web-sg"], "publicIp": f"203.0.113.{ord(z)}"},
+              {"subnetId": f"public-{z}", "vpcSecurityGroupIds": "web-sg"})
+    b.add("aws:route53/record:Record", "www", {"zoneId": "id-zone", "name": "www.example.com", "type": "A", "ttl": 60.0,
+                                              "records": [f"203.0.113.{ord(z[-1])}" for z in ZONES]}, {"zoneId": "zone", "records": [f"web-{z[-1]}" for z in ZONES]})
     b.add("awsx:ec2:Vpc", "awsx-vpc", {"natGateways": {"strategy": "OnePerAz"}})
     b.resources[STACK_URN]["outputs"]["slo"] = 99.9
     return b

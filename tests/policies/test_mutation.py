@@ -18,7 +18,7 @@ from test_variants import VARIANTS
 FAMILY = {
     "one-zone-crm": "PZ", "one-zone-video": "PZ", "single-az-aurora": "PZ", "single-az-rds": "PZ", "relay-in-one-az": "PZ",
     "one-nat": "NE", "cross-az-route": "NE",
-    "target-health-check-disabled": "HC", "asg-ec2-health-type": "HC", "primary-without-health-check": "HC", "no-secondary": "HC",
+    "target-health-check-disabled": "HC", "asg-ec2-health-type": "HC", "primary-on-alias-target-health": "HC", "no-secondary": "HC",
     "crm-capacity-not-static": "SS", "relay-capacity-not-static": "SS",
 }
 

@@ -35,7 +35,7 @@ def test_levels_thresholds_and_all():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"tier-spans-power-zone": {}}, "p.json: tier-spans-power-zone: no policy with this name (did you mean tier-spans-power-zones?)"),
+        ({"tier-spans-power-zone": {}}, "p.json: tier-spans-power-zone: no policy with this name (did you mean tier-spans-power-zones, serving-instances-span-power-zones?)"),
         ({"tier-spans-power-zones": {"minZones": "two"}}, "p.json: tier-spans-power-zones.minZones: 'two' is not of type 'integer'"),
         ({"tier-spans-power-zones": {"enforcementLevel": "strict"}}, "p.json: tier-spans-power-zones.enforcementLevel: 'strict' is not one of ['advisory', 'mandatory', 'disabled']"),
         ({"all": "sometimes"}, "p.json: all: expected one of advisory, mandatory, disabled, got 'sometimes'"),

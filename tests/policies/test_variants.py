@@ -47,6 +47,7 @@ VARIANTS = {
         | both_sites("PZ001", "crm-paris", CRM, ASG, ["crm{dr}-app"])
         | both_sites("PZ001", "crm-paris", CRM, DBSG, ["crm{dr}-db"])
         | both_sites("PZ002", "crm-paris", CRM, "aws:rds/cluster:Cluster", ["crm{dr}-db"])
+        | both_sites("SS001", "crm-paris", CRM, ASG, ["crm{dr}-app"])  # losing its one AZ leaves nothing
         | below_slo("crm-paris", "crm"),
     ),
     "one-zone-video": (
@@ -54,6 +55,7 @@ VARIANTS = {
         ["zones=1"],
         both_sites("PZ001", "video-frankfurt", RELAY, LB, ["video{dr}-nlb"])
         | both_sites("PZ004", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"])
+        | both_sites("SS002", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"])
         | below_slo("video-frankfurt", "video"),
     ),
     "one-nat": (
@@ -87,10 +89,12 @@ VARIANTS = {
         ["database=rds", "databaseMultiAz=false"],
         both_sites("PZ002", "crm-paris", CRM, "aws:rds/instance:Instance", ["crm{dr}-db"]),
     ),
-    "primary-without-health-check": (
+    # The PRIMARY alias evaluates its load balancer's target health: a working failover (HC004
+    # passes), only the advisory HC007 asks for an explicit Route 53 check.
+    "primary-on-alias-target-health": (
         "crm-paris",
         ["dnsHealthCheck=false"],
-        {("HC004", child("crm-paris", DNS, RECORD, "crm-dns-primary"), "fail")} | below_slo("crm-paris", "crm"),
+        {("HC007", child("crm-paris", DNS, RECORD, "crm-dns-primary"), "fail")},
     ),
     "no-secondary": (
         "video-frankfurt",
@@ -100,7 +104,9 @@ VARIANTS = {
     "relay-in-one-az": (
         "video-frankfurt",
         ["relayZones=1"],
-        both_sites("PZ004", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"]) | below_slo("video-frankfurt", "video"),
+        both_sites("PZ004", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"])
+        | both_sites("SS002", "video-frankfurt", RELAY, TG, ["video{dr}-turn", "video{dr}-turns"])
+        | below_slo("video-frankfurt", "video"),
     ),
     "crm-capacity-not-static": (
         "crm-paris",
@@ -121,9 +127,9 @@ def test_example_stacks_pass_every_rule(stack, preview):
     results = evaluate(from_capture(graph_of(ROOT, stack, preview=preview)), load_settings({}))
     assert outcome_set(results) == set()
     judged = {
-        "crm-paris": {"PZ001", "PZ002", "NE001", "NE002", "NE003", "HC001", "HC003", "HC004", "HC005", "HC006", "SS001", "DR001"},
+        "crm-paris": {"PZ001", "PZ002", "NE001", "NE002", "NE003", "HC001", "HC003", "HC004", "HC005", "HC006", "HC007", "HC008", "SS001", "DR001"},
         # Regional NAT: no zonal NAT placement to judge; relays are fixed instances, not a group.
-        "video-frankfurt": {"PZ001", "PZ004", "NE001", "NE002", "HC001", "HC002", "HC004", "HC005", "HC006", "SS002", "DR001"},
+        "video-frankfurt": {"PZ001", "PZ004", "NE001", "NE002", "HC001", "HC002", "HC004", "HC005", "HC006", "HC007", "SS002", "DR001"},
     }
     assert {r.rule.id for r in results} == judged[stack]
 
@@ -134,3 +140,37 @@ def test_single_fault_variant(variant, preview):
     stack, overrides, expected = VARIANTS[variant]
     graph = from_capture(graph_of(ROOT, stack, preview=preview, overrides=overrides))
     assert outcome_set(evaluate(graph, load_settings({}))) == expected
+
+
+def static_stability_verdict(graph) -> str:
+    found = {(rule, outcome) for rule, _, outcome in outcome_set(evaluate(graph, load_settings({})))}
+    outcomes = {str(o) for rule, o in found if rule in ("SS001", "SS002")}
+    return "fail" if "fail" in outcomes else ("unknown" if "unknown" in outcomes else "pass")
+
+
+def capacity_verdict(radius) -> str:
+    """The blast radius's answer to SS's question: does every service keep its baseline capacity
+    after each zone loss (degraded, or down for want of capacity, is a failure)?"""
+    services = [s for zone in radius.zones for s in zone.services if s.baseline is not None]
+    if any(s.full is False for s in services):
+        return "fail"
+    return "unknown" if any(s.full is not True for s in services) else "pass"
+
+
+CAPACITY_CASES = [("example", stack, []) for stack in ("crm-paris", "video-frankfurt")] + [(name, stack, overrides) for name, (stack, overrides, _) in sorted(VARIANTS.items())]
+
+
+@pytest.mark.parametrize("preview", MODES)
+@pytest.mark.parametrize(("case", "stack", "overrides"), CAPACITY_CASES, ids=[c[0] for c in CAPACITY_CASES])
+def test_blast_radius_and_static_stability_give_one_answer(case, stack, overrides, preview):
+    """One definition of surviving a zone loss: the blast radius finds a service below its
+    baseline exactly when SS001/SS002 fail (and its verdict is then degraded or fail, exit 1)."""
+    from stayup.policies.blast import simulate
+
+    graph = from_capture(graph_of(ROOT, stack, preview=preview, overrides=overrides))
+    radius = simulate(graph)
+    assert capacity_verdict(radius) == static_stability_verdict(graph)
+    if static_stability_verdict(graph) == "fail":
+        assert radius.verdict in ("degraded", "fail")
+    if case in ("crm-capacity-not-static", "relay-capacity-not-static"):
+        assert radius.verdict == "degraded"  # the only fault: every service still serves, below its peak

@@ -13,11 +13,14 @@ from scenarios import (
 
 RULE_ID = "HC001"
 CASES = {
-    "pass": {"explicit /healthz every 10 s": (same, [("web-tg", TG)])},
+    "pass": {
+        "explicit /healthz every 10 s": (same, [("web-tg", TG)]),
+        # A fast check on "/" fails over; only the advisory readiness-path rule speaks.
+        '"/" every 10 s': (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": True, "path": "/", "interval": 10.0}), [("web-tg", TG), ("HC008", "web-tg", TG, "fail")]),
+    },
     "fail": {
         "disabled": (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": False}), [("HC001", "web-tg", TG, "fail")]),
         "missing": (lambda b: mutate(b, "web-tg", TG, healthCheck=None), [("HC001", "web-tg", TG, "fail")]),
-        '"/"': (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": True, "path": "/", "interval": 10.0}), [("HC001", "web-tg", TG, "fail")]),
         "slow": (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": True, "path": "/healthz", "interval": 60.0}), [("HC001", "web-tg", TG, "fail")]),
     },
     "not-applicable": {"no target groups": lambda b: drop(b, TG)},

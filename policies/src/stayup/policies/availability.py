@@ -78,7 +78,7 @@ def budget(graph: Graph, sla: dict[str, float] | None = None) -> list[Estimate]:
             lbs = graph.linked(record, "aliases", LOAD_BALANCER) if record else []
             if lbs and lbs[0].urn in by_lb:
                 sites.append(by_lb[lbs[0].urn])
-        checked = health_checked(roles.get("PRIMARY"))
+        checked = health_checked(graph, roles.get("PRIMARY")) is True
         if not sites:
             continue
         site_values = [(site_availability(t, sla), t) for t in sites]

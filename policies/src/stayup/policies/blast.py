@@ -16,7 +16,7 @@ from .facts import NOT_KNOWN, Unknown, nat_coverage, subnet_egress, subnet_zone,
 from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .regions import region_of_zone
-from .topology import Tier, failover_names, health_checked, tiers
+from .topology import Tier, failover_names, health_checked, tiers, zone_floor
 
 Serves = bool | Unknown  # True, False or NOT_KNOWN
 
@@ -43,13 +43,26 @@ class ServiceOutcome:
     serves: Serves
     egress: bool | Unknown
     via: str
+    baseline: float | str | None = None  # what it must still serve (topology.baseline)
+    full: Serves = True  # serving at or above its baseline
+
+    @property
+    def status(self) -> str:
+        """serves (at its baseline) | degraded (below it) | down | unknown."""
+        if self.serves is False:
+            return "down"
+        if self.full is False:
+            return "degraded"
+        return "unknown" if isinstance(self.serves, Unknown) or isinstance(self.full, Unknown) else "serves"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "kind": self.kind,
+            "status": self.status,
             "capacity_before": self.capacity_before,
             "capacity_after": self.capacity_after,
+            "baseline": self.baseline,
             "peak": self.peak,
             "serves": tri(self.serves),
             "egress": tri(self.egress),
@@ -57,14 +70,28 @@ class ServiceOutcome:
         }
 
 
+STATUS_ORDER = ("down", "degraded", "unknown")
+
+
 @dataclass(frozen=True)
 class ZoneLoss:
     zone: str  # "eu-west-3a", or "eu-west-3a + eu-west-3b" with --zones-down 2
-    survives: bool | Unknown
     services: list[ServiceOutcome]
 
+    @property
+    def status(self) -> str:
+        """survives | degraded (a service below its baseline) | down (a service not serving) | unknown."""
+        statuses = {s.status for s in self.services}
+        return next((s for s in STATUS_ORDER if s in statuses), "survives")
+
+    @property
+    def survives(self) -> bool | Unknown:
+        """Every service still serves at its baseline (SS001/SS002's definition)."""
+        status = self.status
+        return NOT_KNOWN if status == "unknown" else status == "survives"
+
     def to_json(self) -> dict[str, Any]:
-        return {"zone": self.zone, "survives": tri(self.survives), "services": [s.to_json() for s in self.services]}
+        return {"zone": self.zone, "status": self.status, "survives": tri(self.survives), "services": [s.to_json() for s in self.services]}
 
 
 @dataclass(frozen=True)
@@ -80,8 +107,9 @@ class BlastRadius:
 
     @property
     def verdict(self) -> str:
-        survives = self.survives
-        return "unknown" if isinstance(survives, Unknown) else ("pass" if survives else "fail")
+        """fail (a service down), degraded (serving below a baseline: SS001/SS002 fail), unknown, pass."""
+        worst = next((s for s in STATUS_ORDER if s in {z.status for z in self.zones}), "pass")
+        return {"down": "fail", "degraded": "degraded"}.get(worst, "unknown" if worst == "unknown" or self.unplaced else "pass")
 
     def to_json(self) -> dict[str, Any]:
         return {"stack": self.stack, "verdict": self.verdict, "unplaced": self.unplaced, "zones": [z.to_json() for z in self.zones]}
@@ -146,7 +174,18 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
         via.append(f"database: {path}")
         serves = both([serves, state])
     peak = "unknown" if isinstance(tier.peak, Unknown) else (rounded(tier.peak) if tier.peak else None)
-    return ServiceOutcome(tier.name, tier.kind, _shown(before), _shown(after), peak, serves, _egress(graph, tier, dark), "; ".join(via))
+    need = tier.baseline()
+    full: Serves = True
+    if need is not None:
+        if isinstance(before, Unknown) or isinstance(after, Unknown):
+            full = NOT_KNOWN
+        elif isinstance(need, Unknown):
+            # An unknown peak decides only a shortfall below one per remaining AZ.
+            full = False if after < zone_floor(len(tier.zones())) else NOT_KNOWN
+        else:
+            full = after >= need
+    shown_need = None if need is None else ("unknown" if isinstance(need, Unknown) else rounded(need))
+    return ServiceOutcome(tier.name, tier.kind, _shown(before), _shown(after), peak, serves, _egress(graph, tier, dark), "; ".join(via), shown_need, full)
 
 
 def _shown(value: float | Unknown) -> float | str | None:
@@ -178,15 +217,16 @@ def _dns(graph: Graph, outcomes: dict[str, ServiceOutcome], tiers_by_lb: dict[st
 
         primary, primary_name = target("PRIMARY")
         serves: Serves
+        checked = health_checked(graph, roles.get("PRIMARY"))
         if primary is True:
             serves, via = True, f"primary ({primary_name})"
-        elif health_checked(roles.get("PRIMARY")):
+        elif checked is False:
+            serves, via = False, "primary down and no health check to fail over"
+        else:
             secondary, secondary_name = target("SECONDARY")
-            serves, via = secondary, f"failover to secondary ({secondary_name})"
+            serves, via = both([secondary, checked]), f"failover to secondary ({secondary_name})"
             if secondary_name == "static endpoint":
                 serves, via = False, "failover to a static maintenance endpoint"
-        else:
-            serves, via = False, "primary down and no health check to fail over"
         results.append(ServiceOutcome(name, "dns", None, None, None, serves, True, via))
     return results
 
@@ -205,5 +245,5 @@ def simulate(graph: Graph, zones_down: int = 1) -> BlastRadius:
         dark = set(combo)
         outcomes = {t.name: _tier_outcome(graph, t, dark) for t in all_tiers}
         services = list(outcomes.values()) + _dns(graph, outcomes, by_lb)
-        losses.append(ZoneLoss(" + ".join(combo), both([s.serves for s in services]), services))
+        losses.append(ZoneLoss(" + ".join(combo), services))
     return BlastRadius(graph.stack, losses, unplaced)

@@ -58,7 +58,7 @@ EXIT_UNKNOWN = 4
 EXIT_CHECKOV_BROKEN = 5
 # Worst first: a broken program hides everything else; an unknown is better than a violation.
 WORST_FIRST = (EXIT_PROGRAM_FAILED, EXIT_BAD_INPUT, EXIT_CHECKOV_BROKEN, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS)
-EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
+EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "degraded": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
 
 
 def worst(codes: list[int]) -> int:

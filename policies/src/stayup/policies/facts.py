@@ -10,6 +10,7 @@ from typing import Any
 
 from .aws_types import (
     ASG,
+    ASG_SCHEDULE,
     ASSOCIATION,
     DB_SUBNET_GROUP,
     DEFAULT_ROUTE_TABLE,
@@ -24,6 +25,8 @@ from .aws_types import (
     RDS_CLUSTER_INSTANCE,
     ROUTE,
     ROUTE_TABLE,
+    SCALABLE_TARGET,
+    SCALING_SCHEDULE,
     SUBNET,
     TARGET_ATTACHMENT,
     TARGET_GROUP,
@@ -401,6 +404,11 @@ def instance_targets(graph: Graph, group: Resource) -> list[Resource]:
     return found
 
 
+def instance_targets_of(graph: Graph) -> set[str]:
+    """URNs of the EC2 instances registered behind any target group."""
+    return {i.urn for group in graph.of_type(TARGET_GROUP) for i in instance_targets(graph, group)}
+
+
 def resource_zones(graph: Graph, resource: Resource) -> list[str]:
     """The AZs a resource lives in, for grouping reports (empty: region-wide or global)."""
     if resource.type == SUBNET:
@@ -423,3 +431,73 @@ def resource_zones(graph: Graph, resource: Resource) -> list[str]:
         return sorted({z for z in (zone_name(m.get("availabilityZone")) for m in members) if z})
     spread = zones_of(graph, resource)
     return sorted(spread.zones) if spread else []
+
+
+# --- capacity ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The lowest capacity a group or service can be scaled in to, and what sets it."""
+
+    value: float | Unknown | None
+    attribute: str  # the resource's own property findings point at
+    why: str = ""  # what lowers it below the resource's own setting, e.g. a scaling target
+
+
+def _lowest(floor: Floor, value: float | Unknown | None, why: str) -> Floor:
+    if value is None or isinstance(floor.value, Unknown):
+        return floor
+    if isinstance(value, Unknown):
+        return Floor(NOT_KNOWN, floor.attribute, why)
+    if floor.value is None or value < floor.value:
+        return Floor(value, floor.attribute, f"{why} {value:g}")
+    return floor
+
+
+def _service_targets(graph: Graph, service: Resource) -> list[Resource] | Unknown:
+    """The Application Auto Scaling targets on an ECS service's desired count, linked through
+    `resourceId` ("service/<cluster>/<service>") by dependency or by value; unknown when a
+    target's resourceId is unknown and could name this service."""
+    name = text(service.get("name"))
+    found = []
+    for target in graph.of_type(SCALABLE_TARGET):
+        if target.get("scalableDimension") not in ("ecs:service:DesiredCount", UNKNOWN):
+            continue
+        resource_id = target.get("resourceId")
+        deps = target.property_dependencies.get("resourceId", ())
+        if service.urn in deps or (name and isinstance(resource_id, str) and resource_id.startswith("service/") and resource_id.endswith("/" + name)):
+            found.append(target)
+        elif resource_id == UNKNOWN and not any(graph.resources[u].type == ECS_SERVICE for u in deps):
+            return NOT_KNOWN
+    return found
+
+
+def capacity_floor(graph: Graph, resource: Resource) -> Floor:
+    """What a group or service can be scaled in to, which is what runs when an AZ goes dark at the
+    quietest hour. ASG: minSize, lowered by scheduled actions. ECS service: desiredCount or, with
+    an Application Auto Scaling target on it, the target's min_capacity, lowered by scheduled
+    actions on the target. EKS node group: scalingConfig.minSize."""
+    if resource.type == ASG:
+        floor = Floor(number(resource.get("minSize")), "minSize")
+        for schedule in graph.referrers(resource, ASG_SCHEDULE, "autoscalingGroupName"):
+            floor = _lowest(floor, number(schedule.get("minSize")), f"scheduled action {schedule.name} minSize")
+        return floor
+    if resource.type == ECS_SERVICE:
+        targets = _service_targets(graph, resource)
+        if isinstance(targets, Unknown):
+            return Floor(NOT_KNOWN, "desiredCount", "an Application Auto Scaling target whose resourceId is not known")
+        if not targets:
+            return Floor(number(resource.get("desiredCount")), "desiredCount")
+        floor = Floor(None, "desiredCount")
+        for target in targets:
+            floor = _lowest(floor, number(target.get("minCapacity")), f"Application Auto Scaling target {target.name} min_capacity")
+            for action in graph.of_type(SCALING_SCHEDULE):
+                resource_id = action.get("resourceId")
+                if target.urn in action.property_dependencies.get("resourceId", ()) or (resource_id == target.get("resourceId") and resource_id != UNKNOWN):
+                    scaled = action.get("scalableTargetAction")
+                    minimum = scaled.get("minCapacity") if isinstance(scaled, dict) else scaled
+                    floor = _lowest(floor, number(minimum), f"scheduled action {action.name} min_capacity")
+        return floor
+    scaling = resource.get("scalingConfig")
+    return Floor(number(scaling.get("minSize") if isinstance(scaling, dict) else scaling), "scalingConfig.minSize")

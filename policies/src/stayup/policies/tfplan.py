@@ -61,6 +61,11 @@ TYPES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "aws:route53/healthCheck:HealthCheck": ("aws_route53_health_check", {}),
     "aws:ecs/service:Service": ("aws_ecs_service", {"loadBalancers": "load_balancer"}),
+    "aws:appautoscaling/target:Target": ("aws_appautoscaling_target", {}),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": ("aws_appautoscaling_scheduled_action", {}),
+    "aws:autoscaling/schedule:Schedule": ("aws_autoscaling_schedule", {}),
+    "aws:ec2/eipAssociation:EipAssociation": ("aws_eip_association", {}),
+    "aws:ec2/securityGroupRule:SecurityGroupRule": ("aws_security_group_rule", {}),
     "aws:eks/cluster:Cluster": ("aws_eks_cluster", {}),
     "aws:eks/nodeGroup:NodeGroup": ("aws_eks_node_group", {}),
     "aws:cloudwatch/logGroup:LogGroup": ("aws_cloudwatch_log_group", {}),
@@ -95,6 +100,7 @@ _SINGLE_BLOCKS = {
     "ebs",
     "accessLogs",
     "vpcConfig",
+    "scalableTargetAction",
 }
 # The two attributes the custom checks use to find their graph and resource.
 GRAPH_ATTRIBUTE = "stayup_graph"

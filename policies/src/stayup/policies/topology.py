@@ -4,11 +4,13 @@ budget, the demo table and both Mermaid diagrams all read the stack through this
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from .aws_types import (
     ASG,
+    ECS_SERVICE,
     INSTANCE,
     LISTENER,
     LOAD_BALANCER,
@@ -24,6 +26,7 @@ from .aws_types import (
 from .facts import (
     NOT_KNOWN,
     Unknown,
+    capacity_floor,
     instance_zone,
     nat_coverage,
     number,
@@ -99,18 +102,44 @@ class Tier:
     peak: float | Unknown | None = None
 
     def capacity(self, dark: set[str]) -> tuple[float | Unknown, float | Unknown]:
-        """Capacity (groups' size plus instances) before and after `dark` AZs lose power."""
+        """Capacity (groups' floor plus instances) before and after `dark` AZs lose power. A group
+        spreads evenly, but which AZ holds an extra one is not known: each AZ is taken to hold
+        the most (as SS001 counts)."""
         before = after = 0.0
         for group in self.groups:
             if isinstance(group.size, Unknown):
                 return NOT_KNOWN, NOT_KNOWN
             before += group.size
             if group.zones:
-                after += group.size - group.size * len(set(group.zones) & dark) / len(group.zones)
+                after += max(group.size - math.ceil(group.size / len(group.zones)) * len(set(group.zones) & dark), 0)
         for _, zone in self.instances:
             before += 1
             after += 0 if zone in dark else 1
         return before, after
+
+    def zones(self) -> set[str]:
+        """The AZs the tier's compute runs in."""
+        return {z for g in self.groups for z in g.zones} | {z for _, z in self.instances if z != UNKNOWN}
+
+    def baseline(self) -> float | Unknown | None:
+        """What the tier must still serve after losing one AZ (see `baseline`); None without compute."""
+        if not self.groups and not self.instances:
+            return None
+        return baseline(self.peak, len(self.zones()))
+
+
+def zone_floor(zones: int) -> float:
+    """One instance per AZ left after losing one of `zones` (and at least one)."""
+    return float(max(zones - 1, 1))
+
+
+def baseline(peak: float | Unknown | None, zones: int) -> float | Unknown:
+    """The one definition of surviving a zone loss, shared by SS001, SS002 and the blast radius:
+    after losing any one of its `zones` AZs a tier still runs one instance per remaining AZ (so
+    its floor is at least the AZ count and at least 2) and at least its declared peak."""
+    if isinstance(peak, Unknown):
+        return NOT_KNOWN
+    return max(peak or 0.0, zone_floor(zones))
 
 
 def component_of(graph: Graph, resource: Resource) -> Resource | None:
@@ -147,13 +176,11 @@ def database(graph: Graph, resource: Resource) -> Database:
     return Database(resource, "rds", [zone] if zone else [], resource.get("multiAz") is True)
 
 
-def _size(asg: Resource) -> float | Unknown:
-    """The group's running size: desired capacity when set, else its minimum."""
-    desired = number(asg.get("desiredCapacity"))
-    if desired is not None:
-        return desired
-    minimum = number(asg.get("minSize"))
-    return 0.0 if minimum is None else minimum
+def _size(graph: Graph, group: Resource) -> float | Unknown:
+    """The capacity a group or service can be scaled in to (its floor): what runs when an AZ goes
+    dark at the quietest hour."""
+    floor = capacity_floor(graph, group).value
+    return 0.0 if floor is None else floor
 
 
 def _raise_peak(tier: Tier, value: float | Unknown | None) -> None:
@@ -191,10 +218,17 @@ def tiers(graph: Graph) -> list[Tier]:
                         continue
                     groups_seen.add(asg.urn)
                     asg_spread = zones_of(graph, asg)
-                    size = _size(asg)
-                    tier.groups.append(Group(asg, sorted(asg_spread.zones) if asg_spread else [], size))
+                    tier.groups.append(Group(asg, sorted(asg_spread.zones) if asg_spread else [], _size(graph, asg)))
                     tier.subnets += graph.linked(asg, "vpcZoneIdentifiers", SUBNET)
                     _raise_peak(tier, peak(asg))
+                for service in graph.referrers(target_group, ECS_SERVICE, "loadBalancers"):
+                    if service.urn in groups_seen:
+                        continue
+                    groups_seen.add(service.urn)
+                    service_spread = zones_of(graph, service)
+                    tier.groups.append(Group(service, sorted(service_spread.zones) if service_spread else [], _size(graph, service)))
+                    tier.subnets += graph.linked(service, "networkConfiguration", SUBNET)
+                    _raise_peak(tier, peak(service))
                 for attachment in graph.referrers(target_group, TARGET_ATTACHMENT, "targetGroupArn"):
                     for instance in graph.linked(attachment, "targetId", INSTANCE):
                         if all(instance.urn != i.urn for i, _ in tier.instances):
@@ -233,8 +267,34 @@ def failover_names(graph: Graph, *, by_type: bool = False) -> dict[Any, dict[Any
     return names
 
 
-def health_checked(record: Resource | None) -> bool:
-    return record is not None and record.get("healthCheckId") not in (None, "")
+def failover_health(graph: Graph, record: Resource) -> str | Unknown | None:
+    """How Route 53 learns that a failover record's target is down: "health check" (healthCheckId),
+    "alias target health" (an alias to a load balancer with evaluateTargetHealth, which Route 53
+    documents as health-based failover), None, or unknown."""
+    if record.get("healthCheckId") not in (None, ""):
+        return "health check"
+    aliases = record.get("aliases")
+    if aliases == UNKNOWN:
+        return NOT_KNOWN
+    to_balancer = bool(graph.linked(record, "aliases", LOAD_BALANCER))
+    undecided = False
+    for alias in aliases if isinstance(aliases, list) else []:
+        if not isinstance(alias, dict):
+            undecided = True
+            continue
+        evaluates, target = alias.get("evaluateTargetHealth"), alias.get("name")
+        if evaluates is True and (to_balancer or ".elb." in (text(target) or "").lower()):
+            return "alias target health"
+        undecided = undecided or evaluates == UNKNOWN or (evaluates is True and target == UNKNOWN)
+    return NOT_KNOWN if undecided else None
+
+
+def health_checked(graph: Graph, record: Resource | None) -> bool | Unknown:
+    """Whether Route 53 fails over away from this record when its target is down."""
+    if record is None:
+        return False
+    how = failover_health(graph, record)
+    return how if isinstance(how, Unknown) else how is not None
 
 
 # --- placement: what each AZ holds -----------------------------------------------------------
@@ -269,7 +329,7 @@ def placements(graph: Graph) -> list[Placement]:
         found.append(Placement("load-balancer", lb, tuple(sorted(spread.zones if spread else ())), str(lb.get("loadBalancerType", "application"))))
     for group in graph.of_type(ASG):
         spread = zones_of(graph, group)
-        found.append(Placement("group", group, tuple(sorted(spread.zones if spread else ())), size=number(group.get("minSize"))))
+        found.append(Placement("group", group, tuple(sorted(spread.zones if spread else ())), size=capacity_floor(graph, group).value))
     for instance in graph.of_type(INSTANCE):
         zone = instance_zone(graph, instance)
         if zone != UNKNOWN:

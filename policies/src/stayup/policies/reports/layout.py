@@ -13,7 +13,7 @@ from ..facts import Unknown, subnet_egress
 from ..graph_schema import UNKNOWN
 from ..model import Graph
 from ..regions import region_of_zone
-from ..topology import Placement, health_checked, placements, tiers
+from ..topology import Placement, failover_health, placements, tiers
 
 REGION_WIDE = "region-wide"
 ROWS = ("subnets", "egress", "load balancers", "groups", "instances", "database", "dns")
@@ -78,7 +78,8 @@ def regions(graph: Graph) -> list[RegionLayout]:
     records = [p for p in every if p.kind == "dns"]
     if records and primary:
         for p in records:
-            checked = "health-checked" if health_checked(p.resource) else "no health check"
+            how = failover_health(graph, p.resource)
+            checked = "health check unknown" if isinstance(how, Unknown) else (f"{how}" if how else "no health check")
             found[primary].add("dns", REGION_WIDE, f"{p.resource.get('name')} {p.role or 'simple'} ({checked})")
     return [found[r] for r in sorted(found, key=lambda r: (r != primary, r))]
 

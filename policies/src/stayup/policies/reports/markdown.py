@@ -60,21 +60,28 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
 
 def power_loss_table(graph: Graph) -> list[str]:
     """What each AZ's power loss does to the stack (the blast-radius simulation, summarised)."""
-    rows = ["| AZ dark | survives | not serving | egress lost |", "|---|---|---|---|"]
+    rows = ["| AZ dark | outcome | not serving | below baseline | egress lost |", "|---|---|---|---|---|"]
     for loss in simulate(graph).zones:
-        down = ", ".join(s.name for s in loss.services if s.serves is not True) or "-"
+        down = ", ".join(s.name for s in loss.services if s.status in ("down", "unknown")) or "-"
+        degraded = ", ".join(s.name for s in loss.services if s.status == "degraded") or "-"
         egress = ", ".join(s.name for s in loss.services if not s.egress) or "-"
-        rows.append(f"| {loss.zone} | {mark(loss.survives)} | {down} | {egress} |")
+        rows.append(f"| {loss.zone} | {loss.status} | {down} | {degraded} | {egress} |")
     return [*rows, ""] if len(rows) > 2 else []
 
 
 def blast_markdown(result: BlastRadius, estimates: list[Estimate], graph: Graph) -> str:
-    lines = [f"## Power-zone loss · `{result.stack}`", "", "| AZ dark | survives | service | serves | egress | capacity | via |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"## Power-zone loss · `{result.stack}` · {result.verdict.upper()}",
+        "",
+        "| AZ dark | outcome | service | status | egress | capacity | baseline | via |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for loss in result.zones:
         for i, s in enumerate(loss.services):
             capacity = "" if s.capacity_before is None else f"{s.capacity_before} → {s.capacity_after}"
+            baseline = "" if s.baseline is None else str(s.baseline)
             lines.append(
-                f"| {loss.zone if i == 0 else ''} | {mark(loss.survives) if i == 0 else ''} | {s.name} | {mark(s.serves)} | {mark(s.egress)} | {capacity} | {s.via} |"
+                f"| {loss.zone if i == 0 else ''} | {loss.status if i == 0 else ''} | {s.name} | {s.status} | {mark(s.egress)} | {capacity} | {baseline} | {s.via} |"
             )
     lines += ["", "```mermaid", *capacity_map(graph), "```", "", "| served name | estimated availability | downtime / year | arithmetic |", "|---|---|---|---|"]
     lines += [f"| {e.name} | {e.availability} % | {e.downtime_minutes_per_year} min | {e.arithmetic} |" for e in estimates]

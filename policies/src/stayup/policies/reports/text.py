@@ -66,6 +66,9 @@ def stack_text(report: StackReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+ZONE_STATUS = {"survives": "survives", "degraded": "DEGRADED: a service serves below its baseline", "down": "DOES NOT SURVIVE", "unknown": "UNKNOWN"}
+
+
 def mark(value: Serves) -> str:
     if value is True:
         return "yes"
@@ -73,13 +76,12 @@ def mark(value: Serves) -> str:
 
 
 def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:
-    lines = [f"stayup blast-radius · {result.stack}"]
+    lines = [f"stayup blast-radius · {result.stack} · {result.verdict.upper()}"]
     for loss in result.zones:
-        verdict = "survives" if loss.survives is True else ("DOES NOT SURVIVE" if loss.survives is False else "UNKNOWN")
-        lines += ["", f"  {loss.zone} dark · {verdict}"]
+        lines += ["", f"  {loss.zone} dark · {ZONE_STATUS[loss.status]}"]
         for s in loss.services:
-            capacity = "" if s.capacity_before is None else f"{s.capacity_before} -> {s.capacity_after}" + (f" (peak {s.peak})" if s.peak else "")
-            lines.append(f"    {s.name:<28} {s.kind:<8} serves {mark(s.serves):<4} egress {mark(s.egress):<4} {capacity:<22} {s.via}")
+            capacity = "" if s.capacity_before is None else f"{s.capacity_before} -> {s.capacity_after}" + (f" (baseline {s.baseline})" if s.baseline is not None else "")
+            lines.append(f"    {s.name:<28} {s.kind:<8} {s.status:<8} egress {mark(s.egress):<4} {capacity:<24} {s.via}")
     if result.unplaced:
         lines += ["", f"  UNKNOWN: the AZ of {len(result.unplaced)} subnet(s) is not known, so their power zone's loss is not simulated:"]
         lines += [f"    {urn}" for urn in result.unplaced]

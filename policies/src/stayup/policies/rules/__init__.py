@@ -13,15 +13,18 @@ from .egress import (
 from .health_checks import (
     asg_uses_load_balancer_health,
     dns_alias_evaluates_target_health,
+    dns_failover_explicit_health_check,
     dns_failover_pair,
     dns_health_check_settings,
     target_group_health_check,
+    target_group_readiness_path,
     udp_target_group_health_check,
 )
 from .power_zones import (
     cache_survives_zone_loss,
     database_survives_zone_loss,
     no_single_zone_instance_tier,
+    serving_instances_span_power_zones,
     tier_spans_power_zones,
 )
 from .static_stability import group_statically_stable, instance_tier_statically_stable
@@ -35,6 +38,7 @@ RULES: tuple[Rule, ...] = tuple(
                 database_survives_zone_loss,
                 cache_survives_zone_loss,
                 no_single_zone_instance_tier,
+                serving_instances_span_power_zones,
                 private_egress_in_own_zone,
                 independent_egress_paths,
                 nat_in_public_subnet,
@@ -45,6 +49,8 @@ RULES: tuple[Rule, ...] = tuple(
                 dns_failover_pair,
                 dns_alias_evaluates_target_health,
                 dns_health_check_settings,
+                dns_failover_explicit_health_check,
+                target_group_readiness_path,
                 group_statically_stable,
                 instance_tier_statically_stable,
                 availability_meets_slo,

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..facts import Unknown, number
 from ..model import Resource
+from ..topology import baseline, zone_floor
 from .base import Finding, Rule
 
 UDP_PROTOCOLS = ("UDP", "TCP_UDP")
@@ -36,29 +37,31 @@ def timing_verdict(rule: Rule, group: Resource, check: dict[str, Any], params: M
 
 
 def statically_stable(
-    rule: Rule, resource: Resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | Unknown | None, attribute: str
+    rule: Rule, resource: Resource, per_zone_counts: list[int] | None, total: float, zones: int, peak: float | Unknown | None, attribute: str, why: str = ""
 ) -> Finding:
-    """Shared verdict: capacity left after losing the fullest AZ must meet the peak (at least one
-    instance when no peak is declared; an unknown peak decides only a certain shortfall)."""
+    """Shared verdict, on topology.baseline (the blast radius's definition too): capacity left
+    after losing the fullest AZ keeps one per remaining AZ and meets the declared peak (an unknown
+    peak decides only a certain shortfall). `why` says what sets the capacity floor."""
     fullest = max(per_zone_counts) if per_zone_counts else math.ceil(total / zones)
     left = total - fullest
-    need = max(0 if isinstance(peak, Unknown) else (peak or 0), 1)
-    if total < max(zones, 2):
+    source = f" ({why})" if why else ""
+    if zones == 1:
+        return rule.failed(resource, attribute, f"capacity {total:g}{source} runs in one AZ: losing it leaves nothing running", "spread it over at least 2 AZs (3 recommended).")
+    if left < zone_floor(zones):
         return rule.failed(
             resource,
             attribute,
-            f"capacity {total:g} over {zones} AZs leaves an AZ empty or a single instance",
+            f"capacity {total:g}{source} over {zones} AZs leaves an AZ empty or a single instance",
             f"provision at least {max(zones, 2)} (one per AZ).",
         )
+    need = baseline(peak, zones)
+    if isinstance(need, Unknown):
+        return rule.unknown(resource, "tags.stayup:peak", "the declared peak is not known")
     if left < need:
         return rule.failed(
             resource,
             attribute,
-            f"capacity {total:g} over {zones} AZs leaves {left:g} after losing the fullest AZ, below the peak of {need:g}",
+            f"capacity {total:g}{source} over {zones} AZs leaves {left:g} after losing the fullest AZ, below the peak of {need:g}",
             f"provision at least {math.ceil(need / (zones - 1))} per AZ ({math.ceil(need / (zones - 1)) * zones} in all).",
         )
-    if isinstance(peak, Unknown):
-        return rule.unknown(resource, "tags.stayup:peak", "the declared peak is not known")
     return rule.passed(resource)
-
-

@@ -1,7 +1,12 @@
 """HC004 dns-failover-pair: Route 53 failover has a health-checked PRIMARY and a SECONDARY.
 
-Scenarios: pass (PRIMARY with healthCheckId + SECONDARY) · fail (PRIMARY without health check; no
-SECONDARY; SECONDARY alone) · not-applicable (no failover records) · unknown (record name unknown) · suppressed.
+The PRIMARY is health-checked by a Route 53 health check (healthCheckId) or, as Route 53 documents
+for failover to load balancers, by being an alias to an ELB/ALB/NLB with evaluateTargetHealth
+(HC007 advises an explicit check as well).
+
+Scenarios: pass (PRIMARY with healthCheckId + SECONDARY; PRIMARY alias evaluating target health +
+SECONDARY) · fail (PRIMARY without health check; no SECONDARY; SECONDARY alone) · not-applicable
+(no failover records) · unknown (record name unknown; evaluateTargetHealth unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -11,10 +16,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import RECORD
-from ...facts import text
+from ...facts import Unknown, text
 from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
-from ...topology import failover_role
+from ...topology import failover_role, health_checked
 from ..base import Finding, Rule
 
 
@@ -40,12 +45,15 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             assert secondary is not None  # a group holds at least one role
             yield RULE.failed(secondary, "failoverRoutingPolicies", f"SECONDARY {kind} record {name} has no PRIMARY", "add the PRIMARY record with a health check.")
             continue
-        if primary.get("healthCheckId") in (None, ""):
+        checked = health_checked(graph, primary)
+        if isinstance(checked, Unknown):
+            yield RULE.unknown(primary, "aliases.evaluateTargetHealth", f"whether the PRIMARY {kind} record {name} follows its target's health is not known")
+        elif not checked:
             yield RULE.failed(
                 primary,
                 "healthCheckId",
                 f"PRIMARY {kind} record {name} has no health check: Route 53 never fails over",
-                "attach a Route 53 health check (healthCheckId) to the PRIMARY record.",
+                "attach a Route 53 health check (healthCheckId) to the PRIMARY record, or make it an alias to a load balancer with evaluateTargetHealth.",
             )
         elif secondary is None:
             yield RULE.failed(

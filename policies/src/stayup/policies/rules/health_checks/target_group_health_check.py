@@ -1,9 +1,10 @@
 """HC001 target-group-health-check: target groups detect failure fast enough to fail over.
 
-An explicit, enabled health check; HTTP(S) checks probe a readiness path (not "/"); interval
-at most 30 s and unhealthy threshold at most 3 (defaults; 10 s / 2 recommended).
+An explicit, enabled health check, interval at most 30 s and unhealthy threshold at most 3
+(defaults; 10 s / 2 recommended). Whether an HTTP check probes a readiness path rather than "/"
+is HC008's advisory judgement.
 
-Scenarios: pass (explicit /healthz every 10 s) · fail (disabled; missing; "/"; slow) ·
+Scenarios: pass (explicit /healthz every 10 s; "/" every 10 s) · fail (disabled; missing; slow) ·
 not-applicable (no target groups) · unknown (health check unknown) · suppressed.
 """
 
@@ -36,35 +37,20 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             yield RULE.failed(group, "healthCheck.enabled", "the health check is disabled: unhealthy targets keep receiving traffic")
             continue
         if group.get("protocol") == UNKNOWN:
-            yield RULE.unknown(group, "protocol", "the target group protocol is not known")
+            yield RULE.unknown(group, "protocol", "the target group protocol (UDP is HC002's) is not known")
             continue
-        if hc.get("enabled") == UNKNOWN or hc.get("protocol") == UNKNOWN:
-            key = "enabled" if hc.get("enabled") == UNKNOWN else "protocol"
-            yield RULE.unknown(group, f"healthCheck.{key}", f"whether the health check is {'enabled' if key == 'enabled' else 'HTTP'} is not known")
+        if hc.get("enabled") == UNKNOWN:
+            yield RULE.unknown(group, "healthCheck.enabled", "whether the health check is enabled is not known")
             continue
-        check_protocol = text(hc.get("protocol")) or ("HTTP" if protocol in ("HTTP", "HTTPS") else "TCP")
-        path = hc.get("path")
-        if check_protocol in ("HTTP", "HTTPS"):
-            if path == UNKNOWN:
-                yield RULE.unknown(group, "healthCheck.path", "the health check path is not known")
-                continue
-            if not text(path) or path == "/":
-                yield RULE.failed(
-                    group,
-                    "healthCheck.path",
-                    f"HTTP health check probes {path or '/ (default)'!s} instead of a readiness path",
-                    "probe a readiness endpoint such as /healthz that checks the application's dependencies.",
-                )
-                continue
         yield timing_verdict(RULE, group, hc, params)
 
 
 RULE = Rule(
     id="HC001",
     name="target-group-health-check",
-    description="Every target group has an explicit, enabled health check on a readiness path, every 30 s or faster with an unhealthy threshold of at most 3.",
+    description="Every target group has an explicit, enabled health check, every 30 s or faster with an unhealthy threshold of at most 3.",
     severity="high",
-    remediation="Set healthCheck {enabled: true, path: /healthz, interval: 10, unhealthyThreshold: 2}.",
+    remediation="Set healthCheck {enabled: true, interval: 10, unhealthyThreshold: 2}.",
     check=check,
     tags=("health-checks", "load-balancer"),
     defaults={"maxInterval": 30, "maxUnhealthyThreshold": 3},

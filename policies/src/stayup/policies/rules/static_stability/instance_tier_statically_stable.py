@@ -32,8 +32,6 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if UNKNOWN in zones:
             yield RULE.unknown(group, "targetId", "the AZ of some registered instances is not known")
             continue
-        if len(zones) < 2:
-            continue
         yield statically_stable(RULE, group, list(zones.values()), len(instances), len(zones), peak(group), "targetId")
 
 
