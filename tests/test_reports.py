@@ -80,9 +80,9 @@ def test_markdown_has_verdict_table_and_mermaid(capsys):
     assert "| Rule | Outcome | Enforcement | Resource | Where | Message |" in out
     assert "| NE001 private-egress-in-own-zone | violation | mandatory | `private-b` | `__main__.py:14` |" in out
     block = out.split("```mermaid\n", 1)[1].split("```", 1)[0]
-    assert block.startswith("flowchart LR\n")
-    assert '["⚠ private subnet private-b"]:::weak' in block
-    assert 'subgraph eu_west_3b["eu-west-3b"]' in block
+    assert block.startswith("flowchart TB\n")
+    assert '["⚠ subnet private-b"]:::weak' in block  # kind and name, "private" said once
+    assert 'subgraph r0z1["eu-west-3b"]\n      direction TB\n' in block  # AZ columns side by side in their region
 
 
 def test_all_stacks_markdown(capsys, monkeypatch):

@@ -34,6 +34,9 @@ CASES = {
     "fail": {
         "a lone web server with an EIP": (lambda b: lone(b, eip=True), [("PZ005", "web-a", INSTANCE, "fail")]),
         "a DNS record pointing at one instance": (lambda b: lone(b, eip=False), [("PZ005", "web-a", INSTANCE, "fail")]),
+        # One instance is in one AZ, whichever AWS picks.
+        "a lone server whose AZ AWS picks": (lambda b: relink(mutate(lone(b, eip=True), "web-a", INSTANCE, availabilityZone=UNKNOWN, subnetId=None), "web-a", INSTANCE, "subnetId", []),
+                                             [("PZ005", "web-a", INSTANCE, "fail")]),
     },
     "not-applicable": {
         "bastion with SSH only": lambda b: mutate(lone(b, eip=True), "web-sg", SG, ingress=[{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["0.0.0.0/0"]}]),

@@ -468,7 +468,7 @@ def _service_targets(graph: Graph, service: Resource) -> list[Resource] | Unknow
         deps = target.property_dependencies.get("resourceId", ())
         if service.urn in deps or (name and isinstance(resource_id, str) and resource_id.startswith("service/") and resource_id.endswith("/" + name)):
             found.append(target)
-        elif resource_id == UNKNOWN and not any(graph.resources[u].type == ECS_SERVICE for u in deps):
+        elif resource_id in (None, UNKNOWN) and not any(graph.resources[u].type == ECS_SERVICE for u in deps):
             return NOT_KNOWN
     return found
 
@@ -493,11 +493,16 @@ def capacity_floor(graph: Graph, resource: Resource) -> Floor:
         for target in targets:
             floor = _lowest(floor, number(target.get("minCapacity")), f"Application Auto Scaling target {target.name} min_capacity")
             for action in graph.of_type(SCALING_SCHEDULE):
-                resource_id = action.get("resourceId")
-                if target.urn in action.property_dependencies.get("resourceId", ()) or (resource_id == target.get("resourceId") and resource_id != UNKNOWN):
-                    scaled = action.get("scalableTargetAction")
-                    minimum = scaled.get("minCapacity") if isinstance(scaled, dict) else scaled
-                    floor = _lowest(floor, number(minimum), f"scheduled action {action.name} min_capacity")
+                if action.get("scalableDimension") not in ("ecs:service:DesiredCount", UNKNOWN):
+                    continue
+                resource_id, deps = action.get("resourceId"), action.property_dependencies.get("resourceId", ())
+                scaled = action.get("scalableTargetAction")
+                minimum = number(scaled.get("minCapacity") if isinstance(scaled, dict) else scaled)
+                if target.urn in deps or (resource_id == target.get("resourceId") and resource_id != UNKNOWN):
+                    floor = _lowest(floor, minimum, f"scheduled action {action.name} min_capacity")
+                elif resource_id in (None, UNKNOWN) and not deps:
+                    # Its target is not known: it may scale this service in below the floor.
+                    floor = _lowest(floor, NOT_KNOWN if minimum is not None else None, f"scheduled action {action.name} on a target that is not known")
         return floor
     scaling = resource.get("scalingConfig")
     return Floor(number(scaling.get("minSize") if isinstance(scaling, dict) else scaling), "scalingConfig.minSize")

@@ -81,6 +81,7 @@ AUTONAMED = {
     "aws:ssm/parameter:Parameter": "name",
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
     "aws:ecs/service:Service": "name",
+    "aws:ecs/cluster:Cluster": "name",
     "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
     "aws:eks/cluster:Cluster": "name",
 }

@@ -3,6 +3,7 @@ with AZ columns), the check report's Mermaid flowchart and the blast radius' Mer
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from io import StringIO
@@ -104,8 +105,21 @@ def table(graph: Graph, title: str) -> str:
     return buffer.getvalue()
 
 
+_MERMAID_ESCAPES = {'"': "#quot;", "`": "#96;", "<": "#lt;", ">": "#gt;", "#": "#35;", "\n": " ", "\r": " "}
+
+
 def _label(text: str) -> str:
-    return text.replace('"', "'")
+    """A resource's text inside a quoted Mermaid label: nothing in it can end the label, the
+    node or the diagram (a name is user input)."""
+    return "".join(_MERMAID_ESCAPES.get(c, c) for c in text if c.isprintable() or c in "\n\r")
+
+
+def _named(kind: str, name: str) -> str:
+    """Kind and name without repeating a word the name already says ("private subnet" +
+    "crm-net-private-a" -> "subnet crm-net-private-a"; "NAT" + "net-nat-a" -> "net-nat-a")."""
+    said = {part.lower() for part in re.split(r"[^A-Za-z0-9]+", name) if part}
+    kept = [word for word in kind.split() if word.lower() not in said]
+    return " ".join([*kept, name])
 
 
 def flowchart(graph: Graph, weak: set[str]) -> list[str]:
@@ -132,14 +146,14 @@ def flowchart(graph: Graph, weak: set[str]) -> list[str]:
     for p in every:
         by_kind[p.kind].append(p)
     for p in by_kind["subnet"]:
-        put(p.zones[0], node(p.resource.urn, f"{p.detail} subnet {p.resource.name}", [p.resource.urn]))
+        put(p.zones[0], node(p.resource.urn, _named(f"{p.detail} subnet", p.resource.name), [p.resource.urn]))
     for p in by_kind["nat"]:
         if p.regional:
             region = next((region_of_zone(z) for z in p.zones), None) or "other"
-            regional.setdefault(region, []).append(node(p.resource.urn, f"regional NAT {p.resource.name}", [p.resource.urn]))
+            regional.setdefault(region, []).append(node(p.resource.urn, _named("regional NAT", p.resource.name), [p.resource.urn]))
         else:
             for zone in p.zones:
-                put(zone, node(p.resource.urn, f"NAT {p.resource.name}", [p.resource.urn]))
+                put(zone, node(p.resource.urn, _named("NAT", p.resource.name), [p.resource.urn]))
     for subnet in graph.of_type(SUBNET):
         egress = subnet_egress(graph, subnet)
         for target in egress if isinstance(egress, list) else []:
@@ -148,27 +162,28 @@ def flowchart(graph: Graph, weak: set[str]) -> list[str]:
     for p in by_kind["group"]:
         for zone in p.zones:
             per = " x?" if isinstance(p.size, Unknown) else (f" x{p.size / len(p.zones):g}" if p.size else "")
-            put(zone, node(f"{p.resource.urn}#{zone}", f"group {p.resource.name}{per}", [p.resource.urn]))
+            put(zone, node(f"{p.resource.urn}#{zone}", _named("group", p.resource.name) + per, [p.resource.urn]))
     for p in by_kind["instance"]:
-        put(p.zones[0], node(p.resource.urn, f"instance {p.resource.name}", [p.resource.urn]))
+        put(p.zones[0], node(p.resource.urn, _named("instance", p.resource.name), [p.resource.urn]))
     for p in by_kind["db-member"]:
-        put(p.zones[0], node(p.resource.urn, f"db {p.resource.name}", p.related))
+        put(p.zones[0], node(p.resource.urn, _named("db", p.resource.name), p.related))
     for p in by_kind["db-instance"]:
         for zone in p.zones:
-            put(zone, node(f"{p.resource.urn}#{zone}", f"db {p.resource.name} ({p.detail})", [p.resource.urn]))
-    lines = ["flowchart LR", "  classDef weak stroke:#d00,stroke-width:3px,color:#d00"]
-    for region in sorted(set(zones) | set(regional)):
-        lines.append(f'  subgraph {region.replace("-", "_")}["{region}"]')
+            put(zone, node(f"{p.resource.urn}#{zone}", f"{_named('db', p.resource.name)} ({p.detail})", [p.resource.urn]))
+    # Regions stacked; inside each, its AZs side by side, each AZ's resources in a column.
+    lines = ["flowchart TB", "  classDef weak stroke:#d00,stroke-width:3px,color:#d00"]
+    for r, region in enumerate(sorted(set(zones) | set(regional))):
+        lines += [f'  subgraph r{r}["{_label(region)}"]', "    direction LR"]
         for line in regional.get(region, []):
             lines.append(f"    {line}")
-        for zone in sorted(zones.get(region, {})):
-            lines.append(f'    subgraph {zone.replace("-", "_")}["{zone}"]')
+        for z, zone in enumerate(sorted(zones.get(region, {}))):
+            lines += [f'    subgraph r{r}z{z}["{_label(zone)}"]', "      direction TB"]
             lines += [f"      {line}" for line in zones[region][zone]]
             lines.append("    end")
         lines.append("  end")
     for p in by_kind["load-balancer"]:
         lb = p.resource
-        lines.append(f"  {node(lb.urn, f'{p.detail} LB {lb.name}', [lb.urn])}")
+        lines.append(f"  {node(lb.urn, _named(f'{p.detail} LB', lb.name), [lb.urn])}")
         for subnet in graph.linked(lb, "subnets") + graph.linked(lb, "subnetMappings"):
             if subnet.urn in ids:
                 edges.append(f"{ids[lb.urn]} --- {ids[subnet.urn]}")
@@ -176,9 +191,15 @@ def flowchart(graph: Graph, weak: set[str]) -> list[str]:
         record = p.resource
         label = f"DNS {p.role or 'record'} {record.get('name')}"
         lines.append(f"  {node(record.urn, label, [record.urn])}")
-        for aliased in graph.linked(record, "aliases", LOAD_BALANCER):
-            if aliased.urn in ids:
-                edges.append(f"{ids[record.urn]} --> {ids[aliased.urn]}")
+        pointed = [t for t in graph.linked(record, "aliases", LOAD_BALANCER) + graph.linked(record, "records") if t.urn in ids]
+        for resource in pointed:
+            edges.append(f"{ids[record.urn]} --> {ids[resource.urn]}")
+        static = record.get("records")
+        if not pointed and isinstance(static, list) and static:
+            # A static endpoint (e.g. a SECONDARY maintenance page): drawn, so the failover path shows.
+            shown = ", ".join(str(v) for v in static[:3]) + (" …" if len(static) > 3 else "")
+            lines.append(f"  {node(record.urn + '#endpoint', f'endpoint {shown}', [record.urn])}")
+            edges.append(f"{ids[record.urn]} --> {ids[record.urn + '#endpoint']}")
     lines += [f"  {edge}" for edge in edges]
     return lines
 
@@ -201,7 +222,7 @@ def capacity_map(graph: Graph) -> list[str]:
             for index, zone in enumerate(db.zones):
                 per_zone.setdefault(zone, []).append(f"{db.resource.name}: {'writer' if index == 0 else 'reader'}")
     for n, zone in enumerate(sorted(z for z in per_zone if z != UNKNOWN)):
-        lines.append(f'  subgraph z{n}["{zone}"]')
-        lines += [f'    z{n}s{i}["{item}"]' for i, item in enumerate(per_zone[zone])]
+        lines.append(f'  subgraph z{n}["{_label(zone)}"]')
+        lines += [f'    z{n}s{i}["{_label(item)}"]' for i, item in enumerate(per_zone[zone])]
         lines.append("  end")
     return lines

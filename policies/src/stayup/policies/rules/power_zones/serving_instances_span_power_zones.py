@@ -9,8 +9,9 @@ them, else per launch shape (AMI, instance type, user data): a lone web server f
 passes. The finding says how it decided.
 
 Scenarios: pass (a web server per AZ behind one DNS name) · fail (a lone web server with an EIP; a
-DNS record pointing at one instance) · not-applicable (bastion with SSH only; no instances) ·
-unknown (security group rules unknown; the instance's AZ unknown) · suppressed.
+DNS record pointing at one instance; a lone server whose AZ AWS picks) · not-applicable (bastion
+with SSH only; no instances) · unknown (security group rules unknown; the instance's AZ unknown) ·
+suppressed.
 """
 
 from __future__ import annotations
@@ -166,9 +167,17 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for members in services.values():
         zones = [instance_zone(graph, i) for i, _ in members]
         known = {z for z in zones if z != UNKNOWN}
+        at_most = len(known) + zones.count(UNKNOWN)  # each instance is in one AZ
         for (instance, how), zone in zip(members, zones, strict=True):
             if len(known) >= need:
                 yield RULE.passed(instance)
+            elif UNKNOWN in zones and at_most < need:
+                yield RULE.failed(
+                    instance,
+                    "availabilityZone",
+                    f"it {how}, and its service of {len(members)} instance(s) runs in at most {at_most} AZ: losing that power zone takes it down",
+                    f"run it in at least {need} AZs behind a load balancer or health-checked DNS, or as an auto scaling group across AZs.",
+                )
             elif UNKNOWN in zones:
                 yield RULE.unknown(
                     instance,
