@@ -96,4 +96,4 @@ def test_invalid_policy_config_exit_2(capsys, monkeypatch, tmp_path):
     config = tmp_path / "policy.json"
     config.write_text(json.dumps({"tier-spans-power-zones": {"minZones": -1}}))
     code, out, err = run(capsys, "check", "--stack", "crm-paris", "--policy-config", str(config))
-    assert (code, out, err) == (2, "", f"stayup: error: {config}: tier-spans-power-zones.minZones: -1 is less than the minimum of 0\n")
+    assert (code, out, err) == (2, "", f"stayup: error: {config}: tier-spans-power-zones.minZones: -1 is less than the minimum of 2\n")

@@ -203,4 +203,4 @@ def test_a_fifo_as_stack_file_is_refused_at_once(tmp_path):
     (project / "Pulumi.dev.yaml").unlink()
     os.rename(project / "Pulumi.dev.yaml.fifo", project / "Pulumi.dev.yaml")
     result = stayup("check", "--project", str(project), "--stack", "dev", timeout=20)
-    assert (result.returncode, result.stderr) == (2, f"stayup: error: {project / 'Pulumi.dev.yaml'}: not a regular file\n")
+    assert (result.returncode, result.stderr) == (2, f"stayup: error: {project / 'Pulumi.dev.yaml'}: not a regular file (a device, FIFO or socket is never read)\n")

@@ -78,7 +78,7 @@ def test_markdown_has_verdict_table_and_mermaid(capsys):
     _, out = check(capsys, "--project", str(WEAK), "--stack", "dev", "--format", "markdown")
     assert out.startswith("## stayup · `dev` · FAIL\n")
     assert "| Rule | Outcome | Enforcement | Resource | Where | Message |" in out
-    assert "| NE001 private-egress-in-own-zone | violation | mandatory | `private-b` | `__main__.py:14` |" in out
+    assert "| NE001 private-egress-in-own-zone | violation | mandatory | private-b | `__main__.py:14` |" in out
     block = out.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert block.startswith("flowchart TB\n")
     assert '["⚠ subnet private-b"]:::weak' in block  # kind and name, "private" said once

@@ -13,7 +13,7 @@ import stayup.policies
 PACKAGE = Path(stayup.policies.__file__).resolve().parent
 # Lower layers first; a module may import only from its own layer or below.
 LAYERS = [
-    {"errors", "graph_schema", "regions", "aws_types", "schemas", "processes"},
+    {"errors", "inputs", "graph_schema", "regions", "aws_types", "schemas", "processes"},
     {"model"},
     {"facts"},
     {"topology"},

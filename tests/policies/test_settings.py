@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from stayup.policies.errors import InputError
@@ -45,8 +44,18 @@ def test_levels_thresholds_and_all():
             "p.json: dns-failover-pair.suppress[0].expires: suppression expired on 2026-01-31 (reason: legacy zone); remove it or fix the finding",
         ),
         ([1, 2], "p.json: expected a JSON object of policy names"),
+        ({"all": {"enforcementLevel": "advisory", "suppress": [{"urn": "*"}]}}, "p.json: all.suppress: only enforcementLevel applies to every policy"),
+        ({"dns-failover-pair": {"suppress": [{"urn": "urn:x", "reason": "   ", "expires": "2027-01-01"}]}}, "p.json: dns-failover-pair.suppress.0.reason: a suppression needs a reason with text (at least 3 characters), not only spaces"),
+        ({"dns-failover-pair": {"suppress": [{"urn": "urn:x", "reason": "legacy zone"}]}}, "p.json: dns-failover-pair.suppress.0: 'expires' is a required property"),
+        (
+            {"dns-failover-pair": {"suppress": [{"urn": "urn:x", "reason": "legacy zone", "expires": "9999-12-31"}]}},
+            "p.json: dns-failover-pair.suppress[0].expires: expires more than 366 days ahead (9999-12-31): accepted risk must come back for review",
+        ),
+        ({"tier-spans-power-zones": {"minZones": 0}}, "p.json: tier-spans-power-zones.minZones: 0 is less than the minimum of 2"),
+        ({"tier-spans-power-zones": {"minZones": 1.0}}, "p.json: tier-spans-power-zones.minZones: 1 is less than the minimum of 2"),
     ],
-    ids=["unknown-policy", "wrong-type", "bad-level", "bad-all", "no-reason", "expired", "not-object"],
+    ids=["unknown-policy", "wrong-type", "bad-level", "bad-all", "no-reason", "expired", "not-object", "all-extra-keys", "blank-reason", "no-expiry",
+         "expires-9999", "min-zones-0", "min-zones-1"],
 )
 def test_invalid_config_one_line(raw, message):
     with pytest.raises(InputError) as err:
@@ -66,8 +75,8 @@ def test_file_errors(tmp_path):
 
 
 def test_suppression_wildcards():
-    settings = load_settings({"dns-failover-pair": {"suppress": [{"urn": "urn:pulumi:*::legacy-*", "reason": "migrating"}]}}, today=TODAY)
+    settings = load_settings({"dns-failover-pair": {"suppress": [{"urn": "urn:pulumi:*::legacy-*", "reason": "migrating", "expires": "2027-03-01"}]}}, today=TODAY)
     (suppression,) = settings.for_rule(BY_ID["HC004"]).suppressions
     assert suppression.matches("urn:pulumi:dev::p::aws:route53/record:Record::legacy-www")
     assert not suppression.matches("urn:pulumi:dev::p::aws:route53/record:Record::www")
-    assert json.dumps(suppression.expires) == "null"
+    assert suppression.expires == dt.date(2027, 3, 1)

@@ -8,6 +8,7 @@ the exact set of (rule, resource, outcome) across ALL rules, so a mutation never
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import inspect
 import re
 import sys
@@ -52,6 +53,7 @@ VPC = "aws:ec2/vpc:Vpc"
 STACK = "pulumi:pulumi:Stack"
 
 BASE = happy()
+REVIEW = (dt.date.today() + dt.timedelta(days=90)).isoformat()  # suppressions expire within 366 days
 Mutation = Callable[[Builder], Builder]
 Expected = list[tuple[str, str, str, str]]  # (rule, resource name, type, outcome)
 
@@ -158,7 +160,7 @@ def scenario_tests(rule_id: str, cases: dict[str, dict[str, Any]]):
         mutated = mutation(BASE)
         rule = BY_ID[rule_id]
         targets = {u for r, u, _ in _expect(mutated, expected) if r == rule_id}
-        config = {rule.name: {"suppress": [{"urn": u, "reason": "accepted risk: TICKET-7", "expires": "2999-01-01"} for u in sorted(targets)]}}
+        config = {rule.name: {"suppress": [{"urn": u, "reason": "accepted risk: TICKET-7", "expires": REVIEW} for u in sorted(targets)]}}
         graph = from_capture(mutated.graph())
         results = evaluate(graph, load_settings(config))
         assert {u for r, u, _ in outcome_set(results) if r == rule_id} == set()

@@ -17,7 +17,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .engine import Result
-from .errors import StayupError
+from .errors import EXIT_ENGINE_FAILED, StayupError
 from .processes import stop_group
 from .rules import BY_NAME, Enforcement, Finding, Outcome
 from .settings import PolicySettings
@@ -28,7 +28,9 @@ _ATTRIBUTE = re.compile(r"\(urn:[^,]*, `([^`]+)`\)")
 
 
 class AnalyzerError(StayupError):
-    exit_code = 3
+    """The policy pack failed (not the stack): exit 5, never read as a violation."""
+
+    exit_code = EXIT_ENGINE_FAILED
 
 
 def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
@@ -55,8 +57,8 @@ class Analyzer:
         reader.join(startup_timeout)
         if not port or not port[0].isdigit():
             self.close()
-            err = self.process.stderr.read().strip().splitlines() if self.process.stderr else []
-            raise AnalyzerError(f"policy pack did not start: {err[-1] if err else 'no port printed'}", file=str(pack_dir))
+            err = [line for line in (self.process.stderr.read().splitlines() if self.process.stderr else []) if line.strip()]
+            raise AnalyzerError(f"policy pack did not start: {err[-1].strip() if err else 'no port printed'}", file=str(pack_dir))
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port[0]}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
@@ -75,8 +77,18 @@ class Analyzer:
                 stream.close()
 
     def info(self) -> analyzer_pb2.AnalyzerInfo:
-        info: analyzer_pb2.AnalyzerInfo = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        info: analyzer_pb2.AnalyzerInfo = self._call("GetAnalyzerInfo", self.stub.GetAnalyzerInfo, empty_pb2.Empty())
         return info
+
+    def _call(self, what: str, method: Any, request: Any) -> Any:
+        """One gRPC call; a pack that dies or fails answers with one line (exit 5)."""
+        try:
+            return method(request)
+        except grpc.RpcError as exc:
+            details = (exc.details() if hasattr(exc, "details") else "") or ""
+            lines = [line.strip() for line in details.splitlines() if line.strip()]
+            code = exc.code().name if hasattr(exc, "code") and exc.code() is not None else "failed"
+            raise AnalyzerError(f"policy pack failed during {what} ({code}): {lines[-1] if lines else 'no details'}", file=str(self.pack_dir)) from None
 
     def configure(self, settings: PolicySettings) -> None:
         """What the CLI sends for --policy-pack-config: levels resolved, defaults applied."""
@@ -91,10 +103,14 @@ class Analyzer:
             config[name] = analyzer_pb2.PolicyConfig(
                 enforcementLevel=_LEVELS[rule_settings.enforcement], properties=_struct(properties)
             )
-        self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
+        self._call("Configure", self.stub.Configure, analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
 
     def analyze_stack(self, resources: Iterable[dict[str, Any]]) -> analyzer_pb2.AnalyzeResponse:
-        response: analyzer_pb2.AnalyzeResponse = self.stub.AnalyzeStack(stack_request(resources))
+        try:
+            request = stack_request(resources)
+        except (ValueError, TypeError) as exc:
+            raise AnalyzerError(f"a resource cannot be sent to the policy pack: {exc}", file=str(self.pack_dir)) from None
+        response: analyzer_pb2.AnalyzeResponse = self._call("AnalyzeStack", self.stub.AnalyzeStack, request)
         return response
 
 

@@ -18,6 +18,7 @@ from .host import DEFAULT_TIMEOUT, Deadline, Pool, capture_stack, hosts
 from .model import from_capture
 from .project import StackConfig, load_answers, load_stack
 from .reports import StackReport, stack_report
+from .rules import RULES, Enforcement
 from .settings import PolicySettings
 from .validate import check_names
 
@@ -62,7 +63,8 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
             results = [dataclasses.replace(r, finding=masked_finding(graph, r.finding)) for r in results_from(analyzer.analyze_stack(captured["resources"]))]
     else:
         results = evaluate(graph, settings)
-    report = stack_report(graph, results, preview=preview, engine=engine)
+    disabled = [rule.id for rule in RULES if settings.for_rule(rule).enforcement == Enforcement.DISABLED]
+    report = stack_report(graph, results, preview=preview, engine=engine, disabled=disabled)
     report.runtime = captured.get("runtime")
     report.unanswered = unanswered(captured)
     report.opaque = opaque_components(captured)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -18,7 +20,6 @@ from .errors import (
     EXIT_VIOLATION,
     InputError,
     StayupError,
-    read_text,
     worst,
 )
 
@@ -65,20 +66,50 @@ def _capture(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Writes atomically: a failed run never leaves a half-written file."""
-    if output is None:
+    """`-` or no path: stdout. A character device or FIFO (/dev/null, /dev/stdout, a named pipe)
+    is written through, never replaced. A regular file is replaced atomically (a failed run never
+    leaves half a file), keeping an existing file's mode; a new file gets 0666 under the umask."""
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
+        sys.stdout.flush()
         return
-    output = output.resolve()
-    if output.is_dir():
-        raise InputError("is a directory", file=str(output), key="--output")
     try:
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+        info: os.stat_result | None = os.stat(output)
+    except FileNotFoundError:
+        info = None
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=str(output), key="--output") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, output)
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(output), key="--output") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise InputError("is a directory", file=str(output), key="--output")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if not (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+            raise InputError("not a regular file, character device or FIFO", file=str(output), key="--output")
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(output), key="--output") from None
+        return
+    target = Path(os.path.realpath(output))  # replace the file a symlink names, not the link
+    if info is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    else:
+        mode = stat.S_IMODE(info.st_mode)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(output), key="--output") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(output), key="--output") from None
 
 
 def _version() -> str:
@@ -191,7 +222,7 @@ def cmd_checkov(args: argparse.Namespace) -> int:
     settings = load_settings_file(args.policy_config)  # validates first: one-line errors, never a traceback
     graph = _capture(args)
     suppressions = checkov_door.load_suppressions()
-    outcome = checkov_door.run({args.stack: graph}, settings=settings, suppressions=suppressions)
+    outcome = checkov_door.run({args.stack: graph}, settings=settings, suppressions=suppressions, timeout=args.timeout)
     result = checkov_door.summary(outcome, suppressions)
     if args.format == "json":
         text = dump(result)
@@ -231,15 +262,10 @@ def cmd_blast_radius(args: argparse.Namespace) -> int:
 
 
 def load_sla(path: Path) -> dict[str, float]:
-    import yaml
-
+    from .inputs import read_yaml
     from .schemas import validate
 
-    text = read_text(path, key="--sla")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise InputError("malformed YAML or JSON", file=str(path), key="--sla") from None
+    data = read_yaml(path, key="--sla")
     validate("sla", data, file=str(path))
     return {k: float(v) for k, v in data.items()}
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 # Every exit code of every stayup command, in one place (README "Exit codes").
 EXIT_PASS = 0
 EXIT_VIOLATION = 1
 EXIT_BAD_INPUT = 2
 EXIT_PROGRAM_FAILED = 3
+EXIT_UNKNOWN = 4
+EXIT_ENGINE_FAILED = 5  # the CrossGuard pack or checkov failed, not the stack
+EXIT_CHECKOV_BROKEN = EXIT_ENGINE_FAILED
+# Worst first: a broken program hides everything else; an unknown is better than a violation.
+WORST_FIRST = (EXIT_PROGRAM_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILED, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS)
+EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "degraded": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
 
 
 class StayupError(Exception):
@@ -37,28 +41,6 @@ class ProgramError(StayupError):
     """The Pulumi program itself failed (exit 3)."""
 
     exit_code = EXIT_PROGRAM_FAILED
-
-
-def read_text(path: Path, key: str | None = None) -> str:
-    """A user's input file, or a one-line error naming it. Only regular files: opening a FIFO or a
-    device could block past any deadline."""
-    try:
-        if path.exists() and not path.is_dir() and not path.is_file():
-            raise InputError("not a regular file", file=str(path), key=key)
-        text: str = path.read_text(encoding="utf-8")
-        return text
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path), key=key) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=str(path), key=key) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=str(path), key=key) from None
-
-EXIT_UNKNOWN = 4
-EXIT_CHECKOV_BROKEN = 5
-# Worst first: a broken program hides everything else; an unknown is better than a violation.
-WORST_FIRST = (EXIT_PROGRAM_FAILED, EXIT_BAD_INPUT, EXIT_CHECKOV_BROKEN, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS)
-EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "degraded": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
 
 
 def worst(codes: list[int]) -> int:

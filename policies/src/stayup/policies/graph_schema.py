@@ -61,17 +61,12 @@ def masked(graph: dict[str, Any]) -> dict[str, Any]:
 
 def load_graph_file(path: Any) -> dict[str, Any]:
     """A saved `stayup graph` file, validated enough that every front door can trust its shape."""
-    import json
     from pathlib import Path
 
-    from .errors import InputError, read_text
+    from .inputs import GRAPH_LIMIT, read_json
 
     path = Path(path)
-    text = read_text(path)
-    try:
-        graph = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=str(path)) from None
+    graph = read_json(path, limit=GRAPH_LIMIT)
     from .schemas import validate
 
     validate("graph", graph, file=str(path))

@@ -8,14 +8,14 @@ get a placeholder and are marked secret).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import InputError, read_text
+from .errors import InputError
 from .graph_schema import SECRET
+from .inputs import read_yaml
 from .regions import REGIONS
 
 SECRET_PLACEHOLDER = SECRET  # what the program sees for a `secure:` value
@@ -60,14 +60,7 @@ def _config_string(value: Any) -> str:
 
 
 def _load_yaml(path: Path) -> Any:
-    text = read_text(path)
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"malformed YAML{where}: {problem}", file=str(path)) from None
+    return read_yaml(path)
 
 
 def _namespaced(project: str, key: str) -> str:
@@ -148,6 +141,8 @@ def _load_specs(project: str, raw: Any, pf: str) -> dict[str, ConfigSpec]:
                     key=f"config.{key}.type",
                 )
             has_default = "default" in decl
+            if decl.get("secret") is True and has_default and not _holds_secure(decl.get("default")):
+                raise InputError("a `secret: true` key cannot have a plaintext default (the Pulumi CLI refuses it too)", file=pf, key=f"config.{key}.default")
             specs[full] = ConfigSpec(ctype, decl.get("default"), has_default, bool(decl.get("secret")))
             if has_default:
                 _check_type(specs[full].default, ctype, pf, f"config.{key}.default")
@@ -157,7 +152,15 @@ def _load_specs(project: str, raw: Any, pf: str) -> dict[str, ConfigSpec]:
     return specs
 
 
-def _check_type(value: Any, ctype: str | None, file: str, key: str) -> Any:
+def _holds_secure(value: Any) -> bool:
+    if isinstance(value, dict):
+        return set(value) == {"secure"} or any(_holds_secure(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_secure(v) for v in value)
+    return False
+
+
+def _check_type(value: Any, ctype: str | None, file: str, key: str, *, secret: bool = False) -> Any:
     """Returns the value coerced to its declared type, or raises naming file and key."""
     if ctype is None or value is None:
         return value
@@ -192,7 +195,7 @@ def _check_type(value: Any, ctype: str | None, file: str, key: str) -> Any:
                 pass
         if isinstance(value, expected):
             return value
-    raise InputError(f"expected {ctype}, got {value!r}", file=file, key=key)
+    raise InputError(f"expected {ctype}, got {'a secret value' if secret else repr(value)}", file=file, key=key)
 
 
 def parse_override(text: str, project: str) -> tuple[str, str]:
@@ -204,9 +207,19 @@ def parse_override(text: str, project: str) -> tuple[str, str]:
     return _namespaced(project, key), value
 
 
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+def check_stack_name(stack: str, *, file: str | None = None) -> None:
+    """Stack names as Pulumi allows them (they end up in URNs and file names)."""
+    if not _STACK_NAME.fullmatch(stack):
+        raise InputError(f"{stack!a} is not a valid stack name (letters, digits, '-', '_' and '.', at most 100)", file=file, key="--stack" if file is None else None)
+
+
 def load_stack(
     project_dir: Path, stack: str, overrides: list[str] | tuple[str, ...] = ()
 ) -> StackConfig:
+    check_stack_name(stack)
     project_dir = project_dir.resolve()
     project, main, config_dir, specs, runtime = load_project(project_dir)
     stack_file = config_dir / f"Pulumi.{stack}.yaml"
@@ -237,21 +250,30 @@ def load_stack(
                 file=sf,
                 key=f"config.{key}",
             )
-        if isinstance(value, dict) and set(value) == {"secure"}:
+        if _holds_secure(value):
+            # A `secure:` value anywhere inside makes the whole key secret (never ciphertext to the program).
             value = SECRET_PLACEHOLDER
             secret_keys.add(key)
+        elif key in specs and specs[key].secret:
+            raise InputError(
+                "is declared `secret: true` in Pulumi.yaml but holds plaintext; set it with `pulumi config set --secret` (the Pulumi CLI refuses it too)",
+                file=sf,
+                key=f"config.{key}",
+            )
         values[key] = value
         sources[key] = (sf, f"config.{key}")
     for text in overrides:
         key, value = parse_override(text, project)
         values[key] = value
         sources[key] = ("--config", key)
+        if key in specs and specs[key].secret:
+            secret_keys.add(key)  # a value typed for a secret key stays secret
 
     for full, value in list(values.items()):
         spec = specs.get(full)
-        if spec is not None and full not in secret_keys:
+        if spec is not None and value != SECRET_PLACEHOLDER:
             file, key = sources[full]
-            values[full] = _check_type(value, spec.type, file, key)
+            values[full] = _check_type(value, spec.type, file, key, secret=full in secret_keys)
 
     region = values.get("aws:region")
     if region is None:
@@ -290,8 +312,7 @@ def load_answers(path: Path) -> dict[str, Any]:
 def list_stacks(project_dir: Path) -> list[str]:
     """Stack names that have a config file in the project's stackConfigDir, sorted."""
     _, _, config_dir, _, _ = load_project(project_dir.resolve())
-    return sorted(
-        p.name[len("Pulumi.") : -len(".yaml")]
-        for p in config_dir.glob("Pulumi.*.yaml")
-        if p.is_file()
-    )
+    names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml") if p.is_file())
+    for name in names:
+        check_stack_name(name, file=str(config_dir / f"Pulumi.{name}.yaml"))
+    return names

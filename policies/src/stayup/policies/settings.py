@@ -17,7 +17,6 @@ import datetime as dt
 import difflib
 import fnmatch
 import functools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +24,11 @@ from typing import Any
 
 import jsonschema
 
-from .errors import InputError, read_text
+from .errors import InputError
+from .inputs import read_json
 from .rules import BY_ID, BY_NAME, RULES, Enforcement, Rule
 
+MAX_SUPPRESSION = dt.timedelta(days=366)
 LEVELS = tuple(level.value for level in (Enforcement.ADVISORY, Enforcement.MANDATORY, Enforcement.DISABLED))
 
 
@@ -37,22 +38,23 @@ def rule_schema(rule: Rule) -> dict[str, Any]:
         "enforcementLevel": {"type": "string", "enum": list(LEVELS)},
         "suppress": {
             "type": "array",
-            "description": "Findings to accept, each with a reason and optionally an expiry date.",
+            "description": "Findings to accept, each with a reason and an expiry date at most 366 days ahead (accepted risk comes back for review).",
             "items": {
                 "type": "object",
                 "properties": {
                     "urn": {"type": "string", "minLength": 1, "description": "URN, or a pattern with * wildcards"},
-                    "reason": {"type": "string", "minLength": 3},
+                    "reason": {"type": "string", "pattern": r"(\S.*){3}", "description": "why the risk is accepted (at least 3 characters of text)"},
                     "expires": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
                 },
-                "required": ["urn", "reason"],
+                "required": ["urn", "reason", "expires"],
                 "additionalProperties": False,
             },
             "default": [],
         },
     }
     for key, default in rule.defaults.items():
-        properties[key] = {"type": "number" if isinstance(default, float) else "integer", "minimum": 0, "default": default}
+        # Fewer than two AZs is no redundancy at all.
+        properties[key] = {"type": "number" if isinstance(default, float) else "integer", "minimum": 2 if key == "minZones" else 1, "default": default}
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
@@ -102,6 +104,9 @@ def load_settings(raw: Any, *, source: str = "policy config", today: dt.date | N
     if "all" in raw:
         value = raw["all"]
         default_level = value.get("enforcementLevel") if isinstance(value, dict) else value
+        extra = sorted(set(value) - {"enforcementLevel"}) if isinstance(value, dict) else []
+        if extra:
+            raise InputError("only enforcementLevel applies to every policy", file=source, key=f"all.{extra[0]}")
         if default_level not in LEVELS:
             raise InputError(f"expected one of {', '.join(LEVELS)}, got {default_level!r}", file=source, key="all")
     for key in raw:
@@ -130,7 +135,10 @@ def rule_settings(
     errors = sorted(_validator(rule.id).iter_errors(value), key=lambda e: list(e.absolute_path))
     if errors:
         path = ".".join(str(p) for p in errors[0].absolute_path)
-        raise InputError(errors[0].message, file=source, key=f"{rule.name}{'.' + path if path else ''}")
+        message = errors[0].message
+        if errors[0].validator == "pattern" and path.endswith("reason"):
+            message = "a suppression needs a reason with text (at least 3 characters), not only spaces"
+        raise InputError(message, file=source, key=f"{rule.name}{'.' + path if path else ''}")
     level = value.get("enforcementLevel") or default_level or ("mandatory" if rule.core else "advisory")
     params = {key: value.get(key, default) for key, default in rule.defaults.items()}
     suppressions = []
@@ -142,6 +150,12 @@ def rule_settings(
                 expires = dt.date.fromisoformat(item["expires"])
             except ValueError:
                 raise InputError(f"not a date: {item['expires']!r}", file=source, key=key) from None
+            if expires > today + MAX_SUPPRESSION:
+                raise InputError(
+                    f"expires more than {MAX_SUPPRESSION.days} days ahead ({expires.isoformat()}): accepted risk must come back for review",
+                    file=source,
+                    key=key,
+                )
             if expires < today:
                 raise InputError(
                     f"suppression expired on {expires.isoformat()} (reason: {item['reason']}); remove it or fix the finding",
@@ -155,9 +169,4 @@ def rule_settings(
 def load_settings_file(path: Path | None, *, today: dt.date | None = None) -> PolicySettings:
     if path is None:
         return load_settings({}, today=today)
-    text = read_text(path)
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=str(path)) from None
-    return load_settings(raw, source=str(path), today=today)
+    return load_settings(read_json(path), source=str(path), today=today)

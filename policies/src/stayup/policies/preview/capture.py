@@ -83,6 +83,7 @@ _DECLARED: dict[tuple[str, str], dict[str, Any]] = {}
 _INVOKE_SITES: dict[str, list[dict[str, Any] | None]] = {}  # token -> program lines, in call order
 # Every property a resource class declares (inputs and outputs), by (type, name), in wire names.
 _PROPERTIES: dict[tuple[str, str], list[str]] = {}
+_BAD_REGIONS: list[tuple[str, str, Any]] = []  # (provider name, region, source): regions stayup has no AZ data for
 _SNAKE = re.compile(r"_([a-z0-9])")
 
 
@@ -200,8 +201,7 @@ class Recorder(pulumi_mocks.MockMonitor):
             try:
                 rel = path.relative_to(self.config.project_dir)
             except ValueError:
-                fallback = fallback or {"file": path.as_posix(), "line": position.line}
-                continue
+                continue  # outside the project (the SDK itself): never a machine path in the graph
             if not {".venv", "site-packages"} & set(rel.parts):
                 return {"file": rel.as_posix(), "line": position.line}
             fallback = fallback or {"file": rel.as_posix(), "line": position.line}
@@ -247,6 +247,8 @@ class Recorder(pulumi_mocks.MockMonitor):
             region = inputs.get("region")
             if isinstance(region, str):
                 self.provider_regions[urn] = region
+                if request.type == "pulumi:providers:aws":
+                    _note_region(f"provider {request.name}", region, record["source"])
         if not request.custom or request.remote:
             # Components: no id; their outputs arrive through RegisterResourceOutputs.
             self.resources[urn] = self.ResourceRegistration(urn, "", {})
@@ -266,12 +268,19 @@ class Recorder(pulumi_mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
         region = self._region_of(inputs, provider)
+        if request.type.startswith("aws:"):
+            _note_region(request.name, inputs.get("region"), record["source"])
         named = autoname(request.type, request.name, urn, inputs)
         if named is not inputs:
             inputs = record["inputs"] = named
         record["outputs"], computed, undecided = self._outputs(
             request.type, urn, request.name, inputs, region, _PROPERTIES.get((request.type, request.name), ())
         )
+        for key in getattr(request, "additionalSecretOutputs", ()):
+            # The program asked the engine to keep this output secret: so does every output here.
+            for part in ("inputs", "outputs"):
+                if key in record[part] and not _holds_secret(record[part][key]):
+                    record[part][key] = {_SIG: _SECRET_SIG, "value": record[part][key]}
         if self.preview:
             known = {k: v for k, v in inputs.items() if v not in (UNKNOWN,)}
             answer_id, answer_state = "", {**_live(request.object, known), **_autonamed(inputs, request.type)}
@@ -409,6 +418,8 @@ class Recorder(pulumi_mocks.MockMonitor):
             return super().Invoke(request)
         args = _struct(request.args)
         provider = _provider_urn(request.provider)
+        if request.tok.startswith("aws:"):
+            _note_region(f"lookup {request.tok.rsplit(':', 1)[-1]}", args.get("region"), self._source(request) or (_INVOKE_SITES.get(request.tok) or [None])[0])
         given_answer = next((a["result"] for a in self.config.answers.get("invokes", []) if a["token"] == request.tok and _subset(a.get("args") or {}, args)), None)
         result = given_answer if given_answer is not None else answer_invoke(request.tok, args, self._region_of(args, provider))
         self.invokes.append(
@@ -642,8 +653,14 @@ def capture(job: Job) -> dict[str, Any]:
         cls for cls in (getattr(pulumi, "InputPropertyError", None), getattr(pulumi, "InputPropertiesError", None)) if cls
     )
     _record_declarations(job.project_dir)
+    _BAD_REGIONS.clear()
     try:
-        recorder, log = run_under_mocks(job, lambda: _run_program(job.main))
+        try:
+            recorder, log = run_under_mocks(job, lambda: _run_program(job.main))
+        except BaseException:
+            if _BAD_REGIONS:
+                return _bad_region()  # the cause of whatever the program then failed on
+            raise
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         return _failure("exit", f"the program exited (code {code}) before its resources were registered", program_location(exc, job.project_dir), code=code)
@@ -655,6 +672,8 @@ def capture(job: Job) -> dict[str, Any]:
         return _failure("module", _first_line(exc), program_location(exc, job.project_dir), module=exc.name)
     except Exception as exc:
         return _failure("program", _first_line(exc), program_location(exc, job.project_dir))
+    if _BAD_REGIONS:
+        return _bad_region()
     if log.messages:
         where = next((w for w in (program_location(e, job.project_dir) for e in log.exceptions) if w), None)
         return _failure("program", log.messages[0].strip().splitlines()[0], where)
@@ -680,6 +699,18 @@ def capture(job: Job) -> dict[str, Any]:
             "invokes": sorted(recorder.invokes, key=lambda i: (i["token"], _canonical(i["args"]))),
         }
     }
+
+
+def _note_region(what: str, region: Any, source: Any) -> None:
+    """A region stayup has no AZ data for: the program's input mistake (or a region too new)."""
+    if isinstance(region, str) and region not in aws_mocks.REGIONS and region not in (UNKNOWN, SECRET):
+        _BAD_REGIONS.append((what, region, source))
+
+
+def _bad_region() -> dict[str, Any]:
+    what, region, source = _BAD_REGIONS[0]
+    known = ", ".join(sorted(aws_mocks.REGIONS))
+    return _failure("input", f"{what}: region: no AWS region {region!r} stayup has AZ data for (known: {known})", _at(source))
 
 
 def _at(source: Any) -> str | None:

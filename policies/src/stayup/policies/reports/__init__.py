@@ -74,6 +74,13 @@ class StackReport:
     unanswered: list[dict[str, Any]] = field(default_factory=list)
     # Multi-language components stayup cannot see inside: nothing they contain was judged.
     opaque: list[dict[str, Any]] = field(default_factory=list)
+    # Rules the policy config disabled: never "every rule passed" while some did not run.
+    disabled: list[str] = field(default_factory=list)
+
+    @property
+    def all_clear(self) -> bool:
+        """Nothing failed, nothing unknown, nothing suppressed and every rule ran."""
+        return not (self.violations or self.unknown or self.suppressed or self.disabled)
 
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:
@@ -97,6 +104,7 @@ class StackReport:
             "violations": [e.to_json() for e in self.violations],
             "unknown": [e.to_json() for e in self.unknown],
             "suppressed": [e.to_json() for e in self.suppressed],
+            "disabled": self.disabled,
             "passed": self.passed,
             "engine": self.engine,
             **({"runtime": self.runtime} if self.runtime else {}),
@@ -131,7 +139,7 @@ def _entry(graph: Graph, result: Result) -> Entry:
     )
 
 
-def stack_report(graph: Graph, results: list[Result], *, preview: bool, engine: str = "inprocess") -> StackReport:
+def stack_report(graph: Graph, results: list[Result], *, preview: bool, engine: str = "inprocess", disabled: list[str] | None = None) -> StackReport:
     active = [r for r in results if r.suppression is None]
     return StackReport(
         stack=graph.stack,
@@ -146,6 +154,7 @@ def stack_report(graph: Graph, results: list[Result], *, preview: bool, engine: 
         passed=sum(1 for r in results if r.finding.outcome == Outcome.PASS) if engine != "crossguard" else None,
         engine=engine,
         graph=graph,
+        disabled=sorted(disabled or []),
     )
 
 

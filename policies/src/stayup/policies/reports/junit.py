@@ -30,7 +30,11 @@ def check_junit(reports: Iterable[StackReport]) -> str:
                 case = ET.SubElement(suite, "testcase", classname=f"stayup.{report.stack}", name=f"{rule.id} {rule.name}")
                 violations = [v for v in report.violations if v.rule == rule.id]
                 unknown = [u for u in report.unknown if u.rule == rule.id]
-                if violations:
+                suppressed = [s for s in report.suppressed if s.rule == rule.id]
+                if rule.id in report.disabled:
+                    counts["skipped"] += 1
+                    ET.SubElement(case, "skipped", message="disabled by the policy config")
+                elif violations:
                     counts["failures"] += 1
                     levels = sorted({v.enforcement for v in violations})
                     ET.SubElement(case, "failure", message=f"{len(violations)} violation(s)", type="/".join(levels)).text = "\n".join(
@@ -40,6 +44,12 @@ def check_junit(reports: Iterable[StackReport]) -> str:
                     counts["errors"] += 1
                     ET.SubElement(case, "error", message=f"{len(unknown)} unknown outcome(s)", type="unknown").text = "\n".join(
                         f"{u.urn}: {u.message}" for u in unknown
+                    )
+                elif suppressed:
+                    counts["skipped"] += 1
+                    reasons = "; ".join(sorted({s.reason or "" for s in suppressed}))
+                    ET.SubElement(case, "skipped", message=f"{len(suppressed)} finding(s) suppressed: {reasons}").text = "\n".join(
+                        f"{s.urn}: suppressed ({s.reason}) until {s.expires.isoformat() if s.expires else 'never'}" for s in suppressed
                     )
         for key, value in counts.items():
             suite.set(key, str(value))

@@ -13,21 +13,24 @@ from . import StackReport
 from .layout import capacity_map, flowchart
 from .text import mark
 
+_MARKDOWN_SPECIAL = set("\\`*_[]<>#|!~")
+
 
 def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """User-controlled text in a table cell or a line: no markup, no new line, no closing fence."""
+    return "".join(("\\" + c) if c in _MARKDOWN_SPECIAL else (" " if c in "\r\n" else c) for c in str(text) if c.isprintable() or c in "\r\n")
 
 
 def check_markdown(reports: Iterable[StackReport]) -> str:
     lines = []
     for report in reports:
         if report.verdict == "error":
-            lines += [f"## stayup · `{report.stack}` · ERROR", "", f"`{_cell(report.error)}`", ""]
+            lines += [f"## stayup · {_cell(report.stack)} · ERROR", "", _cell(report.error), ""]
             continue
         verdict_mark = {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN"}[report.verdict]
         mode = "preview" if report.preview else "update"
         lines += [
-            f"## stayup · `{report.stack}` · {verdict_mark}",
+            f"## stayup · `{report.stack}` · {verdict_mark}",  # stack names are validated: no markup
             "",
             (f"{report.resources} resources ({mode}) · {len(report.violations)} violations · "
             f"{len(report.unknown)} unknown · {len(report.suppressed)} suppressed"),
@@ -40,19 +43,20 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
             lines += [f"Opaque component `{component['type']}`: its children are not seen offline; power zones, egress and health checks inside it are unknown.", ""]
         if report.partial:
             lines += [f"Partial preview: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run.", ""]
-        entries = [("violation", e) for e in report.violations] + [("unknown", e) for e in report.unknown]
+        if report.disabled:
+            lines += [f"Disabled by the policy config (not checked): {', '.join(report.disabled)}.", ""]
+        entries = [("violation", e) for e in report.violations] + [("unknown", e) for e in report.unknown] + [("suppressed", e) for e in report.suppressed]
         if entries:
             lines += ["| Rule | Outcome | Enforcement | Resource | Where | Message |", "|---|---|---|---|---|---|"]
             for kind, e in entries:
                 where = f"`{e.file}:{e.line}`" if e.file else ""
-                lines.append(
-                    f"| {e.rule} {e.name} | {kind} | {e.enforcement} | `{_cell(e.urn.rsplit('::', 1)[-1])}` | {where} | {_cell(e.message)} |"
-                )
+                message = f"suppressed: {e.reason}" + (f" (until {e.expires.isoformat()})" if e.expires else "") if kind == "suppressed" else e.message
+                lines.append(f"| {e.rule} {e.name} | {kind} | {e.enforcement} | {_cell(e.urn.rsplit('::', 1)[-1])} | {where} | {_cell(message)} |")
             lines.append("")
-        else:
+        if report.all_clear:
             lines += ["Every rule passed: power zones, egress, health checks and static stability hold.", ""]
         if report.graph is not None:
-            weak = {e.urn for _, e in entries}
+            weak = {e.urn for kind, e in entries if kind != "suppressed"}
             lines += ["```mermaid", *flowchart(report.graph, weak), "```", ""]
             lines += power_loss_table(report.graph)
     return "\n".join(lines)

@@ -24,7 +24,7 @@ def repo_root(project: Path) -> Path:
         ).stdout.strip()
         return Path(top)
     except (OSError, subprocess.SubprocessError):
-        return Path.cwd()
+        return project.resolve()  # no repository: paths relative to the project, whatever the working directory
 
 
 def docs_url(rule: Rule) -> str | None:
@@ -46,9 +46,9 @@ def location(urn: str, file: str | None, line: int | None, project: Path, root: 
         try:
             uri = path.relative_to(root).as_posix()
         except ValueError:
-            uri = path.as_uri()
+            return found  # outside the repository: no machine path in any output, the URN says where
         found["physicalLocation"] = {
-            "artifactLocation": {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if not uri.startswith("file:") else {})},
+            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": int(line or 1)},
         }
     return found

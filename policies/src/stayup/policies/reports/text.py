@@ -61,8 +61,12 @@ def stack_text(report: StackReport) -> str:
                     lines.append(f"               suppressed: {entry.reason}" + (f" (until {entry.expires.isoformat()})" if entry.expires else ""))
                 else:
                     lines.append(f"               {entry.message}")
-    if not groups:
+    if report.disabled:
+        lines.append(f"  DISABLED by the policy config (not checked): {', '.join(report.disabled)}")
+    if report.all_clear:
         lines.append("  every rule passed: power zones, egress, health checks and static stability hold.")
+    elif not (report.violations or report.unknown):
+        lines.append("  no violations, but not every rule was checked or every finding counted (see DISABLED / SUPPRESSED above).")
     return "\n".join(lines) + "\n"
 
 
