@@ -157,3 +157,48 @@ def test_a_value_made_unknown_or_secret_never_turns_a_failing_graph_into_a_pass(
     changed = {**resource, "outputs": _replaced(resource["outputs"], path, marker), "secrets": [path[0]] if marker == SECRET else []}
     mutated = {**graph, "resources": [changed if r is resource else r for r in graph["resources"]]}
     assert verdict(evaluate(from_capture(mutated))) != "pass", (resource["urn"], path)
+
+
+# --- input readers: whatever bytes a pull request writes, one InputError or a value ----------
+
+YAML_PIECES = ["a", ":", " ", "\n", "- ", "&x ", "*x", "[", "]", "{", "}", ",", '"', "'", "!!python/object ", "\t", "1e999", ".nan", "? ", "|", ">", "#", "%YAML 1.2\n", "---\n", "\x00", "é"]
+JSON_PIECES = ['{', '}', '[', ']', ',', ':', '"k"', '"k"', '1', '-0', '1e999', 'NaN', 'Infinity', 'true', 'null', ' ', '\\u0000', '"\\ud800"', '9' * 400]
+
+
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=60).map("".join) | st.text(max_size=200))
+def test_the_yaml_reader_refuses_in_one_line_or_returns_a_bounded_value(text):
+    from stayup.policies.errors import InputError
+    from stayup.policies.inputs import check_depth, load_yaml
+
+    try:
+        value = load_yaml(text, "f.yaml")
+    except InputError as exc:
+        assert exc.line().startswith("f.yaml: ") and "\n" not in exc.line()
+        return
+    check_depth(value, "f.yaml")  # what it returns is within the bounds
+
+
+@given(st.lists(st.sampled_from(JSON_PIECES), max_size=60).map("".join) | st.text(max_size=200))
+def test_the_json_reader_refuses_in_one_line_or_returns_a_bounded_value(text):
+    from stayup.policies.errors import InputError
+    from stayup.policies.inputs import check_depth, load_json
+
+    try:
+        value = load_json(text, "f.json")
+    except InputError as exc:
+        assert exc.line().startswith("f.json: ") and "\n" not in exc.line()
+        return
+    check_depth(value, "f.json")
+
+
+@given(st.binary(max_size=300))
+def test_a_graph_file_of_any_bytes_is_refused_in_one_line_or_checked(tmp_path_factory, data):
+    from stayup.policies.errors import InputError
+    from stayup.policies.graph_schema import load_graph_file
+
+    path = tmp_path_factory.mktemp("g") / "g.json"
+    path.write_bytes(data)
+    try:
+        load_graph_file(path)
+    except InputError as exc:
+        assert "\n" not in exc.line()

@@ -27,6 +27,16 @@ if TYPE_CHECKING:
     from .reports import StackReport
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
 def _add_project_args(parser: argparse.ArgumentParser, *, several: bool = False) -> None:
     parser.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
     if several:
@@ -142,7 +152,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         stacks = list_stacks(args.project) if args.all else list(dict.fromkeys(args.stack))
         if not stacks:
-            raise InputError("no Pulumi.<stack>.yaml files in the stack config directory", file=str(args.project.resolve()))
+            raise InputError("no Pulumi.<stack>.yaml files in the stack config directory", file=str(args.project))
         reports = check_all(
             args.project,
             stacks,
@@ -308,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--engine", choices=("inprocess", "crossguard"), default="inprocess", help="evaluate in process, or through the real analyzer protocol")
     check.add_argument("--format", choices=("text", "json", "sarif", "junit", "markdown"), default="text")
     check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
-    check.add_argument("--jobs", type=int, default=None, help="parallel processes for --all (default: CPU count)")
+    check.add_argument("--jobs", type=_positive_int, default=None, help="parallel processes for --all (default: CPU count)")
     check.set_defaults(func=cmd_check)
 
     export = sub.add_parser("export", help="export a stack's graph as Terraform plan JSON (for checkov)")

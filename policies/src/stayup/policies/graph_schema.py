@@ -7,10 +7,12 @@ provider, inputs, outputs, dependencies, propertyDependencies and source {file, 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SCHEMA_VERSION = 1
 
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")  # as Pulumi allows them
 # The engine's own wire sentinel for a value not known until deployment.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 # What a program receives from a lookup stayup cannot answer exactly (a VPC found by tags, say):
@@ -70,5 +72,13 @@ def load_graph_file(path: Any) -> dict[str, Any]:
     from .schemas import validate
 
     validate("graph", graph, file=str(path))
+    from .errors import InputError
+    from .regions import REGIONS
+
+    # Names that end up in URNs, reports and region tables are checked as in a program's run.
+    if graph.get("region") not in REGIONS:
+        raise InputError(f"no AWS region {graph.get('region')!r} stayup has AZ data for", file=str(path), key="region")
+    if not _STACK_NAME.fullmatch(str(graph.get("stack"))):
+        raise InputError(f"{graph.get('stack')!a} is not a valid stack name", file=str(path), key="stack")
     checked: dict[str, Any] = graph
     return checked

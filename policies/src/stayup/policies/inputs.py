@@ -169,8 +169,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def load_yaml(text: str, file: str, key: str | None = None) -> Any:
     """Strict YAML (one document): duplicate keys refused, aliases and nesting bounded."""
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # the reader refuses control characters already here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -180,14 +181,15 @@ def load_yaml(text: str, file: str, key: str | None = None) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "invalid YAML"
         raise InputError(f"malformed YAML{where}: {problem}", file=file, key=key) from None
     except _Refused as exc:
         raise InputError(f"refused YAML: {exc}", file=file, key=key) from None
     except RecursionError:
         raise InputError(f"refused YAML: nested more than {MAX_DEPTH} levels", file=file, key=key) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     check_depth(value, file, key)
     return value
 

@@ -160,6 +160,22 @@ def _holds_secure(value: Any) -> bool:
     return False
 
 
+def _holds_placeholder(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_placeholder(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_placeholder(v) for v in value)
+    return bool(value == SECRET_PLACEHOLDER)
+
+
+def _without_ciphertext(value: Any) -> Any:
+    if isinstance(value, dict):
+        return SECRET_PLACEHOLDER if set(value) == {"secure"} else {k: _without_ciphertext(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_ciphertext(v) for v in value]
+    return value
+
+
 def _check_type(value: Any, ctype: str | None, file: str, key: str, *, secret: bool = False) -> Any:
     """Returns the value coerced to its declared type, or raises naming file and key."""
     if ctype is None or value is None:
@@ -207,6 +223,16 @@ def parse_override(text: str, project: str) -> tuple[str, str]:
     return _namespaced(project, key), value
 
 
+def real_dir(path: Path) -> Path:
+    """A --project directory, resolved; a symlink loop or an unreadable path is one line."""
+    try:
+        return path.resolve(strict=True)
+    except FileNotFoundError:
+        return path.resolve()  # reported as a missing Pulumi.yaml, naming it
+    except (OSError, RuntimeError) as exc:
+        raise InputError(f"cannot resolve: {getattr(exc, 'strerror', None) or 'symlink loop'}", file=str(path), key="--project") from None
+
+
 _STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 
 
@@ -220,7 +246,7 @@ def load_stack(
     project_dir: Path, stack: str, overrides: list[str] | tuple[str, ...] = ()
 ) -> StackConfig:
     check_stack_name(stack)
-    project_dir = project_dir.resolve()
+    project_dir = real_dir(project_dir)
     project, main, config_dir, specs, runtime = load_project(project_dir)
     stack_file = config_dir / f"Pulumi.{stack}.yaml"
     doc = _load_yaml(stack_file)
@@ -251,8 +277,9 @@ def load_stack(
                 key=f"config.{key}",
             )
         if _holds_secure(value):
-            # A `secure:` value anywhere inside makes the whole key secret (never ciphertext to the program).
-            value = SECRET_PLACEHOLDER
+            # A `secure:` value anywhere inside makes the whole key secret; the program gets the
+            # structure with each ciphertext replaced by the placeholder, never the ciphertext.
+            value = _without_ciphertext(value)
             secret_keys.add(key)
         elif key in specs and specs[key].secret:
             raise InputError(
@@ -271,7 +298,7 @@ def load_stack(
 
     for full, value in list(values.items()):
         spec = specs.get(full)
-        if spec is not None and value != SECRET_PLACEHOLDER:
+        if spec is not None and value != SECRET_PLACEHOLDER and not _holds_placeholder(value):
             file, key = sources[full]
             values[full] = _check_type(value, spec.type, file, key, secret=full in secret_keys)
 
@@ -311,7 +338,7 @@ def load_answers(path: Path) -> dict[str, Any]:
 
 def list_stacks(project_dir: Path) -> list[str]:
     """Stack names that have a config file in the project's stackConfigDir, sorted."""
-    _, _, config_dir, _, _ = load_project(project_dir.resolve())
+    _, _, config_dir, _, _ = load_project(real_dir(project_dir))
     names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml") if p.is_file())
     for name in names:
         check_stack_name(name, file=str(config_dir / f"Pulumi.{name}.yaml"))
