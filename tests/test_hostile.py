@@ -441,7 +441,50 @@ def test_disabled_rules_and_catch_all_suppressions_are_never_a_silent_pass(capsy
 
 
 def test_inputs_counted():
-    """The closing note reports this number."""
-    total = len(FILE_CASES) + len(GRAPH_SHAPES) + len(SEMANTIC) + len(ARGV) + 2 + 5 + 1 + 8 + 1 + 4
+    """The closing note reports this number: parametrized inputs plus the inputs of the tests below
+    and above that try several each (secrets 2 + 5 formats + 1 nested, outputs 8, injection 1,
+    disabled/suppressed 4 reports, broken packs, checkov timeout 1)."""
+    total = len(FILE_CASES) + len(GRAPH_SHAPES) + len(SEMANTIC) + len(ARGV) + 2 + 5 + 1 + 8 + 1 + 4 + len(PACKS) + 1
     assert total >= 150
     print(f"hostile inputs: {total}")
+
+
+def broken_pack(tmp_path: Path, body: str) -> Path:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
+    (pack / "__main__.py").write_text(body)
+    return pack
+
+
+PACKS = {
+    # The pack's own import fails: its last stderr line is the reason.
+    "cannot-start": ("raise ImportError('pulumi_policy is missing from this environment')\n", "did not start: ImportError: pulumi_policy is missing"),
+    # The pack process dies in the middle of AnalyzeStack.
+    "dies-in-analyze": (
+        "import os\nfrom pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy\n"
+        "PolicyPack('broken', enforcement_level=EnforcementLevel.MANDATORY, policies=[StackValidationPolicy(\n"
+        "    name='dies', description='dies', validate=lambda args, report: os._exit(7))])\n",
+        "failed during AnalyzeStack",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PACKS))
+def test_a_broken_policy_pack_is_exit_5_in_one_line(capsys, tmp_path, monkeypatch, case):
+    from stayup.policies import check
+
+    body, said = PACKS[case]
+    monkeypatch.setattr(check, "pack_dir", lambda: broken_pack(tmp_path, body))
+    code, out, err = run(capsys, ["check", "--graph", str(graph_file(tmp_path)), "--engine", "crossguard"])
+    line = one_line(err)
+    assert (code, out) == (5, "") and said in line  # an engine failure, never read as a violation (1)
+
+
+def test_checkov_past_its_timeout_is_exit_5_in_one_line():
+    from stayup.policies import checkov_door
+    from stayup.policies.errors import StayupError
+
+    with pytest.raises(StayupError) as raised:
+        checkov_door.run({"fx": happy().graph()}, timeout=0.05)
+    assert raised.value.exit_code == 5 and "did not finish within" in raised.value.line()

@@ -56,8 +56,9 @@ class Analyzer:
         reader.start()
         reader.join(startup_timeout)
         if not port or not port[0].isdigit():
-            self.close()
+            stop_group(self.process)
             err = [line for line in (self.process.stderr.read().splitlines() if self.process.stderr else []) if line.strip()]
+            self.close()
             raise AnalyzerError(f"policy pack did not start: {err[-1].strip() if err else 'no port printed'}", file=str(pack_dir))
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port[0]}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
