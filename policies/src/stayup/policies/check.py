@@ -68,6 +68,7 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
     report.runtime = captured.get("runtime")
     report.unanswered = unanswered(captured)
     report.opaque = opaque_components(captured)
+    report.state = captured.get("state")
     if report.opaque and report.verdict == "pass":
         report.verdict = "unknown"  # what their children would decide was never seen
     skipped = captured.get("skipped") or []

@@ -37,12 +37,21 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _add_project_args(parser: argparse.ArgumentParser, *, several: bool = False) -> None:
+def _add_project_args(parser: argparse.ArgumentParser, *, several: bool = False, state: bool = False) -> None:
     parser.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
     if several:
         parser.add_argument("--stack", action="append", help="stack name (Pulumi.<stack>.yaml in the stack config directory); repeat for several")
     else:
-        parser.add_argument("--stack", required=True, help="stack name (Pulumi.<stack>.yaml in the stack config directory)")
+        parser.add_argument("--stack", required=not state, help="stack name (Pulumi.<stack>.yaml in the stack config directory)")
+    if state:
+        parser.add_argument(
+            "--state",
+            type=Path,
+            action="append" if several else "store",
+            metavar="FILE",
+            help="a `pulumi stack export` (deployment version 3) instead of the program: `-` for stdin"
+            + ("; repeat, or give a directory of *.json exports, for many stacks" if several else ""),
+        )
     parser.add_argument("--preview", action="store_true", help="simulate a first `pulumi preview`: computed values unknown")
     parser.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS", help="stop a program that runs longer, with all it started (default: 300)")
     parser.add_argument("--python", type=Path, metavar="PATH", help="the program's interpreter (default: from Pulumi.yaml runtime.options, else stayup's own)")
@@ -69,6 +78,14 @@ def _seconds(text: str) -> float:
 
 def _capture(args: argparse.Namespace) -> dict[str, Any]:
     from .host import Deadline, capture_stack
+
+    if getattr(args, "state", None) is not None:
+        from .state import read_states
+
+        ((_, graph),) = list(read_states([args.state]))
+        return graph
+    if not args.stack:
+        raise InputError("needs --stack NAME or --state FILE", key="--stack")
 
     return capture_stack(
         args.project, args.stack, overrides=args.config, preview=args.preview, python=args.python, install=args.install, deadline=Deadline(args.timeout), answers=args.answers
@@ -149,6 +166,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = load_settings_file(args.policy_config)
     if args.graph is not None:
         reports = [check_graph(load_graph_file(args.graph), settings=settings, engine=args.engine)]
+    elif args.state:
+        from .state import read_states
+
+        reports = [check_graph(graph, settings=settings, engine=args.engine) for _, graph in read_states(args.state)]
     else:
         stacks = list_stacks(args.project) if args.all else list(dict.fromkeys(args.stack))
         if not stacks:
@@ -166,7 +187,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             install=args.install,
             answers=args.answers,
         )
-    several = bool(args.all) or len(reports) > 1
+    several = bool(args.all) or len(reports) > 1 or any(p.is_dir() for p in args.state or [])
     if not several and reports[0].verdict == "error":
         # A single stack's bad input is the command's error: one line on stderr.
         print(f"stayup: error: {reports[0].error}", file=sys.stderr)
@@ -311,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.set_defaults(func=cmd_graph)
 
     check = sub.add_parser("check", help="check stacks against the resilience rules (exit 0 pass, 1 violation, 2 bad input, 3 program failed, 4 unknown)")
-    _add_project_args(check, several=True)
+    _add_project_args(check, several=True, state=True)
     check.add_argument("--all", action="store_true", help="check every stack in the project's stack config directory")
     check.add_argument("--graph", type=Path, metavar="FILE", help="check a saved `stayup graph` file instead of running the program")
     check.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON (the --policy-pack-config format)")
@@ -322,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     export = sub.add_parser("export", help="export a stack's graph as Terraform plan JSON (for checkov)")
-    _add_project_args(export)
+    _add_project_args(export, state=True)
     export.add_argument("--format", choices=("tfplan",), default="tfplan")
     export.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     export.set_defaults(func=cmd_export)
@@ -335,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     checkov.set_defaults(func=cmd_checkov)
 
     radius = sub.add_parser("blast-radius", help="simulate each AZ going dark; estimate availability (exit 1: a loss is not survived)")
-    _add_project_args(radius)
+    _add_project_args(radius, state=True)
     radius.add_argument("--zones-down", type=int, choices=(1, 2), default=1, help="AZs dark at once (each AZ, or each pair)")
     radius.add_argument("--sla", type=Path, metavar="FILE", help="override published SLAs (JSON/YAML: elb, ec2_multi_az, ...)")
     radius.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -357,8 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "func", None) is cmd_check and [bool(args.all), bool(args.stack), args.graph is not None].count(True) != 1:
-        parser.error("check needs exactly one of --stack NAME, --all or --graph FILE")
+    if getattr(args, "func", None) is cmd_check and [bool(args.all), bool(args.stack), args.graph is not None, bool(args.state)].count(True) != 1:
+        parser.error("check needs exactly one of --stack NAME, --all, --graph FILE or --state FILE")
     # SIGTERM unwinds like Ctrl-C, so the program's process group, the CrossGuard pack and checkov
     # are stopped on the way out rather than orphaned.
     signal.signal(signal.SIGTERM, _terminated)

@@ -242,9 +242,10 @@ def _kind_of(resource: Resource | None, via: str, value: Any, default: str | Non
     return "unknown"
 
 
-def _inline_target(entry: dict[str, Any], deps: list[Resource], table: Resource) -> RouteTarget:
+def _inline_target(graph: Graph, entry: dict[str, Any], deps: list[Resource], table: Resource) -> RouteTarget:
     """Target of an inline route: the table's `routes` dependencies, matched by kind (and by id
-    when ids are known, since one table may route to several gateways)."""
+    when ids are known, since one table may route to several gateways); with no dependency (a
+    deployed state lists routes made by separate Route resources too), the gateway of that id."""
     for key, default in _TARGET_KEYS:
         value = entry.get(key)
         if value in (None, ""):
@@ -254,6 +255,8 @@ def _inline_target(entry: dict[str, Any], deps: list[Resource], table: Resource)
         known = text(value)
         matching = [c for c in candidates if known and text(c.get("id")) == known]
         chosen = matching[0] if matching else (candidates[0] if len(candidates) == 1 else None)
+        if chosen is None and known and not candidates:
+            chosen = next((found for kind in wanted if (found := graph.owning(kind, known)) is not None), None)
         kind = _kind_of(chosen, key, value, default)
         if chosen is None and kind == "nat" and not known:
             kind = "unknown"
@@ -280,7 +283,10 @@ def default_routes(graph: Graph, table: Resource) -> list[RouteTarget]:
         deps = graph.linked(table, "routes")
         for entry in inline:
             if isinstance(entry, dict) and entry.get("cidrBlock") == ANY_IPV4:
-                targets.append(_inline_target(entry, deps, table))
+                target = _inline_target(graph, entry, deps, table)
+                if target.resource is not None and any(t.resource is target.resource for t in targets):
+                    continue  # a deployed table lists the routes of separate Route resources too
+                targets.append(target)
             elif entry == UNKNOWN or (isinstance(entry, dict) and entry.get("cidrBlock") == UNKNOWN and entry.get("ipv6CidrBlock") in (None, UNKNOWN)):
                 targets.append(RouteTarget("unknown", None, "routes", table))
     elif inline == UNKNOWN:

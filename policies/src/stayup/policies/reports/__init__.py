@@ -76,6 +76,8 @@ class StackReport:
     opaque: list[dict[str, Any]] = field(default_factory=list)
     # Rules the policy config disabled: never "every rule passed" while some did not run.
     disabled: list[str] = field(default_factory=list)
+    # Checked from a `pulumi stack export`: its file and what was left out (non-AWS, absent, pending).
+    state: dict[str, Any] | None = None
 
     @property
     def all_clear(self) -> bool:
@@ -111,6 +113,7 @@ class StackReport:
             **({"partial": self.partial} if self.partial else {}),
             "unanswered": self.unanswered,
             **({"opaque": self.opaque} if self.opaque else {}),
+            **({"state": self.state} if self.state else {}),
         }
 
 

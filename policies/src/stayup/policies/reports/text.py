@@ -25,6 +25,11 @@ def stack_text(report: StackReport) -> str:
         f"  {report.resources} resources · {len(report.violations)} violations · {len(report.unknown)} unknown"
         f" · {len(report.suppressed)} suppressed" + (f" · {report.passed} passed" if report.passed is not None else ""),
     ]
+    if report.state:
+        s = report.state
+        lines.append(
+            f"  deployed state from {s['file']}: {s['ignored']} resources of other providers ignored, {s['absent']} marked for deletion or replacement left out, {s['pending']} pending operations"
+        )
     if report.runtime:
         versions = ", ".join(f"{k} {v}" for k, v in report.runtime.items() if k != "interpreter" and v)
         lines.append(f"  program ran in {report.runtime.get('interpreter')}; {versions}")
