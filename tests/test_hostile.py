@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import PROGRAMS, ROOT
 from stayup.policies.cli import main
 
 sys.path.insert(0, str(ROOT / "tests" / "policies"))
@@ -443,8 +443,8 @@ def test_disabled_rules_and_catch_all_suppressions_are_never_a_silent_pass(capsy
 def test_inputs_counted():
     """The closing note reports this number: parametrized inputs plus the inputs of the tests below
     and above that try several each (secrets 2 + 5 formats + 1 nested, outputs 8, injection 1,
-    disabled/suppressed 4 reports, broken packs, checkov timeout 1)."""
-    total = len(FILE_CASES) + len(GRAPH_SHAPES) + len(SEMANTIC) + len(ARGV) + 2 + 5 + 1 + 8 + 1 + 4 + len(PACKS) + 1
+    disabled/suppressed 4 reports, broken packs, checkov timeout 1, demo without stacks 1, paths 3)."""
+    total = len(FILE_CASES) + len(GRAPH_SHAPES) + len(SEMANTIC) + len(ARGV) + 2 + 5 + 1 + 8 + 1 + 4 + len(PACKS) + 1 + 1 + 3
     assert total >= 150
     print(f"hostile inputs: {total}")
 
@@ -488,3 +488,27 @@ def test_checkov_past_its_timeout_is_exit_5_in_one_line():
     with pytest.raises(StayupError) as raised:
         checkov_door.run({"fx": happy().graph()}, timeout=0.05)
     assert raised.value.exit_code == 5 and "did not finish within" in raised.value.line()
+
+
+def test_demo_of_a_project_without_stacks_is_exit_2(capsys, tmp_path):
+    where = project(tmp_path)
+    (where / "Pulumi.dev.yaml").unlink()
+    code, out, err = run(capsys, ["demo", "--project", str(where)])
+    assert (code, out) == (2, "") and "no Pulumi.<stack>.yaml files" in one_line(err)
+
+
+def test_paths_in_outputs_never_depend_on_the_machine_or_the_working_directory(capsys, tmp_path, monkeypatch):
+    """Outside a git checkout SARIF URIs are relative to the project; no output holds an absolute path."""
+    where = tmp_path / "outside-git"
+    where.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
+        (where / name).write_text((PROGRAMS / "weak_egress" / name).read_text())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = run(capsys, ["check", "--project", str(where), "--stack", "dev", "--format", "sarif"])
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"] for loc in r["locations"] if "physicalLocation" in loc}
+    assert code == 1 and uris == {"__main__.py"}
+    for argv in (["graph"], ["check", "--format", "json"]):
+        code, out, _ = run(capsys, [*argv, "--project", str(where), "--stack", "dev"])
+        assert str(tmp_path) not in out and '"file": "/' not in out

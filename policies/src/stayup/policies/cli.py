@@ -223,7 +223,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .settings import load_settings
 
     codes = []
-    for report in check_all(args.project, list_stacks(args.project), preview=args.preview, settings=load_settings({}), jobs=1):
+    stacks = list_stacks(args.project)
+    if not stacks:
+        raise InputError("no Pulumi.<stack>.yaml files in the stack config directory: nothing to show", file=str(args.project))
+    for report in check_all(args.project, stacks, preview=args.preview, settings=load_settings({}), jobs=1):
         if report.graph is not None:
             sys.stdout.write(table(report.graph, report.stack))
         sys.stdout.write(stack_text(report) + "\n")
