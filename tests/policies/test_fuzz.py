@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stayup.policies import availability, blast
@@ -165,30 +166,19 @@ YAML_PIECES = ["a", ":", " ", "\n", "- ", "&x ", "*x", "[", "]", "{", "}", ",", 
 JSON_PIECES = ['{', '}', '[', ']', ',', ':', '"k"', '"k"', '1', '-0', '1e999', 'NaN', 'Infinity', 'true', 'null', ' ', '\\u0000', '"\\ud800"', '9' * 400]
 
 
-@given(st.lists(st.sampled_from(YAML_PIECES), max_size=60).map("".join) | st.text(max_size=200))
-def test_the_yaml_reader_refuses_in_one_line_or_returns_a_bounded_value(text):
+@pytest.mark.parametrize(("reader", "pieces"), [("load_yaml", YAML_PIECES), ("load_json", JSON_PIECES)])
+@given(data=st.data())
+def test_the_readers_refuse_in_one_line_or_return_a_bounded_value(reader, pieces, data):
+    from stayup.policies import inputs
     from stayup.policies.errors import InputError
-    from stayup.policies.inputs import check_depth, load_yaml
 
+    text = data.draw(st.lists(st.sampled_from(pieces), max_size=60).map("".join) | st.text(max_size=200))
     try:
-        value = load_yaml(text, "f.yaml")
+        value = getattr(inputs, reader)(text, "f")
     except InputError as exc:
-        assert exc.line().startswith("f.yaml: ") and "\n" not in exc.line()
+        assert exc.line().startswith("f: ") and "\n" not in exc.line()
         return
-    check_depth(value, "f.yaml")  # what it returns is within the bounds
-
-
-@given(st.lists(st.sampled_from(JSON_PIECES), max_size=60).map("".join) | st.text(max_size=200))
-def test_the_json_reader_refuses_in_one_line_or_returns_a_bounded_value(text):
-    from stayup.policies.errors import InputError
-    from stayup.policies.inputs import check_depth, load_json
-
-    try:
-        value = load_json(text, "f.json")
-    except InputError as exc:
-        assert exc.line().startswith("f.json: ") and "\n" not in exc.line()
-        return
-    check_depth(value, "f.json")
+    inputs.check_depth(value, "f")  # what it returns is within the bounds
 
 
 @given(st.binary(max_size=300))

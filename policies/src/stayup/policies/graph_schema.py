@@ -40,6 +40,17 @@ def _mask(value: Any) -> Any:
     return value
 
 
+def any_value(value: Any, test: Any) -> bool:
+    """Whether `test` holds for the value or any value nested in it."""
+    if test(value):
+        return True
+    if isinstance(value, dict):
+        return any(any_value(v, test) for v in value.values())
+    if isinstance(value, list):
+        return any(any_value(v, test) for v in value)
+    return False
+
+
 def opaque_components(graph: dict[str, Any]) -> list[dict[str, Any]]:
     """Multi-language components whose children stayup cannot see (their plugin does not run
     offline): every one it did not synthesize, including a modelled one whose layout-deciding

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .aws_types import TYPE_ALIASES
-from .graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, is_wrapped_secret
+from .graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, any_value, is_wrapped_secret
 
 # Every sentinel the engine uses for a value unknown at preview (pulumi-policy's list).
 UNKNOWN_SENTINELS = frozenset(
@@ -346,13 +346,7 @@ def _property_urns(value: Any) -> dict[str, tuple[str, ...]]:
 
 
 def _holds_secret(value: Any) -> bool:
-    if is_wrapped_secret(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(_holds_secret(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_secret(v) for v in value)
-    return bool(value == SECRET)
+    return any_value(value, lambda v: is_wrapped_secret(v) or v == SECRET)
 
 
 def _unwrap_policy_value(value: Any) -> Any:

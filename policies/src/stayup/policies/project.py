@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .graph_schema import SECRET
+from .graph_schema import SECRET, any_value
 from .inputs import read_yaml
 from .regions import REGIONS
 
@@ -153,19 +153,7 @@ def _load_specs(project: str, raw: Any, pf: str) -> dict[str, ConfigSpec]:
 
 
 def _holds_secure(value: Any) -> bool:
-    if isinstance(value, dict):
-        return set(value) == {"secure"} or any(_holds_secure(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_secure(v) for v in value)
-    return False
-
-
-def _holds_placeholder(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_holds_placeholder(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_placeholder(v) for v in value)
-    return bool(value == SECRET_PLACEHOLDER)
+    return any_value(value, lambda v: isinstance(v, dict) and set(v) == {"secure"})
 
 
 def _without_ciphertext(value: Any) -> Any:
@@ -298,7 +286,7 @@ def load_stack(
 
     for full, value in list(values.items()):
         spec = specs.get(full)
-        if spec is not None and value != SECRET_PLACEHOLDER and not _holds_placeholder(value):
+        if spec is not None and not any_value(value, lambda v: v == SECRET_PLACEHOLDER):
             file, key = sources[full]
             values[full] = _check_type(value, spec.type, file, key, secret=full in secret_keys)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .graph_schema import SCHEMA_VERSION, SECRET
+from .graph_schema import SCHEMA_VERSION, SECRET, any_value
 from .inputs import GRAPH_LIMIT, check_depth, load_json, read_json
 
 _SIG = "4dabf18193072939515e22adb298388d"
@@ -167,7 +167,7 @@ def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
             "propertyDependencies": {k: sorted(set(v)) for k, v in sorted(prop_deps.items())},
             "source": None,
         }
-        secret = sorted({k for part in (inputs, outputs) for k, v in part.items() if _has_secret(v)})
+        secret = sorted({k for part in (inputs, outputs) for k, v in part.items() if any_value(v, lambda x: x == SECRET)})
         if secret:
             record["secrets"] = secret
         kept.append(record)
@@ -191,11 +191,3 @@ def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
         "invokes": [],
         "state": {"file": file, "ignored": ignored, "absent": absent, "pending": len(pending)},
     }
-
-
-def _has_secret(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_has_secret(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_secret(v) for v in value)
-    return bool(value == SECRET)

@@ -213,22 +213,16 @@ def tiers(graph: Graph) -> list[Tier]:
         for listener in graph.referrers(lb, LISTENER, "loadBalancerArn"):
             for target_group in graph.linked(listener, "defaultActions", TARGET_GROUP):
                 _raise_peak(tier, peak(target_group))
-                for asg in graph.referrers(target_group, ASG, "targetGroupArns"):
-                    if asg.urn in groups_seen:
+                # Auto scaling groups and ECS services registered in the target group.
+                behind = graph.referrers(target_group, ASG, "targetGroupArns") + graph.referrers(target_group, ECS_SERVICE, "loadBalancers")
+                for group in behind:
+                    if group.urn in groups_seen:
                         continue
-                    groups_seen.add(asg.urn)
-                    asg_spread = zones_of(graph, asg)
-                    tier.groups.append(Group(asg, sorted(asg_spread.zones) if asg_spread else [], _size(graph, asg)))
-                    tier.subnets += graph.linked(asg, "vpcZoneIdentifiers", SUBNET)
-                    _raise_peak(tier, peak(asg))
-                for service in graph.referrers(target_group, ECS_SERVICE, "loadBalancers"):
-                    if service.urn in groups_seen:
-                        continue
-                    groups_seen.add(service.urn)
-                    service_spread = zones_of(graph, service)
-                    tier.groups.append(Group(service, sorted(service_spread.zones) if service_spread else [], _size(graph, service)))
-                    tier.subnets += graph.linked(service, "networkConfiguration", SUBNET)
-                    _raise_peak(tier, peak(service))
+                    groups_seen.add(group.urn)
+                    spread_of_group = zones_of(graph, group)
+                    tier.groups.append(Group(group, sorted(spread_of_group.zones) if spread_of_group else [], _size(graph, group)))
+                    tier.subnets += graph.linked(group, "vpcZoneIdentifiers" if group.type == ASG else "networkConfiguration", SUBNET)
+                    _raise_peak(tier, peak(group))
                 for attachment in graph.referrers(target_group, TARGET_ATTACHMENT, "targetGroupArn"):
                     for instance in graph.linked(attachment, "targetId", INSTANCE):
                         if all(instance.urn != i.urn for i, _ in tier.instances):
