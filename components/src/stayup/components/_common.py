@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import types
+import typing
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 # Declares a tier's baseline (peak) capacity so policies can check static stability.
 PEAK_TAG = "stayup:peak"
@@ -111,3 +115,28 @@ def service_role_policy(service: str) -> str:
 
 def tags_for(name: str, extra: dict[str, str] | None, **more: str) -> dict[str, str]:
     return {"stayup:component": name, **(extra or {}), **more}
+
+
+def from_mapping(cls: type[T], value: Any) -> T:
+    """Args as the component package's Construct passes them (a dict of Python names, nested
+    types as dicts too) made into the args dataclass Python users pass; anything else as it is."""
+    if not isinstance(value, dict):
+        return typing.cast(T, value)
+    given: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in value:
+            given[f.name] = _nested(f.type, value[f.name])
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and type(None) in typing.get_args(f.type):
+            given[f.name] = None  # an optional argument the schema let the consumer leave out
+    return cls(**given)
+
+
+def _nested(hint: Any, value: Any) -> Any:
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union else (hint,)
+    if isinstance(value, float) and value.is_integer() and int in options:
+        return int(value)  # the provider protocol carries every number as a double
+    if isinstance(value, dict):
+        for option in options:
+            if dataclasses.is_dataclass(option):
+                return from_mapping(option, value)
+    return value

@@ -1,8 +1,6 @@
 """CrmHosting: a CRM web tier behind an ALB in every AZ, an ASG sized to survive the loss of any
 one AZ without scaling, and a database that fails over to another AZ."""
 
-from __future__ import annotations
-
 import base64
 from dataclasses import dataclass, field
 from enum import Enum
@@ -15,6 +13,7 @@ from ._common import (
     amazon_linux,
     as_enum,
     fail,
+    from_mapping,
     key_policy,
     per_zone_capacity,
     service_role_policy,
@@ -63,11 +62,11 @@ class CrmArgs:
     """Seconds between target group health checks."""
     unhealthy_threshold: int = 2
     """Failed checks before a target is taken out."""
-    asg_health_check: AsgHealthCheck | str = AsgHealthCheck.ELB
+    asg_health_check: AsgHealthCheck = AsgHealthCheck.ELB
     """"ELB" replaces instances the load balancer finds unhealthy; "EC2" only failed hardware."""
     health_check_grace_period: int = 120
     """Seconds a new instance has to boot before health checks count."""
-    database: DatabaseKind | str = DatabaseKind.AURORA
+    database: DatabaseKind = DatabaseKind.AURORA
     """"aurora" (Aurora PostgreSQL) or "rds" (RDS for PostgreSQL)."""
     database_multi_az: bool = True
     """Aurora: add a reader in another AZ; RDS: Multi-AZ standby."""
@@ -100,7 +99,10 @@ class CrmHosting(pulumi.ComponentResource):
     target_group: aws.lb.TargetGroup
     group: aws.autoscaling.Group
 
+    TOKEN = TOKEN  # the component package registers its own (stayup:index:...)
+
     def __init__(self, name: str, args: CrmArgs, opts: pulumi.ResourceOptions | None = None):
+        args = from_mapping(CrmArgs, args)
         database = as_enum("CrmArgs", "database", DatabaseKind, args.database)
         asg_health = as_enum("CrmArgs", "asg_health_check", AsgHealthCheck, args.asg_health_check)
         zones = len(args.zones)
@@ -119,7 +121,7 @@ class CrmHosting(pulumi.ComponentResource):
         if database is DatabaseKind.AURORA and args.database_multi_az and zones < 2:
             raise fail("CrmArgs", "database_multi_az", "an Aurora reader in another AZ needs at least 2 zones")
 
-        super().__init__(TOKEN, name, None, opts)
+        super().__init__(self.TOKEN, name, None, opts)
         region = args.region
         here = pulumi.ResourceOptions(parent=self)
         tags = tags_for(name, args.tags)

@@ -1,15 +1,13 @@
 """FailoverDns: Route 53 health checks and PRIMARY/SECONDARY failover records, so traffic leaves
 a site whose health check fails (another region, or a static maintenance endpoint)."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from enum import Enum
 
 import pulumi
 import pulumi_aws as aws
 
-from ._common import as_enum, fail, tags_for
+from ._common import as_enum, fail, from_mapping, tags_for
 
 TOKEN = "stayup:dns:FailoverDns"
 
@@ -38,7 +36,7 @@ class StaticTarget:
 
 @dataclass
 class HealthCheckSpec:
-    kind: HealthCheckKind | str
+    kind: HealthCheckKind
     """"HTTPS" (web services) or "TCP" (the relay)."""
     port: int
     """Port the health check probes."""
@@ -60,8 +58,10 @@ class FailoverDnsArgs:
     """The primary site's load balancer."""
     health_check: HealthCheckSpec | None
     """Health check of the primary; without one Route 53 can never fail over."""
-    secondary: AliasTarget | StaticTarget | None = None
-    """Another region's load balancer, or static maintenance addresses."""
+    secondary: AliasTarget | None = None
+    """Another region's load balancer (from Python, a StaticTarget is accepted here too)."""
+    secondary_addresses: list[str] | None = None
+    """Static maintenance addresses to fail over to, instead of an alias secondary."""
     secondary_health_check: HealthCheckSpec | None = None
     """Optional health check of an alias secondary (e.g. the other region's load balancer)."""
     record_type: str = "A"
@@ -73,7 +73,17 @@ class FailoverDnsArgs:
 
 
 class FailoverDns(pulumi.ComponentResource):
+    """Route 53 failover: a health-checked PRIMARY alias and a SECONDARY (another region's load
+    balancer or static maintenance addresses)."""
+
+    primary_record: aws.route53.Record
+    TOKEN = TOKEN  # the component package registers its own (stayup:index:...)
+
     def __init__(self, name: str, args: FailoverDnsArgs, opts: pulumi.ResourceOptions | None = None):
+        args = from_mapping(FailoverDnsArgs, args)
+        secondary: AliasTarget | StaticTarget | None = args.secondary
+        if secondary is None and args.secondary_addresses is not None:
+            secondary = StaticTarget(args.secondary_addresses)
         for label, spec in (("health_check", args.health_check), ("secondary_health_check", args.secondary_health_check)):
             if spec is None:
                 continue
@@ -84,10 +94,10 @@ class FailoverDns(pulumi.ComponentResource):
                 raise fail("FailoverDnsArgs", f"{label}.failure_threshold", "must be between 1 and 10")
             if kind is HealthCheckKind.HTTPS and not (spec.path or "").startswith("/"):
                 raise fail("FailoverDnsArgs", f"{label}.path", "an HTTPS health check needs a readiness path")
-        if isinstance(args.secondary, StaticTarget) and not args.secondary.addresses:
+        if isinstance(secondary, StaticTarget) and not secondary.addresses:
             raise fail("FailoverDnsArgs", "secondary.addresses", "at least one address is required")
 
-        super().__init__(TOKEN, name, None, opts)
+        super().__init__(self.TOKEN, name, None, opts)
         here = pulumi.ResourceOptions(parent=self)
         tags = tags_for(name, args.tags)
 
@@ -126,9 +136,9 @@ class FailoverDns(pulumi.ComponentResource):
 
         primary_check = health_check("primary", args.health_check, args.primary) if args.health_check else None
         self.primary_record = record("PRIMARY", args.primary, primary_check)
-        if args.secondary is not None:
+        if secondary is not None:
             secondary_check = None
-            if isinstance(args.secondary, AliasTarget) and args.secondary_health_check:
-                secondary_check = health_check("secondary", args.secondary_health_check, args.secondary)
-            record("SECONDARY", args.secondary, secondary_check)
+            if isinstance(secondary, AliasTarget) and args.secondary_health_check:
+                secondary_check = health_check("secondary", args.secondary_health_check, secondary)
+            record("SECONDARY", secondary, secondary_check)
         self.register_outputs({"recordName": args.record_name})

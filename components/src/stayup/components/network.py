@@ -1,8 +1,6 @@
 """ResilientNetwork: a VPC over N power zones (AZs) where every private subnet leaves through
 egress in its own AZ (a NAT gateway per AZ) or through one regional NAT gateway."""
 
-from __future__ import annotations
-
 import ipaddress
 import json
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from ._common import (
     as_enum,
     available_zones,
     fail,
+    from_mapping,
     key_policy,
     region_name,
     service_role_policy,
@@ -37,14 +36,14 @@ class NetworkArgs:
     """Number of AZs (independent power zones) to span; at most the region's AZ count."""
     cidr_block: str = "10.0.0.0/16"
     """VPC IPv4 range; split into one public and one private subnet per AZ."""
-    egress: EgressMode | str = EgressMode.ZONAL
+    egress: EgressMode = EgressMode.ZONAL
     """Egress mode: "zonal" (a NAT gateway per AZ) or "regional" (one regional NAT gateway)."""
     nat_zones: int | None = None
     """Zonal mode only: how many AZs get a NAT (default: all). Fewer makes the other AZs' egress
     depend on another AZ's power, which the stayup policy pack rejects."""
     ipv6: bool = False
     """Add an IPv6 range and an egress-only internet gateway for private IPv6 egress."""
-    gateway_endpoints: tuple[str, ...] = ("s3", "dynamodb")
+    gateway_endpoints: list[str] = field(default_factory=lambda: ["s3", "dynamodb"])
     """Gateway VPC endpoints attached to every private route table (traffic stays in the AZ)."""
     flow_logs: bool = True
     """Send VPC flow logs (all traffic) to CloudWatch Logs."""
@@ -75,7 +74,10 @@ class ResilientNetwork(pulumi.ComponentResource):
     private_route_tables: list[aws.ec2.RouteTable]
     nat_gateways: list[aws.ec2.NatGateway]
 
+    TOKEN = TOKEN  # the component package registers its own (stayup:index:...)
+
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        args = from_mapping(NetworkArgs, args)
         egress = as_enum("NetworkArgs", "egress", EgressMode, args.egress)
         if not isinstance(args.zones, int) or args.zones < 1:
             raise fail("NetworkArgs", "zones", f"must be at least 1, got {args.zones!r}")
@@ -100,7 +102,7 @@ class ResilientNetwork(pulumi.ComponentResource):
         if unknown:
             raise fail("NetworkArgs", "gateway_endpoints", f"unsupported services {sorted(unknown)} (s3, dynamodb)")
 
-        super().__init__(TOKEN, name, None, opts)
+        super().__init__(self.TOKEN, name, None, opts)
         region = args.region
         self.zones = region_zones[: args.zones]
         here = pulumi.ResourceOptions(parent=self)

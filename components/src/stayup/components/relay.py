@@ -1,8 +1,6 @@
 """VideoRelay: TURN/STUN relay nodes (coturn) in several AZs, each with its own public address,
 behind an NLB that fronts signalling and allocation (not the media ports)."""
 
-from __future__ import annotations
-
 import base64
 from dataclasses import dataclass, field
 
@@ -13,6 +11,7 @@ from ._common import (
     PEAK_TAG,
     amazon_linux,
     fail,
+    from_mapping,
     per_zone_capacity,
     service_role_policy,
     sg_rule,
@@ -79,7 +78,10 @@ class VideoRelay(pulumi.ComponentResource):
     load_balancer: aws.lb.LoadBalancer
     nodes: list[aws.ec2.Instance]
 
+    TOKEN = TOKEN  # the component package registers its own (stayup:index:...)
+
     def __init__(self, name: str, args: RelayArgs, opts: pulumi.ResourceOptions | None = None):
+        args = from_mapping(RelayArgs, args)
         zones = len(args.zones)
         if zones < 1:
             raise fail("RelayArgs", "zones", "at least one zone is required")
@@ -95,7 +97,7 @@ class VideoRelay(pulumi.ComponentResource):
         if args.nodes_per_zone is not None and args.nodes_per_zone < 1:
             raise fail("RelayArgs", "nodes_per_zone", f"must be at least 1, got {args.nodes_per_zone}")
 
-        super().__init__(TOKEN, name, None, opts)
+        super().__init__(self.TOKEN, name, None, opts)
         region = args.region
         here = pulumi.ResourceOptions(parent=self)
         tags = tags_for(name, args.tags)

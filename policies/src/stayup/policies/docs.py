@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import importlib
 import inspect
+import json
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,13 @@ def _field_docs(cls: type) -> dict[str, str]:
     return docs
 
 
+def _field_annotations(cls: type) -> dict[str, str]:
+    """Each field's annotation as the source writes it (`pulumi.Input[str]`, not its expansion)."""
+    first = ast.parse(inspect.getsource(cls)).body[0]
+    assert isinstance(first, ast.ClassDef)
+    return {node.target.id: ast.unparse(node.annotation) for node in first.body if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
+
+
 def _default(field: dataclasses.Field[Any]) -> str:
     if field.default is not dataclasses.MISSING:
         value = field.default
@@ -139,15 +147,22 @@ def components_md() -> str:
         lines += [title, "", inspect.cleandoc(getattr(module, component).__doc__ or "") if component else inspect.cleandoc(cls.__doc__ or ""), ""]
         lines += ["| argument | type | default | meaning |", "|---|---|---|---|"]
         docs = _field_docs(cls)
+        written = _field_annotations(cls)
         for field in dataclasses.fields(cls):
-            kind = str(field.type).replace("|", "\\|")
+            kind = written.get(field.name, str(field.type)).replace("|", "\\|")
             lines.append(f"| `{field.name}` | `{kind}` | {_default(field)} | {docs.get(field.name, '')} |")
         lines.append("")
     return "\n".join(lines)
 
 
 def generate(root: Path) -> dict[Path, str]:
-    files = {root / "docs" / "rules.md": rules_md(), root / "docs" / "components.md": components_md()}
+    package = importlib.import_module("stayup.components.package")
+    files = {
+        root / "docs" / "rules.md": rules_md(),
+        root / "docs" / "components.md": components_md(),
+        # The component package's schema, inferred from the same typed args (never hand-written).
+        root / "components" / "schema.json": json.dumps(package.schema(), indent=2, sort_keys=True) + "\n",
+    }
     text = readme(root)
     if text is not None:
         files[root / "README.md"] = text
