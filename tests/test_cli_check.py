@@ -88,7 +88,7 @@ def test_stack_or_all_required(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["check"])
     assert exc.value.code == 2
-    assert "check needs exactly one of --stack NAME, --all or --graph FILE" in capsys.readouterr().err
+    assert "check needs exactly one of --stack NAME, --all, --graph FILE or --state FILE" in capsys.readouterr().err
 
 
 def test_invalid_policy_config_exit_2(capsys, monkeypatch, tmp_path):
