@@ -40,6 +40,11 @@ def test_workflow_gates_pull_requests_and_previews_only_with_credentials():
     preview = workflow["jobs"]["preview"]
     assert preview["if"] == "needs.credentials.outputs.configured == 'true'"
     assert preview["steps"][-1]["run"] == 'pulumi preview --stack "$STACK" --policy-pack policies --non-interactive'
+    # SDK generation for other languages needs the Pulumi CLI: proven there, with credentials.
+    package = workflow["jobs"]["package"]
+    assert package["if"] == preview["if"]
+    runs = "\n".join(step.get("run", "") for step in package["steps"])
+    assert runs.count('pulumi package add "$GITHUB_WORKSPACE/components"') == 2 and "npx tsc --noEmit" in runs and "go build ./..." in runs
 
 
 def test_pre_commit_hook_runs_the_offline_gate():
