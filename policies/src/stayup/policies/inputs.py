@@ -12,7 +12,7 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -42,15 +42,20 @@ def read_text(path: Path, key: str | None = None, *, limit: int = LIMIT) -> str:
         raise InputError(f"too large: {info.st_size} bytes (the limit is {limit})", file=str(path), key=key)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            return read_stream(handle, str(path), key, limit=limit)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path), key=key) from None
+
+
+def read_stream(stream: BinaryIO, file: str, key: str | None = None, *, limit: int = LIMIT) -> str:
+    """At most `limit` bytes of UTF-8 text from an open file or stdin (which may grow while read)."""
+    data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputError(f"too large: more than {limit} bytes", file=str(path), key=key)
+        raise InputError(f"too large: more than {limit} bytes", file=file, key=key)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path), key=key) from None
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=file, key=key) from None
 
 
 # --- JSON ----------------------------------------------------------------------------------

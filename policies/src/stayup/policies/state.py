@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import InputError
 from .graph_schema import SCHEMA_VERSION, SECRET, any_value
-from .inputs import GRAPH_LIMIT, check_depth, load_json, read_json
+from .inputs import GRAPH_LIMIT, load_json, read_json, read_stream
 
 _SIG = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -36,14 +36,7 @@ def read_states(paths: list[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
     `*.json` exports (one stack each)."""
     for path in paths:
         if str(path) == "-":
-            data = sys.stdin.buffer.read(GRAPH_LIMIT + 1)
-            if len(data) > GRAPH_LIMIT:
-                raise InputError(f"too large: more than {GRAPH_LIMIT} bytes", file="-", key="--state")
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"not UTF-8 text (byte {exc.start})", file="-", key="--state") from None
-            yield "-", graph_of_state(load_json(text, "-", "--state"), "-")
+            yield "-", graph_of_state(load_json(read_stream(sys.stdin.buffer, "-", "--state", limit=GRAPH_LIMIT), "-", "--state"), "-")
         elif path.is_dir():
             files = sorted(p for p in path.glob("*.json") if p.is_file())
             if not files:
@@ -90,7 +83,8 @@ def _parts(urn: str) -> tuple[str, str, str, str]:
 
 
 def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
-    """The graph of one stack export, or a one-line error naming the file and JSON path."""
+    """The graph of one stack export (already read, and bounded, by the JSON reader), or a one-line
+    error naming the file and JSON path."""
     _expect(isinstance(doc, dict), file, ["(document)"], "a JSON object (`pulumi stack export` output)")
     version = doc.get("version")
     if version != 3:
@@ -101,7 +95,6 @@ def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
     _expect(isinstance(resources, list), file, ["deployment", "resources"], "a list")
     pending = deployment.get("pending_operations") or []
     _expect(isinstance(pending, list), file, ["deployment", "pending_operations"], "a list")
-    check_depth(resources, file, "deployment.resources")
 
     kept: list[dict[str, Any]] = []
     stack = project = None
