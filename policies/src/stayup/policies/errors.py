@@ -10,8 +10,9 @@ EXIT_PROGRAM_FAILED = 3
 EXIT_UNKNOWN = 4
 EXIT_ENGINE_FAILED = 5  # the CrossGuard pack or checkov failed, not the stack
 EXIT_CHECKOV_BROKEN = EXIT_ENGINE_FAILED
+EXIT_SETUP_FAILED = 6  # the program's environment cannot be built, or its SDK is outside the supported range
 # Worst first: a broken program hides everything else; an unknown is better than a violation.
-WORST_FIRST = (EXIT_PROGRAM_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILED, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS)
+WORST_FIRST = (EXIT_PROGRAM_FAILED, EXIT_SETUP_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILED, EXIT_VIOLATION, EXIT_UNKNOWN, EXIT_PASS)
 EXIT_FOR_VERDICT = {"pass": EXIT_PASS, "fail": EXIT_VIOLATION, "degraded": EXIT_VIOLATION, "unknown": EXIT_UNKNOWN}
 
 
@@ -35,6 +36,12 @@ class InputError(StayupError):
     """Bad project, stack, config or flag (exit 2)."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class SetupError(StayupError):
+    """The program's environment cannot be built, or its SDK is below the supported range (exit 6)."""
+
+    exit_code = EXIT_SETUP_FAILED
 
 
 class ProgramError(StayupError):

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from . import graph_schema, regions
 from .environment import Interpreter, cache_dir, resolve
-from .errors import InputError, ProgramError, StayupError
+from .errors import InputError, ProgramError, SetupError, StayupError
 from .processes import GRACE
 from .project import StackConfig, load_answers, load_stack
 
@@ -124,6 +124,7 @@ class Host:
         self.interpreter = interpreter
         self.versions: dict[str, Any] = {}
         self.child: int | None = None
+        self.deferred = 0  # the last run's apply callbacks that never ran (skipped on unknowns)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = ours
         shim = stage_shim()
@@ -155,7 +156,10 @@ class Host:
             raise deadline.expired_error(str(interpreter.python))
         if "error" in message:
             self.close()
-            raise ProgramError(f"{message['error']['message']} in {interpreter.origin}; {_hint(interpreter)}", file=str(interpreter.python))
+            error = message["error"]
+            if error.get("kind") in ("range", "sdk"):
+                raise SetupError(f"{error['message']} in {interpreter.origin}; upgrade the program's pulumi SDK", file=str(interpreter.python))
+            raise ProgramError(f"{error['message']} in {interpreter.origin}; {_hint(interpreter)}", file=str(interpreter.python))
         self.versions = message.get("ready", {})
 
     def _receive(self, timeout: float, *, what: str) -> dict[str, Any] | None:
@@ -207,6 +211,7 @@ class Host:
             warm.update(name for name in result["warm"] if isinstance(name, str))
         if "error" in result:
             raise _error(result["error"], config, self.interpreter)
+        self.deferred = int(result.get("deferred") or 0)
         graph: dict[str, Any] = result["graph"]
         if answers and answers.get("existing"):
             graph["existing"] = answers["existing"]
@@ -292,16 +297,18 @@ class Pool:
         self.lock = threading.Lock()
 
     def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None) -> dict[str, Any]:
-        graph = self._run(config, preview=preview, deadline=deadline, label=label)
-        if preview:
+        graph, deferred = self._run(config, preview=preview, deadline=deadline, label=label)
+        if preview and deferred:
             # A first preview does not run `apply` callbacks whose input is unknown: what they
             # would declare is missing. The same program in update mode shows what that is.
-            full = self._run(config, preview=False, deadline=deadline, label=label)
+            full, _ = self._run(config, preview=False, deadline=deadline, label=label)
             present = {r["urn"] for r in graph["resources"]}
             graph["skipped"] = [{"urn": r["urn"], "source": r.get("source")} for r in full["resources"] if r["urn"] not in present]
+        elif preview:
+            graph["skipped"] = []  # every apply callback ran: nothing can be missing
         return graph
 
-    def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> dict[str, Any]:
+    def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> tuple[dict[str, Any], int]:
         with self.lock:
             host = self.idle.pop() if self.idle else None
         if host is None:
@@ -309,7 +316,8 @@ class Pool:
             with self.lock:
                 self.all.append(host)
         try:
-            return host.run(config, preview=preview, deadline=deadline, label=label, warm=self.warm, answers=self.answers)
+            graph = host.run(config, preview=preview, deadline=deadline, label=label, warm=self.warm, answers=self.answers)
+            return graph, host.deferred
         finally:
             if host.alive:
                 with self.lock:

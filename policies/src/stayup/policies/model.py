@@ -282,9 +282,9 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
         outputs = r.get("outputs")
         props: dict[str, Any] = outputs if isinstance(outputs, dict) else {}
         if r.get("remote") is True and isinstance(r.get("inputs"), dict):
-            # A multi-language component: rules read its inputs (its outputs, when synthesized,
-            # must not shadow them: awsx's `natGateways` is a setting in, a list of ids out).
-            props = {**props, **r["inputs"]}
+            # A multi-language component: rules read its settings, its inputs. Its outputs are what
+            # it created (awsx's `natGateways` is a strategy in, a list of ids out), seen as children.
+            props = r["inputs"]
         secrets = r.get("secrets")
         secret_keys = _NO_SECRETS
         if secrets:

@@ -10,6 +10,8 @@ markers, the region table) arrives in the job.
 from __future__ import annotations
 
 import functools
+import inspect
+import itertools
 import json
 import logging
 import re
@@ -39,6 +41,7 @@ from .aws_mocks import AUTONAMED, answer_invoke, autoname, computed_outputs, una
 UNKNOWN = "<unknown>"
 SECRET = "<secret>"
 UNANSWERED = "<unanswered>"  # what the program gets for a lookup stayup cannot answer exactly
+ORGANIZATION = "organization"  # what the Pulumi CLI's local backend answers for get_organization()
 
 
 @dataclass(frozen=True)
@@ -368,7 +371,7 @@ class Recorder(pulumi_mocks.MockMonitor):
 
         if request.type in ("awsx:ecs:FargateService", "awsx:ecs:EC2Service"):
             launch = "FARGATE" if request.type.endswith("FargateService") else "EC2"
-            outputs = components.awsx_ecs_service(request.name, launch, inputs, add, depends)
+            outputs = components.awsx_ecs_service(request.name, launch, inputs, add, depends, default_subnets)
         elif request.type == "awsx:ec2:DefaultVpc":
             outputs = components.awsx_default_vpc(default_vpc) if region in aws_mocks.REGIONS else None
         elif request.type in ("awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer"):
@@ -519,12 +522,39 @@ def _record_declarations(project_dir: Path) -> None:
         original(self, t, name, *args, **kwargs)
 
     pulumi.Resource.__init__ = init  # type: ignore[method-assign]
+    _track_applies()
 
     # The SDK sends no position with an invoke: note the program line of each call, per token.
     for attribute in ("invoke", "invoke_output", "invoke_async", "invoke_output_single"):
         found = getattr(pulumi.runtime, attribute, None)
         if callable(found):
             setattr(pulumi.runtime, attribute, _noting_call_site(found, own))
+
+
+_APPLIES_PENDING: set[int] = set()  # apply callbacks (outside the SDK) that have not run yet
+
+
+def _track_applies() -> None:
+    """Counts the program's apply callbacks that never ran: at a first preview the SDK skips those
+    on unknown values, and only they can hide resource declarations."""
+    original = pulumi.Output.apply
+    sdk = str(Path(pulumi.__file__).resolve().parent) + "/"
+    tokens = itertools.count()
+
+    def apply(self: Any, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        code = getattr(func, "__code__", None)
+        if code is not None and code.co_filename.startswith(sdk):
+            return original(self, func, *args, **kwargs)  # the SDK's own lifting and formatting
+        token = next(tokens)
+        _APPLIES_PENDING.add(token)
+
+        def ran(*values: Any, **named: Any) -> Any:
+            _APPLIES_PENDING.discard(token)
+            return func(*values, **named)
+
+        return original(self, ran, *args, **kwargs)
+
+    pulumi.Output.apply = apply  # type: ignore[method-assign]
 
 
 def _program_frame(own: Callable[[str], str | None]) -> dict[str, Any] | None:
@@ -619,6 +649,9 @@ def run_under_mocks(job: Job, program: Callable[[], Any]) -> tuple[Recorder, _Er
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
     pulumi.runtime.set_all_config(dict(job.config), sorted(job.secret_keys))
+    # What the CLI's local backend tells a program: organization "organization", the project's
+    # directory as its root (SDKs before these settings existed take neither).
+    extra = {"organization": ORGANIZATION} if "organization" in inspect.signature(pulumi.runtime.set_mocks).parameters else {}
     pulumi.runtime.set_mocks(
         recorder.mocks,
         project=job.project,
@@ -626,7 +659,12 @@ def run_under_mocks(job: Job, program: Callable[[], Any]) -> tuple[Recorder, _Er
         preview=job.preview,
         logger=logger,
         monitor=recorder,
+        **extra,
     )
+    if hasattr(settings.SETTINGS, "root_directory"):
+        settings.SETTINGS.root_directory = str(job.project_dir)
+    if hasattr(settings.SETTINGS, "organization") and not settings.SETTINGS.organization:
+        settings.SETTINGS.organization = ORGANIZATION
     try:
         _sync_await(run_pulumi_func(program))
     finally:
@@ -697,7 +735,8 @@ def capture(job: Job) -> dict[str, Any]:
             "preview": job.preview,
             "resources": [recorder.records[urn] for urn in sorted(recorder.records)],
             "invokes": sorted(recorder.invokes, key=lambda i: (i["token"], _canonical(i["args"]))),
-        }
+        },
+        "deferred": len(_APPLIES_PENDING),
     }
 
 

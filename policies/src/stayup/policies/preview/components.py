@@ -108,12 +108,18 @@ def awsx_default_vpc(default_vpc: Callable[[], tuple[str, list[str]]]) -> dict[s
     return {"vpcId": vpc_id, "publicSubnetIds": subnets, "privateSubnetIds": []}
 
 
-def awsx_ecs_service(name: str, launch: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]]) -> dict[str, Any] | None:
+def awsx_ecs_service(
+    name: str, launch: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], default_subnets: Callable[[], list[str]]
+) -> dict[str, Any] | None:
     """awsx.ecs.FargateService / EC2Service: an ECS service of that launch type with the given
-    network configuration (required for Fargate; EC2 tasks without one run on the cluster's
-    instances) and desired count (awsx's default: 1), plus its task definition."""
+    network configuration (a Fargate service without one runs in the default VPC's subnets, as awsx
+    deploys it; EC2 tasks without one run on the cluster's instances) and desired count (awsx's
+    default: 1), plus its task definition."""
     network = inputs.get("networkConfiguration")
     desired = inputs.get("desiredCount", 1)
+    if network is None and launch == "FARGATE":
+        inputs = {**inputs, "networkConfiguration": {"subnets": default_subnets(), "assignPublicIp": inputs.get("assignPublicIp", False)}}
+        network = inputs["networkConfiguration"]
     if not isinstance(network, dict) and (launch == "FARGATE" or network is not None):
         return None
     mode = "awsvpc" if launch == "FARGATE" else "bridge"

@@ -28,6 +28,9 @@ _MAX_MESSAGE = 1 << 16
 # modules that earlier stacks loaded arrive with each job (their loading is most of a run's time).
 _WARM = ("pulumi_aws",)
 _PROVIDER_MODULE = re.compile(r"pulumi_[a-z0-9_]+(\.[a-z0-9_]+)*")
+# The oldest SDKs programs run on here (older ones speak another protocol to the mock runtime).
+OLDEST = {"pulumi": (3, 120, 0), "pulumi-aws": (5, 0, 0)}
+OLDEST_TEXT = "pulumi 3.120 or newer with pulumi-aws 5 or newer"
 
 
 def _send(sock: socket.socket, message: dict[str, Any]) -> None:
@@ -46,12 +49,32 @@ def _versions() -> dict[str, Any]:
     return found
 
 
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+
+
+def _below_range(versions: dict[str, Any]) -> str | None:
+    for dist, oldest in OLDEST.items():
+        found = versions.get(dist)
+        if isinstance(found, str) and _release(found) < oldest:
+            return f"{dist} {found} is installed; stayup runs programs on {OLDEST_TEXT}"
+    return None
+
+
 def main(shim_dir: str, fd: int) -> None:
     sock = socket.socket(fileno=fd)
+    old = _below_range(_versions())
+    if old:
+        _send(sock, {"error": {"kind": "range", "message": old}})
+        os._exit(0)
     try:
         from . import capture  # noqa: F401  (imports the SDK)
     except ImportError as exc:
         _send(sock, {"error": {"kind": "module", "module": exc.name, "message": f"{type(exc).__name__}: {exc}"}})
+        os._exit(0)
+    except Exception as exc:  # an SDK that cannot load here (e.g. its protobuf is incompatible)
+        text = str(exc).strip().splitlines()
+        _send(sock, {"error": {"kind": "sdk", "message": f"the pulumi SDK cannot be imported: {type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")}})
         os._exit(0)
     warm(_WARM)
     _send(sock, {"ready": _versions()})

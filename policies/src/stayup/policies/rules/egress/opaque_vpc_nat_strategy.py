@@ -3,8 +3,11 @@
 awsx's Vpc registers as one resource under mocks and in policy packs; its NAT strategy input
 decides egress: "OnePerAz" (the default) passes, "Single" and "None" with private subnets fail.
 
-Scenarios: pass (OnePerAz) · fail (Single) · not-applicable (no awsx Vpc) · unknown (strategy
-unknown) · suppressed.
+Its settings are its inputs, absent ones awsx's defaults; where only its outputs are seen (state,
+CrossGuard) the NAT gateways it created are its children, which NE001-NE003 judge instead.
+
+Scenarios: pass (OnePerAz, also by default) · fail (Single) · not-applicable (no awsx Vpc; outputs
+with the gateways as children) · unknown (strategy unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...aws_types import AWSX_VPC
+from ...aws_types import AWSX_VPC, NAT
 from ...facts import text
 from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
@@ -28,9 +31,17 @@ def _has_private_subnets(vpc: Resource) -> bool | None:
     return any(isinstance(s, dict) and s.get("type") in ("Private", "private") for s in specs)
 
 
+def _has_gateway_children(graph: Graph, vpc: Resource) -> bool:
+    return any(any(p.urn == vpc.urn for p in graph.parent_chain(nat)) for nat in graph.of_type(NAT))
+
+
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for vpc in graph.of_type(AWSX_VPC):
         nat = vpc.get("natGateways")
+        if isinstance(nat, list) and _has_gateway_children(graph, vpc):
+            # Its outputs (a deployed stack's state, CrossGuard): the NAT gateways it created are
+            # in the graph, and NE001-NE003 judge them where they are.
+            continue
         strategy = "OnePerAz" if nat is None else (nat.get("strategy", "OnePerAz") if isinstance(nat, dict) else UNKNOWN)
         private = _has_private_subnets(vpc)
         if strategy == UNKNOWN or private is None:
