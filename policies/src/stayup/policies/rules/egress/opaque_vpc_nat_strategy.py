@@ -6,7 +6,7 @@ decides egress: "OnePerAz" (the default) passes, "Single" and "None" with privat
 Its settings are its inputs, absent ones awsx's defaults; where only its outputs are seen (state,
 CrossGuard) the NAT gateways it created are its children, which NE001-NE003 judge instead.
 
-Scenarios: pass (OnePerAz, also by default) · fail (Single) · not-applicable (no awsx Vpc; outputs
+Scenarios: pass (OnePerAz; also by default) · fail (Single) · not-applicable (no awsx Vpc; outputs
 with the gateways as children) · unknown (strategy unknown) · suppressed.
 """
 
