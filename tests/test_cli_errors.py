@@ -53,9 +53,8 @@ def one_line_error(capsys, *argv: str) -> tuple[int, str]:
         ),
         (
             ["graph", "--project", str(PROGRAMS / "separate_routes"), "--stack", "dev", "--config", "aws:region=eu-east-9"],
-            ("stayup: error: --config: aws:region: unknown AWS region 'eu-east-9' (known: ap-northeast-1, "
-            "ap-southeast-1, ap-southeast-2, ca-central-1, eu-central-1, eu-north-1, eu-west-1, eu-west-2, "
-            "eu-west-3, sa-east-1, us-east-1, us-east-2, us-west-2)"),
+            ("stayup: error: --config: aws:region: unknown AWS region 'eu-east-9' (stayup knows the 38 regions of the aws,"
+             " aws-us-gov and aws-cn partitions; did you mean us-east-2 or us-east-1 or eu-west-3?)"),
         ),
         (
             ["graph", "--stack", "crm-paris", "--config", "zones=five"],

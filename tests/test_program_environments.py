@@ -166,7 +166,7 @@ def typed(entries: list[dict]) -> list[tuple[str, str, str]]:
     return sorted((e["rule"], e["urn"].split("::")[-2].split("$")[-1], e["urn"].rsplit("::", 1)[-1]) for e in entries)
 
 
-SERVICE, LB = "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer"
+SERVICE, LB, TG = "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"
 # At a first preview the Vpc's subnet ids are unknown (as under the engine): what runs on them is unknown.
 ON_UNKNOWN_SUBNETS = [("PZ001", SERVICE, "api"), ("PZ001", LB, "internal"), ("SS001", SERVICE, "api")]
 
@@ -184,6 +184,9 @@ ON_UNKNOWN_SUBNETS = [("PZ001", SERVICE, "api"), ("PZ001", LB, "internal"), ("SS
         ("ec2-service", [("PZ001", SERVICE, "batch"), ("SS001", SERVICE, "batch")], []),  # an awsx EC2 service on one private subnet
         ("default-vpc", [], []),  # awsx DefaultVpc; an awsx ALB with no subnets takes the default VPC's three
         ("opaque", [], [("awsx:ecr:Repository", "images")]),  # not modelled: opaque
+        # Two servers on one private subnet, attached by awsx TargetGroupAttachment: a one-AZ tier.
+        ("attachment", [("PZ004", TG, "pages"), ("SS002", TG, "pages")], []),
+        ("provider-region", [], []),  # a second awsx Vpc through an explicit provider for eu-west-1
     ],
 )
 def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaque, preview):
@@ -192,9 +195,10 @@ def test_awsx_components_are_expanded_or_reported_opaque(stack, violations, opaq
     ids in update mode); a component stayup does not model is opaque, so its stack never passes."""
     result = stayup("check", "--project", str(PROGRAMS / "env_awsx"), "--stack", stack, "--install", "--format", "json", *(["--preview"] if preview else []))
     report = json.loads(result.stdout)
-    more = {"awsx-alb": [("PZ001", LB, "web")], "ec2-service": [("PZ001", SERVICE, "batch"), ("SS001", SERVICE, "batch")]}
+    more = {"awsx-alb": [("PZ001", LB, "web")], "ec2-service": [("PZ001", SERVICE, "batch"), ("SS001", SERVICE, "batch")],
+            "attachment": [("PZ004", TG, "pages"), ("SS002", TG, "pages")]}
     unknown = sorted(ON_UNKNOWN_SUBNETS + more.get(stack, [])) if preview else []
-    if preview and stack in ("one-subnet", "ec2-service"):
+    if preview and stack in ("one-subnet", "ec2-service", "attachment"):
         violations = []  # the trimmed list is unknown at preview: PZ001 is unknown, not failed
     verdict = "fail" if violations else ("unknown" if unknown or opaque else "pass")
     assert result.stderr == ""
@@ -247,6 +251,7 @@ def test_component_outputs_reach_the_program_as_resources(preview):
         ("defaults", [("SS001", "aws:autoscaling/group:Group", "main-nodes")]),  # pulumi-eks's default minimum of 1 node
         ("managed", [("SS001", "aws:eks/nodeGroup:NodeGroup", "workers")]),  # a ManagedNodeGroup on the cluster's subnets, min 1
         ("self-managed", [("PZ001", "aws:autoscaling/group:Group", "batch"), ("SS001", "aws:autoscaling/group:Group", "batch")]),  # a NodeGroupV2 on one subnet
+        ("options", []),  # three nodes over three AZs, sized through nodeGroupOptions
     ],
 )
 def test_eks_cluster_and_managed_node_groups_are_expanded(stack, violations, preview):
@@ -269,6 +274,12 @@ def test_eks_cluster_and_managed_node_groups_are_expanded(stack, violations, pre
         if stack == "managed":
             expected["workers_arn"] = child(graph, "aws:eks/nodeGroup:NodeGroup", "workers")["outputs"]["arn"]
         assert outputs == expected
+
+
+def test_a_component_takes_its_region_from_an_explicit_provider():
+    graph = graph_of("env_awsx", "provider-region", False)
+    zones = sorted((r["name"], r["inputs"]["availabilityZone"]) for r in graph["resources"] if r["type"] == SUBNET and r["parent"].endswith("::west"))
+    assert zones == [("west-private-1", "eu-west-1a"), ("west-private-2", "eu-west-1b"), ("west-public-1", "eu-west-1a"), ("west-public-2", "eu-west-1b")]
 
 
 def test_graphs_are_byte_identical_across_runs():

@@ -21,7 +21,7 @@ LAYERS = [
     {"rules"},
     {"settings"},
     {"engine", "blast"},
-    {"reports", "tfplan", "analyzer_client", "crossguard", "project", "install", "environment", "host", "preview", "docs", "state"},
+    {"reports", "tfplan", "analyzer_client", "crossguard", "project", "install", "environment", "host", "nodejs", "languages", "preview", "docs", "state"},
     {"check", "checkov_door", "checkov_checks"},
     {"cli", "__main__"},
 ]

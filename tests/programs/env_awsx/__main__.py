@@ -37,6 +37,18 @@ if config.get_bool("defaultVpc"):
                             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(subnets=default.public_subnet_ids, assign_public_ip=True),
                             task_definition_args=awsx.ecs.FargateServiceTaskDefinitionArgs(container=container))
     pulumi.export("edge_zones", default.public_subnet_ids.apply(len))
+if config.get_bool("instanceTargets"):
+    # Two web servers registered with awsx TargetGroupAttachment, both on the first private subnet.
+    first = vpc.private_subnet_ids.apply(lambda ids: ids[0])
+    pages = aws.lb.TargetGroup("pages", port=80, protocol="HTTP", vpc_id=vpc.vpc_id,
+                               health_check=aws.lb.TargetGroupHealthCheckArgs(path="/healthz", interval=10, healthy_threshold=2, unhealthy_threshold=2))
+    for i in (1, 2):
+        server = aws.ec2.Instance(f"page-{i}", ami="ami-0c55b159cbfafe1f0", instance_type="t3.micro", subnet_id=first)
+        awsx.lb.TargetGroupAttachment(f"page-{i}", target_group=pages, instance=server)
+if config.get("westRegion"):
+    # A second network through an explicit provider: its subnets are in that region's AZs.
+    west = aws.Provider("west", region=config.get("westRegion"))
+    awsx.ec2.Vpc("west", cidr_block="10.1.0.0/16", number_of_availability_zones=2, opts=pulumi.ResourceOptions(provider=west))
 if config.get_bool("opaque"):
     awsx.ecr.Repository("images")  # an awsx component stayup does not model
 pulumi.export("vpc_id", vpc.vpc_id)

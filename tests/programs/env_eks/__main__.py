@@ -11,8 +11,13 @@ zones = ["eu-west-3a", "eu-west-3b", "eu-west-3c"][: config.require_int("zones")
 subnets = [aws.ec2.Subnet(f"nodes-{zone}", vpc_id=vpc.id, cidr_block=f"10.0.{i}.0/24", availability_zone=zone)
            for i, zone in enumerate(zones)]
 sizes = {"min_size": config.get_int("minSize"), "desired_capacity": config.get_int("minSize")}
-cluster = eks.Cluster("main", vpc_id=vpc.id, subnet_ids=[s.id for s in subnets],
-                      **{k: v for k, v in sizes.items() if v is not None})
+sizes = {k: v for k, v in sizes.items() if v is not None}
+if config.get_bool("nodeGroupOptions"):
+    # The same sizes, given the other way pulumi-eks takes them.
+    cluster = eks.Cluster("main", vpc_id=vpc.id, subnet_ids=[s.id for s in subnets],
+                          node_group_options=eks.ClusterNodeGroupOptionsArgs(**sizes))
+else:
+    cluster = eks.Cluster("main", vpc_id=vpc.id, subnet_ids=[s.id for s in subnets], **sizes)
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("cluster_name", cluster.eks_cluster.name)
 pulumi.export("nodes_asg", cluster.default_node_group_asg_name)

@@ -2,7 +2,8 @@
 
 It follows AWS FIS's "AZ Availability: Power Interruption" scenario: instances and group capacity
 in the dark AZ are gone and cannot be relaunched there, its subnets and zonal NAT gateways go dark,
-Multi-AZ databases fail over, health-checked DNS steers to the secondary.
+Multi-AZ databases fail over, health-checked DNS steers to the secondary. Egress reads the NE rules'
+facts, so a loss cuts a service's egress exactly where NE001/NE002 fail.
 """
 
 from __future__ import annotations
@@ -12,11 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aws_types import LOAD_BALANCER, SUBNET
-from .facts import NOT_KNOWN, Unknown, nat_coverage, subnet_egress, subnet_zone, zones_of
+from .facts import (
+    NOT_KNOWN,
+    Unknown,
+    egress_after_loss,
+    nat_coverage,
+    subnet_tier,
+    subnet_zone,
+    vpc_of,
+    zones_of,
+)
 from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .regions import region_of_zone
-from .topology import Tier, failover_names, health_checked, tiers, zone_floor
+from .topology import Tier, component_of, failover_names, health_checked, tiers, zone_floor
 
 Serves = bool | Unknown  # True, False or NOT_KNOWN
 
@@ -48,12 +58,13 @@ class ServiceOutcome:
 
     @property
     def status(self) -> str:
-        """serves (at its baseline) | degraded (below it) | down | unknown."""
+        """serves (at its baseline, with egress) | degraded (below it, or its egress cut) | down | unknown."""
         if self.serves is False:
             return "down"
-        if self.full is False:
+        if self.full is False or self.egress is False:
             return "degraded"
-        return "unknown" if isinstance(self.serves, Unknown) or isinstance(self.full, Unknown) else "serves"
+        decided = (self.serves, self.full, self.egress)
+        return "unknown" if any(isinstance(v, Unknown) for v in decided) else "serves"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,7 +91,7 @@ class ZoneLoss:
 
     @property
     def status(self) -> str:
-        """survives | degraded (a service below its baseline) | down (a service not serving) | unknown."""
+        """survives | degraded (a service below its baseline or without egress) | down (a service not serving) | unknown."""
         statuses = {s.status for s in self.services}
         return next((s for s in STATUS_ORDER if s in statuses), "survives")
 
@@ -107,7 +118,7 @@ class BlastRadius:
 
     @property
     def verdict(self) -> str:
-        """fail (a service down), degraded (serving below a baseline: SS001/SS002 fail), unknown, pass."""
+        """fail (a service down), degraded (below a baseline: SS001/SS002 fail; egress cut: NE001/NE002 fail), unknown, pass."""
         worst = next((s for s in STATUS_ORDER if s in {z.status for z in self.zones}), "pass")
         return {"down": "fail", "degraded": "degraded"}.get(worst, "unknown" if worst == "unknown" or self.unplaced else "pass")
 
@@ -115,33 +126,23 @@ class BlastRadius:
         return {"stack": self.stack, "verdict": self.verdict, "unplaced": self.unplaced, "zones": [z.to_json() for z in self.zones]}
 
 
-def _egress(graph: Graph, tier: Tier, dark: set[str]) -> bool | Unknown:
-    """Every live subnet of the tier still reaches the internet (IGW, or a NAT that is not dark)."""
+def _egress(graph: Graph, subnets: list[Resource], dark: set[str]) -> tuple[bool | Unknown, str]:
+    """Whether every live subnet still leaves through its NAT gateways (the NE rules' facts), and
+    what the report says when it does not."""
     states: list[bool | Unknown] = []
-    for subnet in tier.subnets:
-        zone = subnet_zone(subnet)
-        if zone in dark:
+    dark_nats: dict[str, Resource] = {}
+    for subnet in subnets:
+        if subnet_zone(subnet) in dark:
             continue
-        if zone == UNKNOWN:
-            states.append(NOT_KNOWN)
-            continue
-        targets = subnet_egress(graph, subnet)
-        if isinstance(targets, str) or any(t.kind == "unknown" for t in targets):
-            states.append(NOT_KNOWN)
-            continue
-        live = False
-        for target in targets:
-            if target.kind == "igw":
-                live = True
-            elif target.kind == "nat" and target.resource is not None:
-                cover = nat_coverage(graph, target.resource)
-                if cover.regional:
-                    live = live or cover.zones is None or bool(set(cover.zones) - dark)
-                else:
-                    live = live or not (set(cover.zones or ()) & dark)
-        if targets and not live:
-            states.append(False)
-    return both(states)
+        after = egress_after_loss(graph, subnet, dark)
+        if after is not None:
+            states.append(after.alive)
+            dark_nats.update((nat.urn, nat) for nat in after.dark_nats)
+    state = both(states)
+    if state is False:
+        names = ", ".join(f"{nat.name} ({', '.join(sorted(nat_coverage(graph, nat).zones or ()))})" for nat in dark_nats.values())
+        return state, f"egress cut: NAT gateway{'s' if len(dark_nats) > 1 else ''} {names} dark"
+    return state, "" if state is True else "egress: a route or a NAT gateway's AZ is not known"
 
 
 def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
@@ -185,7 +186,11 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
         else:
             full = after >= need
     shown_need = None if need is None else ("unknown" if isinstance(need, Unknown) else rounded(need))
-    return ServiceOutcome(tier.name, tier.kind, _shown(before), _shown(after), peak, serves, _egress(graph, tier, dark), "; ".join(via), shown_need, full)
+    egress, egress_via = _egress(graph, tier.subnets, dark)
+    via += [egress_via] if egress_via else []
+    if not tier.groups and not tier.instances:
+        return ServiceOutcome(tier.name, tier.kind, None, None, peak, serves, egress, "; ".join(via), shown_need, full)  # no compute to count
+    return ServiceOutcome(tier.name, tier.kind, _shown(before), _shown(after), peak, serves, egress, "; ".join(via), shown_need, full)
 
 
 def _shown(value: float | Unknown) -> float | str | None:
@@ -231,8 +236,32 @@ def _dns(graph: Graph, outcomes: dict[str, ServiceOutcome], tiers_by_lb: dict[st
     return results
 
 
+def _unused_private_subnets(graph: Graph, used: set[str]) -> dict[str, list[Resource]]:
+    """{VPC URN, or "": private subnets no service runs in}: NE001/NE002 judge them too."""
+    by_vpc: dict[str, list[Resource]] = {}
+    for subnet in graph.of_type(SUBNET):
+        if subnet.urn not in used and subnet_tier(graph, subnet) not in ("public", "isolated"):
+            vpc = vpc_of(graph, subnet)
+            by_vpc.setdefault(vpc.urn if vpc else "", []).append(subnet)
+    return by_vpc
+
+
+def _networks(graph: Graph, by_vpc: dict[str, list[Resource]], dark: set[str]) -> list[ServiceOutcome]:
+    """A row per VPC whose unused private subnets the loss cuts (or may cut) off the internet."""
+    found = []
+    for urn, subnets in by_vpc.items():
+        egress, via = _egress(graph, subnets, dark)
+        if egress is not True:
+            owner = graph.resources[urn] if urn else None
+            component = component_of(graph, owner) if owner else None
+            name = component.name if component else (owner.name if owner else "private subnets")
+            found.append(ServiceOutcome(name, "network", None, None, None, True, egress, f"private subnets outside the services; {via}"))
+    return found
+
+
 def simulate(graph: Graph, zones_down: int = 1) -> BlastRadius:
     all_tiers = tiers(graph)
+    unused = _unused_private_subnets(graph, {s.urn for t in all_tiers for s in t.subnets})
     by_lb = {t.load_balancer.urn: t for t in all_tiers if t.load_balancer is not None}
     zones = sorted({subnet_zone(s) for s in graph.of_type(SUBNET)} - {UNKNOWN})
     unplaced = sorted(s.urn for s in graph.of_type(SUBNET) if subnet_zone(s) == UNKNOWN)
@@ -244,6 +273,6 @@ def simulate(graph: Graph, zones_down: int = 1) -> BlastRadius:
     for combo in scenarios:
         dark = set(combo)
         outcomes = {t.name: _tier_outcome(graph, t, dark) for t in all_tiers}
-        services = list(outcomes.values()) + _dns(graph, outcomes, by_lb)
+        services = list(outcomes.values()) + _dns(graph, outcomes, by_lb) + _networks(graph, unused, dark)
         losses.append(ZoneLoss(" + ".join(combo), services))
     return BlastRadius(graph.stack, losses, unplaced)

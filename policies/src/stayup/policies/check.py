@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from .engine import evaluate, masked_finding
-from .environment import resolve
 from .errors import StayupError
 from .graph_schema import masked, opaque_components
-from .host import DEFAULT_TIMEOUT, Deadline, Pool, capture_stack, hosts
+from .host import DEFAULT_TIMEOUT, Deadline
+from .languages import Runner, capture_stack, runners
 from .model import from_capture
 from .project import StackConfig, load_answers, load_stack
 from .reports import StackReport, stack_report
@@ -71,7 +71,8 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
     report.state = captured.get("state")
     if report.opaque and report.verdict == "pass":
         report.verdict = "unknown"  # what their children would decide was never seen
-    skipped = captured.get("skipped") or []
+    # Apply callbacks that never ran (their input stayed unknown): what they declare is missing too.
+    skipped = (captured.get("skipped") or []) + (captured.get("unrun") or [])
     if skipped:
         # A partial graph cannot pass: what the skipped applies declare was never checked.
         report.partial = [s for s in skipped if isinstance(s, dict)]
@@ -106,9 +107,8 @@ def check_all(
     if first is None:
         return [_failed(stack, configs[stack]) for stack in stacks]
     facts = load_answers(answers) if answers is not None else None
-    interpreter = resolve(first.project_dir, first.runtime, python=python, install=install)
 
-    def one(stack: str, pool: Pool) -> StackReport:
+    def one(stack: str, pool: Runner) -> StackReport:
         config = configs[stack]
         if isinstance(config, StayupError):
             return _failed(stack, config)
@@ -119,7 +119,7 @@ def check_all(
             return _failed(stack, exc)
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(stacks)))
-    with hosts(interpreter, facts) as pool:
+    with runners(first, facts, python=python, install=install) as pool:
         if jobs == 1:
             return [one(stack, pool) for stack in stacks]
         workers = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)

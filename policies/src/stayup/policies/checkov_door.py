@@ -3,12 +3,17 @@
 checkov runs in its own isolated tool environment (its `packaging` pin conflicts with pulumi's),
 pinned by `checkov-constraints.txt`. It exits 0 when it scanned nothing, when a custom check
 crashed, or when a check produced no result; this wrapper fails loudly in all three cases.
+
+Suppressions belong to the checked project: its own `.checkov.yaml` `skip-check` (checkov's
+convention) for checkov's checks, its policy config for stayup's rules. Nothing of stayup's own.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,10 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .engine import evaluate
 from .errors import EXIT_CHECKOV_BROKEN, InputError, StayupError
+from .inputs import read_yaml
 from .model import from_capture
 from .processes import run_group
 from .rules import BY_ID, RULES, Outcome
@@ -29,7 +33,9 @@ from .tfplan import GRAPH_ATTRIBUTE, TYPES, URN_ATTRIBUTE, export, graph_id
 CHECKOV = "checkov==3.3.30"
 HERE = Path(__file__).resolve().parent
 CONSTRAINTS = HERE / "checkov-constraints.txt"
-SUPPRESSIONS = HERE / "checkov-suppressions.yaml"
+CONFIG_FILES = (".checkov.yaml", ".checkov.yml")  # where checkov looks in a project
+# A check ID or an fnmatch pattern over IDs, as checkov matches `skip-check` entries.
+CHECK_PATTERN = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_*?]+")
 
 
 class CheckovError(StayupError):
@@ -41,19 +47,44 @@ def uv_command() -> list[str]:
     return [found] if found else ["python3", "-m", "uv"]
 
 
-def load_suppressions(path: Path = SUPPRESSIONS) -> dict[str, str]:
-    """Reviewed built-in check suppressions: {check id: reason}."""
-    from .schemas import validate
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        validate("checkov-suppressions", data, file=str(path))
-    except (OSError, yaml.YAMLError, InputError) as exc:
-        raise CheckovError(str(exc)) from None
-    for check_id in data:
-        if check_id in BY_ID:
-            raise CheckovError("stayup's own rules are configured through the policy config", file=str(path), key=check_id)
-    return data
+def load_suppressions(project: Path) -> dict[str, str]:
+    """The checked project's own skips of checkov's checks: `skip-check` in its `.checkov.yaml`
+    (or `.checkov.yml`), read as checkov reads it. {check ID or pattern: where it is skipped}."""
+    found = [project / name for name in CONFIG_FILES if os.path.lexists(project / name)]
+    if not found:
+        return {}
+    if len(found) > 1:
+        raise InputError(f"{CONFIG_FILES[0]} and {CONFIG_FILES[1]} both exist (checkov would read both): keep one", file=str(found[1]))
+    path = found[0]
+    data = read_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of checkov settings", file=str(path))
+    value = data.get("skip-check")
+    # As checkov reads it: a string, or a one-item list, split on commas; longer lists as they are.
+    entries: list[tuple[str, Any]]
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        entries = [("skip-check", e) for e in value.split(",")]
+    elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        entries = [("skip-check[0]", e) for e in value[0].split(",")]
+    elif isinstance(value, list):
+        entries = [(f"skip-check[{i}]", e) for i, e in enumerate(value)]
+    else:
+        raise InputError("expected a list of checkov check IDs", file=str(path), key="skip-check")
+    skipped: dict[str, str] = {}
+    for key, raw in entries:
+        entry = raw.strip() if isinstance(raw, str) else raw
+        if not isinstance(entry, str) or not entry:
+            raise InputError(f"expected a checkov check ID, got {raw!r}", file=str(path), key=key)
+        if any(fnmatch.fnmatchcase(rule, entry) for rule in BY_ID):
+            raise InputError(f"{entry} skips stayup's own rules: suppress their findings in the policy config, with a reason", file=str(path), key=key)
+        if not CHECK_PATTERN.fullmatch(entry):
+            raise InputError(f"not a checkov check ID or ID pattern: {entry!r} (severities and path patterns are not applied)", file=str(path), key=key)
+        skipped[entry] = f"skip-check in {path}"
+    return skipped
 
 
 def findings(graph: dict[str, Any], settings: PolicySettings) -> dict[tuple[str, str], str]:
@@ -95,8 +126,9 @@ def run(
     timeout: float = 900,
 ) -> CheckovRun:
     """Exports each graph to a plan file, evaluates stayup's rules once per graph here, and runs
-    checkov once over all plans; stayup's checks inside checkov only look up those findings."""
-    suppressions = load_suppressions() if suppressions is None else suppressions
+    checkov once over all plans; stayup's checks inside checkov only look up those findings.
+    `suppressions`: the checked project's skips (`load_suppressions`), none by default."""
+    suppressions = suppressions or {}
     settings = settings or load_settings({})
     decided = {name: findings(graph, settings) for name, graph in graphs.items()}
     with tempfile.TemporaryDirectory(prefix="stayup-checkov-") as tmp:
@@ -127,7 +159,8 @@ def run(
             command += ["--skip-check", ",".join(sorted(suppressions))]
         env = {**os.environ, "STAYUP_CHECKOV_FINDINGS": str(work / "findings.json"), "LOG_LEVEL": "WARNING"}
         try:
-            done = run_group(command, env=env, timeout=timeout)
+            # checkov also reads a `.checkov.yaml` in its working directory: run it where none is.
+            done = run_group(command, env=env, timeout=timeout, cwd=work)
         except subprocess.TimeoutExpired:
             raise CheckovError(f"checkov did not finish within {timeout:.0f} s") from None
         except OSError as exc:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import math
 import os
 import signal
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import (
     EXIT_BAD_INPUT,
@@ -25,6 +27,21 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .reports import StackReport
+
+
+def _refuse(message: str, prog: str) -> NoReturn:
+    """A refused command line: one line and exit 2, like every other error (no usage block)."""
+    from .reports.escape import visible
+
+    print(f"stayup: error: {visible(message)} (see `{visible(prog)} --help`)", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line refusals; subcommands inherit it."""
+
+    def error(self, message: str) -> NoReturn:
+        _refuse(message, self.prog)
 
 
 def _positive_int(text: str) -> int:
@@ -77,7 +94,8 @@ def _seconds(text: str) -> float:
 
 
 def _capture(args: argparse.Namespace) -> dict[str, Any]:
-    from .host import Deadline, capture_stack
+    from .host import Deadline
+    from .languages import capture_stack
 
     if getattr(args, "state", None) is not None:
         from .state import read_states
@@ -92,10 +110,15 @@ def _capture(args: argparse.Namespace) -> dict[str, Any]:
     )
 
 
+FIFO_WAIT = 10.0  # seconds a named pipe given to --output may take to find its reader
+
+
 def write_output(text: str, output: Path | None) -> None:
     """`-` or no path: stdout. A character device or FIFO (/dev/null, /dev/stdout, a named pipe)
-    is written through, never replaced. A regular file is replaced atomically (a failed run never
+    is written through, never replaced; a FIFO nobody opens for reading within FIFO_WAIT seconds
+    is exit 2 with nothing written. A regular file is replaced atomically (a failed run never
     leaves half a file), keeping an existing file's mode; a new file gets 0666 under the umask."""
+    text = _encodable(text)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -111,8 +134,9 @@ def write_output(text: str, output: Path | None) -> None:
     if info is not None and not stat.S_ISREG(info.st_mode):
         if not (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
             raise InputError("not a regular file, character device or FIFO", file=str(output), key="--output")
+        fd = _open_device(output, fifo=stat.S_ISFIFO(info.st_mode))
         try:
-            with open(output, "w", encoding="utf-8") as stream:
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
                 stream.write(text)
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", file=str(output), key="--output") from None
@@ -137,6 +161,34 @@ def write_output(text: str, output: Path | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(output), key="--output") from None
+
+
+def _open_device(output: Path, *, fifo: bool) -> int:
+    """A blocking open(2) of a FIFO waits for a reader forever: open without blocking, retry for
+    FIFO_WAIT seconds while no reader is there (ENXIO), then write normally."""
+    deadline = time.monotonic() + FIFO_WAIT
+    while True:
+        try:
+            fd = os.open(output, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        except OSError as exc:
+            if fifo and exc.errno == errno.ENXIO:
+                if time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise InputError(f"no reader opened this named pipe within {FIFO_WAIT:g} s; nothing written", file=str(output), key="--output") from None
+            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(output), key="--output") from None
+        os.set_blocking(fd, True)
+        return fd
+
+
+def _encodable(text: str) -> str:
+    """A lone surrogate (a JSON input's `"\\ud800"`) has no UTF-8 form: it is written as its escape,
+    which inside a JSON string is the same character again."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _version() -> str:
@@ -187,10 +239,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             install=args.install,
             answers=args.answers,
         )
+    from .reports.escape import visible
+
     several = bool(args.all) or len(reports) > 1 or any(p.is_dir() for p in args.state or [])
     if not several and reports[0].verdict == "error":
         # A single stack's bad input is the command's error: one line on stderr.
-        print(f"stayup: error: {reports[0].error}", file=sys.stderr)
+        print(f"stayup: error: {visible(reports[0].error)}", file=sys.stderr)
         return reports[0].exit_code
     write_output(render_check(reports, args.format, several=several, project=args.project), args.output)
     return worst([r.exit_code for r in reports])
@@ -236,26 +290,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .reports.escape import visible
     from .reports.json import dump
     from .tfplan import export
 
     graph = _capture(args)
     plan = export(graph)
     for item in plan["stayup"]["unsupported"]:
-        print(f"stayup: warning: no Terraform mapping for {item['type']} ({item['urn']})", file=sys.stderr)
+        print(visible(f"stayup: warning: no Terraform mapping for {item['type']} ({item['urn']})"), file=sys.stderr)
     write_output(dump(plan), args.output)
     return 0
 
 
 def cmd_checkov(args: argparse.Namespace) -> int:
     from . import checkov_door
+    from .reports.escape import visible
     from .reports.json import dump
     from .reports.sarif import checkov_sarif
     from .settings import load_settings_file
 
     settings = load_settings_file(args.policy_config)  # validates first: one-line errors, never a traceback
+    suppressions = checkov_door.load_suppressions(args.project)  # the checked project's own, never stayup's
     graph = _capture(args)
-    suppressions = checkov_door.load_suppressions()
     outcome = checkov_door.run({args.stack: graph}, settings=settings, suppressions=suppressions, timeout=args.timeout)
     result = checkov_door.summary(outcome, suppressions)
     if args.format == "json":
@@ -266,7 +322,7 @@ def cmd_checkov(args: argparse.Namespace) -> int:
         lines = [f"stayup checkov · {args.stack} · {result['resources']} resources · {result['passed']} passed · {len(result['failed'])} failed"]
         lines += [f"  FAIL {f['check']} {f['resource']}: {f['name']}" for f in result["failed"]]
         lines += [f"  suppressed {check}: {reason}" for check, reason in sorted(suppressions.items())]
-        text = "\n".join(lines) + "\n"
+        text = "".join(visible(line) + "\n" for line in lines)
     write_output(text, args.output)
     return EXIT_VIOLATION if result["failed"] else EXIT_PASS
 
@@ -323,7 +379,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stayup",
         description="Resilience checks for Pulumi stacks: power zones, dual egress, failover health checks.",
     )
@@ -382,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is cmd_check and [bool(args.all), bool(args.stack), args.graph is not None, bool(args.state)].count(True) != 1:
-        parser.error("check needs exactly one of --stack NAME, --all, --graph FILE or --state FILE")
+        _refuse("check needs exactly one of --stack NAME, --all, --graph FILE or --state FILE", f"{parser.prog} check")
     # SIGTERM unwinds like Ctrl-C, so the program's process group, the CrossGuard pack and checkov
     # are stopped on the way out rather than orphaned.
     signal.signal(signal.SIGTERM, _terminated)
@@ -390,7 +446,9 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except StayupError as exc:
-        print(f"stayup: error: {exc.line()}", file=sys.stderr)
+        from .reports.escape import visible
+
+        print(f"stayup: error: {visible(exc.line())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("stayup: interrupted", file=sys.stderr)

@@ -389,6 +389,42 @@ def nat_coverage(graph: Graph, nat: Resource) -> NatCoverage:
     return NatCoverage(False, frozenset() if zone == UNKNOWN else frozenset({zone}), zone == UNKNOWN, internet)
 
 
+@dataclass(frozen=True)
+class EgressAfterLoss:
+    """A private subnet's NAT egress once some AZs lose power."""
+
+    alive: bool | Unknown
+    dark_nats: tuple[Resource, ...]  # NAT gateways it routes through whose every AZ is dark
+
+
+def egress_after_loss(graph: Graph, subnet: Resource, dark: set[str]) -> EgressAfterLoss | None:
+    """The NE rules' facts (subnet_tier, subnet_egress, nat_coverage) read for one zone loss: a
+    zonal NAT dies with its AZ, a regional one with every AZ it serves. None for the subnets NE001
+    does not judge (public, isolated, or no NAT route), so a cut here is an NE001 failure."""
+    tier = subnet_tier(graph, subnet)
+    if tier in ("public", "isolated"):
+        return None
+    if tier == UNKNOWN:
+        return EgressAfterLoss(NOT_KNOWN, ())
+    zone = subnet_zone(subnet)
+    targets = subnet_egress(graph, subnet)
+    nats = [t for t in targets if t.kind == "nat"] if isinstance(targets, list) else []
+    if not nats:
+        return None
+    cut: list[Resource] = []
+    unknown = False
+    for target in nats:
+        if target.resource is None:
+            unknown = True  # a NAT outside the program: its AZ is not known
+            continue
+        cover = nat_coverage(graph, target.resource)
+        if cover.unknown or zone == UNKNOWN:
+            unknown = True
+        elif cover.zones is not None and not cover.zones - dark:
+            cut.append(target.resource)
+    return EgressAfterLoss(False if cut else (NOT_KNOWN if unknown else True), tuple(cut))
+
+
 def urn_list(resources: Iterable[Resource]) -> str:
     return ", ".join(r.urn for r in resources)
 

@@ -3,6 +3,11 @@
 A graph is JSON: {"schema": 1, "project", "stack", "region", "preview", "resources": [...],
 "invokes": [...]}. Resources are sorted by URN; each has urn, type, name, parent, custom, remote,
 provider, inputs, outputs, dependencies, propertyDependencies and source {file, line} (or null).
+
+A value not known yet is the engine's own sentinel, UNKNOWN, and nothing else: the other forms an
+engine writes for it (UNKNOWN_FORMS) become UNKNOWN when a graph file or a state export is read,
+and the way other tools *display* an unknown value (`(known after apply)`, `<computed>`,
+`output<string>`, ...) is refused there (exit 2, naming the JSON path), never read as a value.
 """
 
 from __future__ import annotations
@@ -10,11 +15,35 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .errors import InputError
+
 SCHEMA_VERSION = 1
 
-_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")  # as Pulumi allows them
 # The engine's own wire sentinel for a value not known until deployment.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# Every other form a value not known yet takes on the wire: the engine's typed unknowns
+# (pulumi-policy's list) and the Terraform bridge's (hcl2shim.UnknownVariableValue, which a bridged
+# provider such as pulumi-aws can leave in a state). Read as UNKNOWN wherever a file is read.
+UNKNOWN_FORMS = frozenset(
+    {
+        UNKNOWN,
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+        "030794c1-ac77-496b-92df-f27374a8bd58",
+        "e48ece36-62e2-4504-bad9-02848725956a",
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+        "74D93920-ED26-11E3-AC10-0800200C9A66",
+        "74d93920-ed26-11e3-ac10-0800200c9a66",
+    }
+)
+# How other tools show a value they do not know or do not show (Terraform, Pulumi's diff display,
+# the CDK): never written by the engine or `stayup graph`, so never read as a value.
+_PLACEHOLDER = re.compile(
+    r"<computed>|\((?:known after apply|sensitive value|sensitive)\)|\[(?:unknown|computed)\]"
+    r"|(?:output|computed)<[A-Za-z0-9_.<>\[\], ]*>|\$\{Token\[[^\]]*\]\}"
+)
+_PLACEHOLDER_STARTS = frozenset("<([oc$")
 # What a program receives from a lookup stayup cannot answer exactly (a VPC found by tags, say):
 # every value it passes on is recorded as UNKNOWN, and the invoke as "mocked": false.
 UNANSWERED = "stayup-unanswered-7d1f0c2e-lookup"
@@ -24,6 +53,77 @@ SECRET = "[secret]"
 # constants are Pulumi's), so a rule can decide on a value the program itself wrote as secret.
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+# Properties that name AZs, read the same way by every entry.
+ZONE_KEYS = ("availabilityZone", "availabilityZoneId", "availabilityZones", "availabilityZoneAddresses")
+# Stack and project names as Pulumi allows them (they end up in URNs, file names and reports).
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+def check_name(name: Any, *, what: str = "stack", file: str | None = None, key: str | None = None) -> str:
+    """The one validator of stack and project names, for every entry: `--stack`, `--all`'s stack
+    files, a graph file and a state export's URNs. A one-line error naming the file and key."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise InputError(f"{name!a} is not a valid {what} name (letters, digits, '-', '_' and '.', at most 100)", file=file, key=key)
+    return name
+
+
+def json_path(parts: list[Any]) -> str:
+    """`deployment.resources[3].outputs.availabilityZone` from its parts."""
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(parts))
+
+
+def placeholder(value: str) -> str | None:
+    """Why a string is another tool's placeholder rather than a value; None when it is a value."""
+    if value and value[0] in _PLACEHOLDER_STARTS and _PLACEHOLDER.fullmatch(value):
+        return (
+            f"{value!a} is another tool's placeholder for a value it did not know or show, not a value "
+            f"(the Pulumi engine and `stayup graph` write an unknown value as {UNKNOWN!r})"
+        )
+    return None
+
+
+def canonical_unknowns(value: Any, path: list[Any], file: str) -> Any:
+    """The value with every unknown form as UNKNOWN (containers are changed in place); a
+    placeholder is a one-line error naming the file and JSON path."""
+    if isinstance(value, str):
+        if value in UNKNOWN_FORMS:
+            return UNKNOWN
+        problem = placeholder(value)
+        if problem is not None:
+            raise InputError(problem, file=file, key=json_path(path))
+        return value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (str, dict, list)):
+                value[key] = canonical_unknowns(item, [*path, key], file)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (str, dict, list)):
+                value[index] = canonical_unknowns(item, [*path, index], file)
+    return value
+
+
+def zones_at(value: Any, path: list[Any]) -> list[tuple[list[Any], str]]:
+    """(JSON path, zone) of every known zone a zone property holds (a name, a list, or
+    `availabilityZoneAddresses` entries)."""
+    if isinstance(value, str):
+        return [] if value in (UNKNOWN, SECRET) else [(path, value)]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in zones_at(item, [*path, i])]
+    if isinstance(value, dict):
+        return [found for key in ("availabilityZone", "availabilityZoneId") for found in zones_at(value.get(key), [*path, key])]
+    return []
+
+
+def zone_refusal(zone: str, region: str | None) -> str | None:
+    """Why a zone a file records cannot be one: not a zone of `region` (when known), or not the name
+    or id of a zone of any AWS region; None when it can be."""
+    from .regions import claimed_region, zone_problem
+
+    problem = zone_problem(zone, region)
+    if problem is None and claimed_region(zone) is None:
+        problem = f"{zone!a} is not the name or id of an AZ of any AWS region"
+    return problem
 
 
 def is_wrapped_secret(value: Any) -> bool:
@@ -73,23 +173,37 @@ def masked(graph: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_graph_file(path: Any) -> dict[str, Any]:
-    """A saved `stayup graph` file, validated enough that every front door can trust its shape."""
+    """A saved `stayup graph` file, validated enough that every front door can trust its shape:
+    every unknown form is UNKNOWN, a placeholder or a zone of no AWS region is refused, a masked
+    secret is listed in its resource's `secrets` (so it decides nothing), names are checked."""
     from pathlib import Path
 
     from .inputs import GRAPH_LIMIT, read_json
 
     path = Path(path)
+    file = str(path)
     graph = read_json(path, limit=GRAPH_LIMIT)
     from .schemas import validate
 
-    validate("graph", graph, file=str(path))
-    from .errors import InputError
-    from .regions import REGIONS
+    validate("graph", graph, file=file)
+    from .regions import REGIONS, unknown_region
 
     # Names that end up in URNs, reports and region tables are checked as in a program's run.
     if graph.get("region") not in REGIONS:
-        raise InputError(f"no AWS region {graph.get('region')!r} stayup has AZ data for", file=str(path), key="region")
-    if not _STACK_NAME.fullmatch(str(graph.get("stack"))):
-        raise InputError(f"{graph.get('stack')!a} is not a valid stack name", file=str(path), key="stack")
+        raise InputError(unknown_region(graph.get("region")), file=file, key="region")
+    check_name(graph.get("stack"), file=file, key="stack")
+    if graph.get("project") is not None:
+        check_name(graph["project"], what="project", file=file, key="project")
+    canonical_unknowns(graph, [], file)
+    for index, resource in enumerate(graph["resources"]):
+        secret = {k for part in ("inputs", "outputs") for k, v in (resource.get(part) or {}).items() if any_value(v, lambda x: x == SECRET)}
+        if secret - set(resource.get("secrets") or ()):
+            resource["secrets"] = sorted(secret | set(resource.get("secrets") or ()))
+        for part in ("inputs", "outputs"):
+            for key in ZONE_KEYS:
+                for where, zone in zones_at((resource.get(part) or {}).get(key), [key]):
+                    problem = zone_refusal(zone, None)  # the zone against its region: validate.check_names
+                    if problem is not None:
+                        raise InputError(problem, file=file, key=json_path(["resources", index, part, *where]))
     checked: dict[str, Any] = graph
     return checked

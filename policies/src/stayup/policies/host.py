@@ -124,7 +124,7 @@ class Host:
         self.interpreter = interpreter
         self.versions: dict[str, Any] = {}
         self.child: int | None = None
-        self.deferred = 0  # the last run's apply callbacks that never ran (skipped on unknowns)
+        self.deferred: list[dict[str, Any]] = []  # the last run's apply callbacks that never ran (skipped on unknowns)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = ours
         shim = stage_shim()
@@ -211,7 +211,8 @@ class Host:
             warm.update(name for name in result["warm"] if isinstance(name, str))
         if "error" in result:
             raise _error(result["error"], config, self.interpreter)
-        self.deferred = int(result.get("deferred") or 0)
+        deferred = result.get("deferred")
+        self.deferred = [d for d in deferred if isinstance(d, dict)] if isinstance(deferred, list) else []
         graph: dict[str, Any] = result["graph"]
         if answers and answers.get("existing"):
             graph["existing"] = answers["existing"]
@@ -270,6 +271,8 @@ def _error(error: dict[str, Any], config: StackConfig, interpreter: Interpreter)
     file = where or str(config.main)
     if error["kind"] == "input":
         return InputError(error["message"], file=file)
+    if error["kind"] == "region":
+        return InputError(f"{error['message']}: {regions.unknown_region(error.get('region'))}", file=file)
     if error["kind"] == "module":
         return ProgramError(f"{error['message']} in {interpreter.origin}; {_hint(interpreter)}", file=file)
     return ProgramError(error["message"], file=file)
@@ -301,14 +304,18 @@ class Pool:
         if preview and deferred:
             # A first preview does not run `apply` callbacks whose input is unknown: what they
             # would declare is missing. The same program in update mode shows what that is.
-            full, _ = self._run(config, preview=False, deadline=deadline, label=label)
+            full, deferred = self._run(config, preview=False, deadline=deadline, label=label)
             present = {r["urn"] for r in graph["resources"]}
             graph["skipped"] = [{"urn": r["urn"], "source": r.get("source")} for r in full["resources"] if r["urn"] not in present]
         elif preview:
             graph["skipped"] = []  # every apply callback ran: nothing can be missing
+        if deferred:
+            # Even after a deploy these callbacks wait on a value nobody answered: what they
+            # declare or compute was never seen.
+            graph["unrun"] = deferred
         return graph
 
-    def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> tuple[dict[str, Any], int]:
+    def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         with self.lock:
             host = self.idle.pop() if self.idle else None
         if host is None:

@@ -174,11 +174,42 @@ class Graph:
                     resource.property_dependencies[key] = tuple(u for u in urns if u in known)
             if resource.parent not in known:
                 resource.parent = None
+        self._through_components()
         # Subnets known only from invokes (e.g. the default VPC's), by id.
         self.external_subnets: dict[str, Mapping[str, Any]] = dict(external_subnets or {})
         self._referrers: dict[tuple[str, str], list[Resource]] | None = None
         self._secret_texts: list[str] | None = None
         self._by_id: dict[tuple[str, str], Resource] | None = None
+
+    def _through_components(self) -> None:
+        """A value read from a component's output (`vpc.private_subnet_ids[0]`) depends on the
+        component; it names the component's children whose ids or ARNs it holds, so link those."""
+        children: dict[str, list[Resource]] = defaultdict(list)
+        for resource in self.resources.values():
+            if resource.parent is not None:
+                children[resource.parent].append(resource)
+        if not children:
+            return
+        descendants: dict[str, list[Resource]] = {}
+
+        def below(urn: str) -> list[Resource]:
+            if urn not in descendants:
+                descendants[urn] = []  # a parent cycle ends here
+                descendants[urn] = [d for c in children.get(urn, []) for d in (c, *below(c.urn))]
+            return descendants[urn]
+
+        for resource in self.resources.values():
+            for key, urns in resource.property_dependencies.items():
+                if not any(u in children for u in urns):
+                    continue
+                held = _held_strings(resource.props.get(key))
+                if not held:
+                    continue
+                linked: list[str] = []
+                for urn in urns:
+                    named = [d.urn for d in below(urn) if _handle(d, "id") in held or _handle(d, "arn") in held] if urn in children else []
+                    linked.extend(named or [urn])
+                resource.property_dependencies[key] = tuple(dict.fromkeys(linked))
 
     def owning(self, type_: str, value: str) -> Resource | None:
         """The resource of `type_` whose known id is `value` (a literal id in another resource)."""
@@ -312,7 +343,8 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
         result = invoke.get("result")
         if invoke.get("token") == "aws:ec2/getSubnet:getSubnet" and isinstance(result, Mapping):
             external[str(result.get("id"))] = result
-        if invoke.get("token") == "aws:ec2/getSubnets:getSubnets" and isinstance(result, Mapping) and isinstance(result.get("subnets"), list):
+        # getSubnetIds is pulumi-aws 5's form of getSubnets.
+        if invoke.get("token") in ("aws:ec2/getSubnets:getSubnets", "aws:ec2/getSubnetIds:getSubnetIds") and isinstance(result, Mapping) and isinstance(result.get("subnets"), list):
             for subnet in result["subnets"]:
                 if isinstance(subnet, Mapping) and isinstance(subnet.get("id"), str):
                     external[subnet["id"]] = subnet

@@ -8,15 +8,15 @@ get a placeholder and are marked secret).
 from __future__ import annotations
 
 import json
-import re
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .graph_schema import SECRET, any_value
+from .graph_schema import SECRET, any_value, check_name
 from .inputs import read_yaml
-from .regions import REGIONS
+from .regions import REGIONS, unknown_region
 
 SECRET_PLACEHOLDER = SECRET  # what the program sees for a `secure:` value
 _TYPES = {"string", "integer", "boolean", "array", "object"}
@@ -29,9 +29,23 @@ class Runtime:
     toolchain: str = "pip"
     virtualenv: str | None = None
     project_file: Path | None = None
+    name: str = "python"  # or "nodejs" (TypeScript and JavaScript)
+    node: NodeOptions | None = None  # runtime.options of a nodejs project
+
+
+@dataclass(frozen=True)
+class NodeOptions:
+    """`runtime.options` of a nodejs project, as pulumi-language-nodejs reads them."""
+
+    typescript: bool = True
+    tsconfig: str | None = None
+    nodeargs: str = ""
+    packagemanager: str = "auto"
 
 
 _TOOLCHAINS = ("pip", "poetry", "uv")
+_PACKAGE_MANAGERS = ("auto", "npm", "yarn", "pnpm")
+LANGUAGES = ("python", "nodejs")
 
 
 @dataclass(frozen=True)
@@ -89,9 +103,9 @@ def load_project(project_dir: Path) -> tuple[str, Path, Path, dict[str, ConfigSp
         raise InputError("required string is missing", file=pf, key="name")
     runtime = doc.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if runtime_name != "python":
+    if runtime_name not in LANGUAGES:
         raise InputError(
-            f"runtime {runtime_name!r} is not supported; stayup runs Python programs",
+            f"runtime {runtime_name!r} is not supported; stayup runs Python and Node.js (TypeScript, JavaScript) programs",
             file=pf,
             key="runtime",
         )
@@ -99,9 +113,9 @@ def load_project(project_dir: Path) -> tuple[str, Path, Path, dict[str, ConfigSp
     if not isinstance(main_value, str):
         raise InputError("must be a path", file=pf, key="main")
     main = (project_dir / main_value).resolve()
-    if main.is_dir():
+    if main.is_dir() and runtime_name == "python":
         main = main / "__main__.py"
-    if not main.is_file():
+    if not (main.is_file() or (runtime_name == "nodejs" and main.is_dir())):
         raise InputError(f"program not found: {main}", file=pf, key="main")
     config_dir_value = doc.get("stackConfigDir", ".")
     if not isinstance(config_dir_value, str):
@@ -112,11 +126,14 @@ def load_project(project_dir: Path) -> tuple[str, Path, Path, dict[str, ConfigSp
 
 def _runtime(runtime: Any, project_file: Path) -> Runtime:
     options = runtime.get("options") if isinstance(runtime, dict) else None
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    pf = str(project_file)
+    if options is not None and not isinstance(options, dict):
+        raise InputError("must be a mapping", file=pf, key="runtime.options")
+    if name == "nodejs":
+        return Runtime(project_file=project_file, name="nodejs", node=_node_options(options or {}, pf))
     if options is None:
         return Runtime(project_file=project_file)
-    pf = str(project_file)
-    if not isinstance(options, dict):
-        raise InputError("must be a mapping", file=pf, key="runtime.options")
     toolchain = options.get("toolchain", "pip")
     if toolchain not in _TOOLCHAINS:
         raise InputError(f"unknown toolchain {toolchain!r} (expected one of {', '.join(_TOOLCHAINS)})", file=pf, key="runtime.options.toolchain")
@@ -124,6 +141,23 @@ def _runtime(runtime: Any, project_file: Path) -> Runtime:
     if virtualenv is not None and (not isinstance(virtualenv, str) or not virtualenv.strip()):
         raise InputError("must be a path", file=pf, key="runtime.options.virtualenv")
     return Runtime(toolchain=toolchain, virtualenv=virtualenv, project_file=project_file)
+
+
+def _node_options(options: dict[str, Any], pf: str) -> NodeOptions:
+    """The options pulumi-language-nodejs reads (typescript, tsconfig, nodeargs, packagemanager)."""
+    typescript = options.get("typescript", True)
+    if not isinstance(typescript, bool):
+        raise InputError("must be true or false", file=pf, key="runtime.options.typescript")
+    tsconfig = options.get("tsconfig")
+    if tsconfig is not None and (not isinstance(tsconfig, str) or not tsconfig.strip()):
+        raise InputError("must be a path", file=pf, key="runtime.options.tsconfig")
+    nodeargs = options.get("nodeargs", "")
+    if not isinstance(nodeargs, str):
+        raise InputError("must be a string of node arguments", file=pf, key="runtime.options.nodeargs")
+    manager = options.get("packagemanager", "auto")
+    if manager not in _PACKAGE_MANAGERS:
+        raise InputError(f"unknown package manager {manager!r} (expected one of {', '.join(_PACKAGE_MANAGERS)})", file=pf, key="runtime.options.packagemanager")
+    return NodeOptions(typescript=typescript, tsconfig=tsconfig, nodeargs=nodeargs, packagemanager=manager)
 
 
 def _load_specs(project: str, raw: Any, pf: str) -> dict[str, ConfigSpec]:
@@ -221,13 +255,10 @@ def real_dir(path: Path) -> Path:
         raise InputError(f"cannot resolve: {getattr(exc, 'strerror', None) or 'symlink loop'}", file=str(path), key="--project") from None
 
 
-_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
-
-
 def check_stack_name(stack: str, *, file: str | None = None) -> None:
-    """Stack names as Pulumi allows them (they end up in URNs and file names)."""
-    if not _STACK_NAME.fullmatch(stack):
-        raise InputError(f"{stack!a} is not a valid stack name (letters, digits, '-', '_' and '.', at most 100)", file=file, key="--stack" if file is None else None)
+    """Stack names as Pulumi allows them (they end up in URNs and file names), by the validator
+    every entry shares: `--stack`, a stack file of `--all`, a graph file, a state export."""
+    check_name(stack, file=file, key="--stack" if file is None else None)
 
 
 def load_stack(
@@ -296,7 +327,7 @@ def load_stack(
     if not isinstance(region, str) or region not in REGIONS:
         file, key = sources["aws:region"]
         raise InputError(
-            f"unknown AWS region {region!r} (known: {', '.join(sorted(REGIONS))})",
+            unknown_region(region),
             file=file,
             key=key,
         )
@@ -321,13 +352,48 @@ def load_answers(path: Path) -> dict[str, Any]:
     data = {} if data is None else data
     validate("answers", data, file=str(path))
     checked: dict[str, Any] = data
+    for index, item in enumerate(checked.get("existing") or []):
+        _check_zones(item.get("properties") or {}, str(path), f"existing[{index}].properties")
+    for index, item in enumerate(checked.get("invokes") or []):
+        region = (item.get("args") or {}).get("region")
+        _check_zones(item["result"], str(path), f"invokes[{index}].result", region if isinstance(region, str) else None)
     return checked
+
+
+# Answer properties that name zones: one zone name or id each, or a list of them.
+_ZONE_SHAPES = {"availabilityZone": str, "availabilityZoneId": str, "availabilityZones": list}
+
+
+def _check_zones(props: dict[str, Any], file: str, at: str, region: str | None = None) -> None:
+    """Zones in an answer are real zones of one region: the entry's `region`, else the region of
+    its first zone (an existing resource of another region than the stack's says so with `region`)."""
+    from .regions import claimed_region, zone_problem
+
+    if "region" in props:
+        region = props["region"]
+        if not isinstance(region, str) or region not in REGIONS:
+            raise InputError(f"expected an AWS region such as eu-west-3, got {region!r}", file=file, key=f"{at}.region")
+    for key, shape in _ZONE_SHAPES.items():
+        if key not in props:
+            continue
+        value = props[key]
+        zones = value if isinstance(value, list) else [value]
+        if not isinstance(value, shape) or not all(isinstance(z, str) for z in zones):
+            what = "one zone name or id, such as eu-west-3a" if shape is str else "a list of zone names or ids"
+            raise InputError(f"expected {what}, got {value!r}", file=file, key=f"{at}.{key}")
+        for index, zone in enumerate(zones):
+            where = f"{at}.{key}" + (f"[{index}]" if shape is list else "")
+            problem = zone_problem(zone, region)
+            if problem is not None:
+                raise InputError(problem, file=file, key=where)
+            region = region or claimed_region(zone)
 
 
 def list_stacks(project_dir: Path) -> list[str]:
     """Stack names that have a config file in the project's stackConfigDir, sorted."""
     _, _, config_dir, _, _ = load_project(real_dir(project_dir))
-    names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml") if p.is_file())
+    # Every entry counts: a FIFO or a dangling link is that stack's one-line error, never skipped.
+    names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml") if os.path.lexists(p))
     for name in names:
         check_stack_name(name, file=str(config_dir / f"Pulumi.{name}.yaml"))
     return names

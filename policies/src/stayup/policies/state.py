@@ -97,6 +97,8 @@ def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
     _expect(isinstance(pending, list), file, ["deployment", "pending_operations"], "a list")
 
     kept: list[dict[str, Any]] = []
+    placed: list[tuple[int, dict[str, Any]]] = []  # (index in the export, record): zones checked below
+    provider_regions: dict[str, Any] = {}
     stack = project = None
     region: str | None = None
     ignored = absent = 0
@@ -141,6 +143,7 @@ def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
                     part[key] = SECRET
         if type_ == "pulumi:providers:aws":
             own = outputs.get("region") or inputs.get("region")
+            provider_regions[urn] = own
             if isinstance(own, str) and own != SECRET and (region is None or name.startswith("default")):
                 region = own
         if custom and item.get("id") and "id" not in outputs:
@@ -164,16 +167,19 @@ def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
         if secret:
             record["secrets"] = secret
         kept.append(record)
+        placed.append((index, record))
     if stack is None or project is None:
         raise InputError("no pulumi:pulumi:Stack resource: not a stack export", file=file, key="deployment.resources")
     if region is None:
         region = next((r["outputs"]["region"] for r in kept if isinstance(r["outputs"].get("region"), str) and r["outputs"]["region"] != SECRET), None)
     if region is None:
         raise InputError("no AWS provider or resource says which region this stack is in", file=file, key="deployment.resources")
-    from .regions import REGIONS
+    from .regions import REGIONS, unknown_region
 
     if region not in REGIONS:
-        raise InputError(f"no AWS region {region!r} stayup has AZ data for", file=file, key="region")
+        raise InputError(unknown_region(region), file=file, key="region")
+    for index, record in placed:
+        _check_zones(record, index, provider_regions.get(record["provider"], region), region, file)
     return {
         "schema": SCHEMA_VERSION,
         "project": project,
@@ -184,3 +190,33 @@ def graph_of_state(doc: Any, file: str) -> dict[str, Any]:
         "invokes": [],
         "state": {"file": file, "ignored": ignored, "absent": absent, "pending": len(pending)},
     }
+
+
+_ZONE_KEYS = ("availabilityZone", "availabilityZoneId", "availabilityZones", "availabilityZoneAddresses")
+
+
+def _check_zones(record: dict[str, Any], index: int, provider_region: Any, stack_region: str, file: str) -> None:
+    """Every zone a resource's state names is a real zone of the resource's region: its own
+    `region` (pulumi-aws 7), else its provider's, else the stack's. One line naming the JSON path."""
+    from .regions import REGIONS, zone_problem
+
+    own = record["outputs"].get("region", record["inputs"].get("region"))
+    region = own if own is not None else (provider_region if provider_region is not None else stack_region)
+    judged = region if isinstance(region, str) and region in REGIONS else None  # a secret region: existence only
+    for part in ("inputs", "outputs"):
+        for key in _ZONE_KEYS:
+            for path, zone in _zones_at(record[part].get(key), [key]):
+                problem = zone_problem(zone, judged)
+                if problem is not None:
+                    raise InputError(problem, file=file, key=_where(["deployment", "resources", index, part, *path]))
+
+
+def _zones_at(value: Any, path: list[Any]) -> Iterator[tuple[list[Any], str]]:
+    if isinstance(value, str) and value != SECRET:
+        yield path, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _zones_at(item, [*path, i])
+    elif isinstance(value, dict):
+        for key in ("availabilityZone", "availabilityZoneId"):
+            yield from _zones_at(value.get(key), [*path, key])

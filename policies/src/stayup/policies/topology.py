@@ -10,6 +10,7 @@ from typing import Any
 
 from .aws_types import (
     ASG,
+    DB_SUBNET_GROUP,
     ECS_SERVICE,
     INSTANCE,
     LISTENER,
@@ -26,6 +27,7 @@ from .aws_types import (
 from .facts import (
     NOT_KNOWN,
     Unknown,
+    ZoneSpread,
     capacity_floor,
     instance_zone,
     nat_coverage,
@@ -66,13 +68,20 @@ class Database:
     kind: str  # aurora | rds
     zones: list[str]  # zones of the instances (writer first), [] when AWS places them
     multi_az: bool
+    placed_by_aws: ZoneSpread | None = None  # a lone instance with no AZ: its DB subnet group's AZs
 
     def serves(self, dark: set[str]) -> tuple[bool | Unknown, str]:
         if self.kind == "rds" and self.multi_az:
             return True, "Multi-AZ standby takes over" if dark & set(self.zones or []) else "primary"
         alive = [z for z in self.zones if z not in dark]
         if not self.zones:
-            return NOT_KNOWN, "AZ chosen by AWS"
+            spread = self.placed_by_aws
+            if spread is None:
+                return NOT_KNOWN, "AZ chosen by AWS"
+            where = f"single-AZ, placed by AWS in one of {', '.join(sorted(spread.zones))}"
+            if dark & spread.zones:
+                return False, f"{where}: taken to be the dark one"  # worst case, as capacity is counted
+            return (True, where) if spread.decided else (NOT_KNOWN, f"{where} or an AZ not known")
         if not alive:
             return False, f"every instance in {', '.join(sorted(set(self.zones)))} is dark"
         if self.zones[0] in dark:
@@ -171,9 +180,18 @@ def database(graph: Graph, resource: Resource) -> Database:
         members = graph.referrers(resource, RDS_CLUSTER_INSTANCE, "clusterIdentifier")
         ordered = sorted(members, key=lambda m: number_or(m.get("promotionTier"), 0))
         zones = [z for z in (zone_name(m.get("availabilityZone")) for m in ordered) if z]
-        return Database(resource, "aurora", zones, len(set(zones)) >= 2)
+        lone = len(members) == 1 and not zones
+        return Database(resource, "aurora", zones, len(set(zones)) >= 2, _placed_by_aws(graph, resource) if lone else None)
     zone = zone_name(resource.get("availabilityZone"))
-    return Database(resource, "rds", [zone] if zone else [], resource.get("multiAz") is True)
+    multi_az = resource.get("multiAz") is True
+    return Database(resource, "rds", [zone] if zone else [], multi_az, _placed_by_aws(graph, resource) if not zone and not multi_az else None)
+
+
+def _placed_by_aws(graph: Graph, resource: Resource) -> ZoneSpread | None:
+    """The AZs AWS may place a lone database instance in: those of its DB subnet group."""
+    groups = graph.linked(resource, "dbSubnetGroupName", DB_SUBNET_GROUP)
+    spread = zones_of(graph, groups[0]) if groups else None
+    return spread if spread is not None and spread.zones else None
 
 
 def _size(graph: Graph, group: Resource) -> float | Unknown:

@@ -11,31 +11,15 @@ from .errors import InputError
 from .facts import Unknown, number
 from .graph_schema import UNKNOWN
 from .model import Graph, Resource
-from .regions import REGIONS, ZONE_IDS, ZONE_NAMES_BY_ID
+from .regions import REGIONS, zone_problem
 
 _ZONE_KEYS = ("availabilityZone", "availabilityZoneId", "availabilityZones", "availabilityZoneAddresses")
-# The zone-id prefix of each region (e.g. "euw3" for eu-west-3).
-_ID_PREFIX = {zid.split("-az")[0]: region for region, zones in REGIONS.items() for _, zid in zones}
 
 
 def _where(resource: Resource, key: str) -> tuple[str, str]:
     source = resource.source or {}
     file = f"{source['file']}:{source['line']}" if source.get("file") else resource.urn
     return file, f"{resource.name}.{key}"
-
-
-def _zone_problem(value: str) -> str | None:
-    """Why `value` cannot be an AZ of a region stayup knows (None: fine, or a region it does not)."""
-    if value in ZONE_IDS or value in ZONE_NAMES_BY_ID:
-        return None
-    region = value[:-1] if value[-1:].isalpha() else None
-    if region in REGIONS:
-        return f"no AZ {value!r} in {region} ({', '.join(n for n, _ in REGIONS[region])})"
-    prefix = value.split("-az")[0]
-    if "-az" in value and prefix in _ID_PREFIX:
-        region = _ID_PREFIX[prefix]
-        return f"no AZ id {value!r} in {region} ({', '.join(z for _, z in REGIONS[region])})"
-    return None
 
 
 def _zones_in(value: Any) -> list[str]:
@@ -48,14 +32,42 @@ def _zones_in(value: Any) -> list[str]:
     return []
 
 
+def _only_region(graph: Graph) -> str | None:
+    """The stack's region when nothing in the graph is in another one (no provider or resource
+    of another region, no region left unknown); None when a resource without its own `region`
+    could be anywhere."""
+    seen = {v if isinstance(v := r.props["region"], str) else UNKNOWN for r in graph.resources.values() if "region" in r.props}
+    return graph.region if seen <= {graph.region} else None
+
+
+def _region_of(resource: Resource, only: str | None) -> str | None:
+    own = resource.props.get("region")
+    if own is None:
+        return only
+    return own if isinstance(own, str) and own in REGIONS else None  # unknown or secret: not judged
+
+
 def check_names(graph: Graph) -> None:
+    only = _only_region(graph)
     for resource in graph.resources.values():
+        region = _region_of(resource, only)
         for key in _ZONE_KEYS:
             for zone in _zones_in(resource.props.get(key)):
-                problem = _zone_problem(zone)
+                problem = zone_problem(zone, region)
                 if problem is not None:
                     file, where = _where(resource, key)
                     raise InputError(problem, file=file, key=where)
+    for subnet_id, subnet in graph.external_subnets.items():
+        # Subnets of the real account (--answers, or a default-VPC lookup stayup answered): in
+        # their own `region`, else in the stack's.
+        own = subnet.get("region")
+        region = own if isinstance(own, str) and own in REGIONS else graph.region
+        for key in ("availabilityZone", "availabilityZoneId"):
+            value = subnet.get(key)
+            problem = zone_problem(value, region) if isinstance(value, str) and value != UNKNOWN else None
+            if problem is not None:
+                hint = "" if isinstance(own, str) else " (an existing subnet of another region says so with `region`)"
+                raise InputError(problem + hint, file="--answers", key=f"subnet {subnet_id}.{key}")
     problem = slo_problem(graph)
     if problem is not None:
         raise InputError(problem, file="stack outputs", key="slo")

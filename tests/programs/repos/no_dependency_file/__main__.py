@@ -1,8 +1,7 @@
 import pulumi
 import pulumi_aws as aws
-from pulumi_aws import ec2
-
 from naming import name_for  # a module of the project, not a package to install
+from pulumi_aws import ec2
 
 zones = aws.get_availability_zones().names
 vpc = ec2.Vpc(name_for("vpc"), cidr_block="10.1.0.0/16")

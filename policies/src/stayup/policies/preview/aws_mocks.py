@@ -8,10 +8,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-# The world the answers come from: stayup's region table, sent with each job (load_world), so
-# this module needs nothing from stayup itself.
+# The world the answers come from: stayup's zone table (regions.py), sent with each job
+# (load_world), so this module needs nothing from stayup itself. A zone is [name, id, type,
+# group, status] (older hosts send [name, id]: an AZ).
 MOCK_ACCOUNT_ID = "123456789012"
-REGIONS: dict[str, list[tuple[str, str]]] = {}
+REGIONS: dict[str, list[tuple[str, str]]] = {}  # region -> the AZs a new account gets
+ZONES: dict[str, list[dict[str, str]]] = {}  # region -> every zone, with type, group and opt-in
 ZONE_IDS: dict[str, str] = {}
 ZONE_NAMES_BY_ID: dict[str, str] = {}
 
@@ -19,12 +21,31 @@ ZONE_NAMES_BY_ID: dict[str, str] = {}
 def load_world(world: dict[str, Any]) -> None:
     global MOCK_ACCOUNT_ID
     MOCK_ACCOUNT_ID = world["account"]
+    ZONES.clear()
+    for region, zones in world["regions"].items():
+        ZONES[region] = [_zone(region, list(z)) for z in zones]
     REGIONS.clear()
-    REGIONS.update({region: [(name, zid) for name, zid in zones] for region, zones in world["regions"].items()})
+    REGIONS.update({region: [(z["name"], z["id"]) for z in zones if z["type"] == "availability-zone" and z["status"] != "constrained"] for region, zones in ZONES.items()})
     ZONE_IDS.clear()
-    ZONE_IDS.update({name: zid for zones in REGIONS.values() for name, zid in zones})
+    ZONE_IDS.update({z["name"]: z["id"] for zones in ZONES.values() for z in zones})
     ZONE_NAMES_BY_ID.clear()
     ZONE_NAMES_BY_ID.update({zid: name for name, zid in ZONE_IDS.items()})
+
+
+def _zone(region: str, fields: list[str]) -> dict[str, str]:
+    defaults = ["", "", "availability-zone", f"{region}-zg-1", "opt-in-not-required"]
+    name, zid, kind, group, status = [*fields, *defaults[len(fields) :]][:5]
+    return {"name": name, "id": zid, "type": kind, "group": group, "status": status}
+
+
+def partition(region: str) -> tuple[str, str]:
+    """(ARN partition, DNS suffix) of a region; the same rule as stayup's regions.partition."""
+    if region.startswith("cn-"):
+        return "aws-cn", "amazonaws.com.cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov", "amazonaws.com"
+    return "aws", "amazonaws.com"
+
 
 # Pulumi type token module -> ARN service where the two differ.
 _ARN_SERVICE = {
@@ -116,7 +137,7 @@ def arn_for(type_: str, physical: str, region: str) -> str:
     kind = type_.split("/")[-1].split(":")[0] if "/" in type_ else module
     where = "" if service in _GLOBAL_SERVICES else region
     account = "" if service == "route53" else MOCK_ACCOUNT_ID
-    return f"arn:aws:{service}:{where}:{account}:{kind.lower()}/{physical}"
+    return f"arn:{partition(region)[0]}:{service}:{where}:{account}:{kind.lower()}/{physical}"
 
 
 def public_ip(seed: str) -> str:
@@ -170,7 +191,7 @@ def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], re
     elif type_ in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
         lb_name = inputs.get("name", name)
         out.update(
-            dnsName=f"{lb_name}-{digest(urn, length=10)}.elb.{region}.amazonaws.com",
+            dnsName=f"{lb_name}-{digest(urn, length=10)}.{region}.elb.{partition(region)[1]}",
             zoneId="Z" + digest(region, length=13).upper(),
             arnSuffix=f"app/{lb_name}/{digest(urn, length=16)}",
         )
@@ -179,10 +200,10 @@ def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], re
     elif type_ == "aws:ec2/launchTemplate:LaunchTemplate":
         out.update(latestVersion=1, defaultVersion=1)
     elif type_ == "aws:rds/cluster:Cluster":
-        host = f"{name}.cluster-{digest(urn, length=12)}.{region}.rds.amazonaws.com"
+        host = f"{name}.cluster-{digest(urn, length=12)}.{region}.rds.{partition(region)[1]}"
         out.update(endpoint=host, readerEndpoint=host.replace(".cluster-", ".cluster-ro-"), port=5432)
     elif type_ == "aws:rds/instance:Instance":
-        host = f"{name}.{digest(urn, length=12)}.{region}.rds.amazonaws.com"
+        host = f"{name}.{digest(urn, length=12)}.{region}.rds.{partition(region)[1]}"
         out.update(endpoint=f"{host}:5432", address=host)
     elif type_ == "aws:route53/zone:Zone":
         out.update(zoneId=pid, nameServers=[f"ns-{i}.awsdns-{i:02d}.org" for i in range(1, 5)])
@@ -195,7 +216,7 @@ def default_vpc(region: str) -> dict[str, Any]:
     vid = "vpc-" + digest("default-vpc", region)
     return {
         "id": vid,
-        "arn": f"arn:aws:ec2:{region}:{MOCK_ACCOUNT_ID}:vpc/{vid}",
+        "arn": f"arn:{partition(region)[0]}:ec2:{region}:{MOCK_ACCOUNT_ID}:vpc/{vid}",
         "cidrBlock": "172.31.0.0/16",
         "default": True,
         "state": "available",
@@ -211,7 +232,7 @@ def default_subnets(region: str) -> list[dict[str, Any]]:
         subnets.append(
             {
                 "id": sid,
-                "arn": f"arn:aws:ec2:{region}:{MOCK_ACCOUNT_ID}:subnet/{sid}",
+                "arn": f"arn:{partition(region)[0]}:ec2:{region}:{MOCK_ACCOUNT_ID}:subnet/{sid}",
                 "availabilityZone": zone,
                 "availabilityZoneId": zone_id,
                 "cidrBlock": f"172.31.{index * 16}.0/20",
@@ -224,38 +245,45 @@ def default_subnets(region: str) -> list[dict[str, Any]]:
     return subnets
 
 
+# pulumi-aws 5 tokens that later versions renamed or removed, answered like their successors.
+_OLDER_TOKENS = {
+    "aws:index/getAmi:getAmi": "aws:ec2/getAmi:getAmi",  # aws.get_ami, deprecated in 5, gone in 6
+    "aws:ec2/getSubnetIds:getSubnetIds": "aws:ec2/getSubnets:getSubnets",  # removed in 6
+}
+
+
+def _true(value: Any) -> bool:
+    # Older programs pass booleans as strings (`default="true"`); the provider accepts both.
+    return value is True or value == "true"
+
+
 def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, Any] | None:
     """The invoke's result, or None when stayup has no realistic answer for it."""
     region = args.get("region") or region
     if region not in REGIONS:
         return None
-    zones = REGIONS[region]
+    arn_partition, dns_suffix = partition(region)
+    older, token = token, _OLDER_TOKENS.get(token, token)
     if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return {
-            "id": region,
-            "names": [z for z, _ in zones],
-            "zoneIds": [zid for _, zid in zones],
-            "groupNames": [region] * len(zones),
-            "state": args.get("state", "available"),
-            "region": region,
-        }
+        return availability_zones(args, region)
     if token == "aws:index/getRegion:getRegion":
         return {
             "id": region,
             "name": region,
             "region": region,
             "description": region,
-            "endpoint": f"ec2.{region}.amazonaws.com",
+            "endpoint": f"ec2.{region}.{dns_suffix}",
         }
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
         return {
             "id": MOCK_ACCOUNT_ID,
             "accountId": MOCK_ACCOUNT_ID,
-            "arn": f"arn:aws:iam::{MOCK_ACCOUNT_ID}:user/stayup-offline",
+            "arn": f"arn:{arn_partition}:iam::{MOCK_ACCOUNT_ID}:user/stayup-offline",
             "userId": "AIDASTAYUPOFFLINE",
         }
     if token == "aws:index/getPartition:getPartition":
-        return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+        reverse = ".".join(reversed(dns_suffix.split(".")))
+        return {"id": arn_partition, "partition": arn_partition, "dnsSuffix": dns_suffix, "reverseDnsPrefix": reverse}
     if token == "aws:ec2/getAmi:getAmi":
         ami = "ami-" + digest("ami", region, str(args.get("nameRegex", "")))
         return {
@@ -274,20 +302,75 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
     if token == "aws:ec2/getVpc:getVpc":
         vpc = default_vpc(region)
         narrowed = set(args) - {"default", "id", "region", "state"}
-        if narrowed or not (args.get("default") is True or args.get("id") == vpc["id"]):
+        if narrowed or not (_true(args.get("default")) or args.get("id") == vpc["id"]) or args.get("state", "available") != "available":
             return None
         return vpc
     if token == "aws:ec2/getSubnets:getSubnets":
         subnets = _default_subnets_matching(args, region)
+        if subnets is None:
+            return None
         # `subnets` is not part of the SDK's result type (the program never sees it): it tells the
         # rules where each returned subnet is.
-        return None if subnets is None else {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters"), "subnets": subnets}
+        found = {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters"), "subnets": subnets}
+        if older == "aws:ec2/getSubnetIds:getSubnetIds":
+            found.update(id=args.get("vpcId"), vpcId=args.get("vpcId"))
+        return found
     if token == "aws:ec2/getSubnet:getSubnet":
         subnets = _default_subnets_matching(args, region)
         if subnets is None or len(subnets) != 1:
             return None
         return subnets[0]
     return None
+
+
+# describe-availability-zones filters stayup can evaluate, by zone field (EC2 API reference,
+# DescribeAvailabilityZones); the others (group-long-name, message, parent-zone-*) are unanswered.
+_ZONE_FILTERS = {"zone-name": "name", "zone-id": "id", "zone-type": "type", "group-name": "group", "opt-in-status": "optIn", "region-name": "region", "state": "state"}
+
+
+def _matches(value: str, pattern: str) -> bool:
+    """An EC2 filter value: exact, except `*` (any run) and `?` (one character)."""
+    import re
+
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), value) is not None
+
+
+def availability_zones(args: dict[str, Any], region: str) -> dict[str, Any] | None:
+    """aws.get_availability_zones as the provider computes it from DescribeAvailabilityZones:
+    opted-in zones only unless `allAvailabilityZones`; `state` and `filters` narrow (values may
+    hold EC2's * and ? wildcards); then sorted by name, `excludeNames`/`excludeZoneIds` dropped."""
+    everything = _true(args.get("allAvailabilityZones"))
+    candidates = [
+        {"name": z["name"], "id": z["id"], "type": z["type"], "group": z["group"], "region": region, "state": "available",
+         "optIn": z["status"]}
+        for z in ZONES.get(region, [])
+        if z["status"] != "constrained" and (everything or z["status"] != "not-opted-in")
+    ]
+    filters = [("state", [args["state"]])] if "state" in args else []
+    for item in args.get("filters") or []:
+        if not isinstance(item, dict) or item.get("name") not in _ZONE_FILTERS or not isinstance(item.get("values"), list):
+            return None
+        filters.append((item["name"], item["values"]))
+    excluded = [args.get("excludeNames") or [], args.get("excludeZoneIds") or []]
+    values = [v for _, vs in filters for v in vs] + [v for vs in excluded if isinstance(vs, list) for v in vs]
+    if not all(isinstance(v, str) for v in values) or not all(isinstance(vs, list) for vs in excluded):
+        return None  # an unknown or wrongly typed argument: what AWS would answer is not known
+    chosen = sorted(
+        (z for z in candidates if all(any(_matches(z[_ZONE_FILTERS[name]], v) for v in vs) for name, vs in filters)),
+        key=lambda z: z["name"],
+    )
+    chosen = [z for z in chosen if z["name"] not in excluded[0] and z["id"] not in excluded[1]]
+    result = {
+        "id": region,
+        "names": [z["name"] for z in chosen],
+        "zoneIds": [z["id"] for z in chosen],
+        "groupNames": sorted({z["group"] for z in chosen}),
+        "region": region,
+    }
+    for key in ("allAvailabilityZones", "excludeNames", "excludeZoneIds", "filters", "state"):
+        if key in args:
+            result[key] = args[key]
+    return result
 
 
 _DEFAULT_FILTERS = {"vpc-id", "default-for-az", "availability-zone", "availability-zone-id", "subnet-id"}
@@ -300,7 +383,7 @@ def _default_subnets_matching(args: dict[str, Any], region: str) -> list[dict[st
     filters = {f.get("name"): [str(v) for v in f.get("values") or []] for f in args.get("filters") or [] if isinstance(f, dict)}
     if set(filters) - _DEFAULT_FILTERS or set(args) - {"filters", "region", "id", "availabilityZone", "availabilityZoneId", "defaultForAz", "vpcId"}:
         return None
-    confined = filters.get("vpc-id") == [vpc_id] or filters.get("default-for-az") == ["true"] or args.get("vpcId") == vpc_id or args.get("defaultForAz") is True
+    confined = filters.get("vpc-id") == [vpc_id] or filters.get("default-for-az") == ["true"] or args.get("vpcId") == vpc_id or _true(args.get("defaultForAz"))
     ids = [args["id"]] if args.get("id") else filters.get("subnet-id")
     if ids is not None:
         confined = confined or all(i in {s["id"] for s in subnets} for i in ids)

@@ -9,6 +9,7 @@ markers, the region table) arrives in the job.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import itertools
@@ -95,6 +96,10 @@ def _wire_name(key: str) -> str:
 
 # SDKs before 3.1xx answer invokes with the provider protocol's message.
 _INVOKE_RESPONSE = getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse
+# SDKs whose invoke responses can say "unknown" (older ones get the unanswered marker instead).
+_INVOKE_CAN_SAY_UNKNOWN = "unknown" in _INVOKE_RESPONSE.DESCRIPTOR.fields_by_name
+_OUTPUT_FORM: contextvars.ContextVar[bool] = contextvars.ContextVar("stayup_output_form", default=False)
+_SECRET_ARGS: contextvars.ContextVar[bool] = contextvars.ContextVar("stayup_secret_args", default=False)
 _SIG = rpc._special_sig_key
 _SECRET_SIG = rpc._special_secret_sig
 _RESOURCE_SIG = rpc._special_resource_sig
@@ -233,10 +238,7 @@ class Recorder(pulumi_mocks.MockMonitor):
             "inputs": inputs,
             "outputs": {},
             "dependencies": sorted(set(request.dependencies)),
-            "propertyDependencies": {
-                key: sorted(set(deps.urns))
-                for key, deps in sorted(request.propertyDependencies.items())
-            },
+            "propertyDependencies": _with_references(request),
             "source": self._source(request),
         }
         if urn in self.records:
@@ -330,7 +332,9 @@ class Recorder(pulumi_mocks.MockMonitor):
         the program receives them (`…Id(s)` as ids, other children as resource references)."""
         if request.type not in components.EXPANDED:
             return None
-        region = self._region_of(inputs, _provider_urn(request.provider))
+        # A component takes its AWS provider in `providers` (ResourceOptions providers/provider).
+        providers = getattr(request, "providers", None) or {}
+        region = self._region_of(inputs, _provider_urn(request.provider) or _provider_urn(providers.get("aws", "")))
         ids: dict[str, Any] = {}
         versions = components.EKS_VERSIONS if request.type.startswith("eks:") else components.AWSX_VERSIONS
 
@@ -354,7 +358,15 @@ class Recorder(pulumi_mocks.MockMonitor):
             }
             return child
 
-        depends = {key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items()}
+        depends = {key: list(urns) for key, urns in record["propertyDependencies"].items()}
+        # A resource passed to a component arrives as a reference with no dependency: link it by its id or ARN.
+        handles: dict[str, str] | None = None
+        for key, given in inputs.items():
+            if not depends.get(key) and isinstance(given, str) and given not in (UNKNOWN, SECRET):
+                if handles is None:
+                    handles = {h: u for u, r in self.records.items() for h in (r["outputs"].get("id"), r["outputs"].get("arn")) if isinstance(h, str) and h}
+                if given in handles:
+                    depends[key] = [handles[given]]
 
         def default_subnets() -> list[str]:
             # The default VPC's subnets, recorded as a lookup so rules can place them.
@@ -377,6 +389,8 @@ class Recorder(pulumi_mocks.MockMonitor):
         elif request.type in ("awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer"):
             kind = "application" if request.type.endswith("ApplicationLoadBalancer") else "network"
             outputs = components.awsx_load_balancer(request.name, kind, inputs, add, depends, default_subnets)
+        elif request.type == "awsx:lb:TargetGroupAttachment":
+            outputs = components.awsx_target_group_attachment(request.name, inputs, add, depends)
         elif request.type == "eks:index:Cluster":
             outputs = components.eks_cluster(request.name, inputs, add, depends, default_subnets)
         elif request.type == "eks:index:ManagedNodeGroup":
@@ -420,6 +434,10 @@ class Recorder(pulumi_mocks.MockMonitor):
         if request.tok == "pulumi:pulumi:getResource":
             return super().Invoke(request)
         args = _struct(request.args)
+        if _SECRET_ARGS.get():
+            # The SDK sent these args unwrapped; the program held some as secrets (which, is not
+            # said): the whole call is secret, as the SDK makes its result.
+            args = {k: {_SIG: _SECRET_SIG, "value": v} for k, v in args.items()}
         provider = _provider_urn(request.provider)
         if request.tok.startswith("aws:"):
             _note_region(f"lookup {request.tok.rsplit(':', 1)[-1]}", args.get("region"), self._source(request) or (_INVOKE_SITES.get(request.tok) or [None])[0])
@@ -430,10 +448,15 @@ class Recorder(pulumi_mocks.MockMonitor):
                 "token": request.tok,
                 "args": args,
                 "mocked": result is not None,
-                "result": result,
+                "result": {k: {_SIG: _SECRET_SIG, "value": v} for k, v in result.items()} if _SECRET_ARGS.get() and isinstance(result, dict) else result,
                 "source": self._source(request) or _next_site(request.tok),
             }
         )
+        if result is None and _OUTPUT_FORM.get() and _INVOKE_CAN_SAY_UNKNOWN:
+            # As the engine answers a lookup it cannot serve yet: wholly unknown, so the SDK runs
+            # no apply on it and everything derived from it is unknown (a plain call still needs
+            # a value to return: it gets the marker).
+            return _INVOKE_RESPONSE(unknown=True)  # type: ignore[call-arg]  # ResourceInvokeResponse has it (checked above)
         given = result if result is not None else unanswered(request.tok, UNANSWERED)
         ret = _sync_await(rpc.serialize_properties(given, {}))
         return _INVOKE_RESPONSE(failures=None, **{"return": ret})
@@ -464,6 +487,24 @@ def _live(struct, keep: dict[str, Any]) -> dict[str, Any]:
     raw = _without_references(json_format.MessageToDict(struct))
     values = {k: rpc.deserialize_property(v, keep_unknowns=False) for k, v in raw.items() if k in keep}
     return values
+
+
+def _with_references(request) -> dict[str, list[str]]:
+    """Property dependencies, plus the resources passed by reference (the SDK records none for a
+    multi-language component's inputs, yet they name what it attaches)."""
+    found = {key: set(deps.urns) for key, deps in request.propertyDependencies.items()}
+    for key, value in json_format.MessageToDict(request.object).items() if request.object is not None else ():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                if item.get(_SIG) == _RESOURCE_SIG and isinstance(item.get("urn"), str):
+                    found.setdefault(key, set()).add(item["urn"])
+                else:
+                    stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return {key: sorted(urns) for key, urns in sorted(found.items())}
 
 
 def _without_references(value: Any) -> Any:
@@ -522,7 +563,8 @@ def _record_declarations(project_dir: Path) -> None:
         original(self, t, name, *args, **kwargs)
 
     pulumi.Resource.__init__ = init  # type: ignore[method-assign]
-    _track_applies()
+    _track_applies(own)
+    _note_secret_args()
 
     # The SDK sends no position with an invoke: note the program line of each call, per token.
     for attribute in ("invoke", "invoke_output", "invoke_async", "invoke_output_single"):
@@ -531,30 +573,50 @@ def _record_declarations(project_dir: Path) -> None:
             setattr(pulumi.runtime, attribute, _noting_call_site(found, own))
 
 
-_APPLIES_PENDING: set[int] = set()  # apply callbacks (outside the SDK) that have not run yet
+_PROVIDER_SDK = re.compile(r"[/\\]site-packages[/\\]pulumi_[a-z0-9_]+[/\\]")
+# Apply callbacks (outside the SDK) that have not run yet, with where the program wrote them.
+_APPLIES_PENDING: dict[int, dict[str, Any] | None] = {}
 
 
-def _track_applies() -> None:
-    """Counts the program's apply callbacks that never ran: at a first preview the SDK skips those
-    on unknown values, and only they can hide resource declarations."""
+def _track_applies(own: Callable[[str], str | None]) -> None:
+    """Notes the program's apply callbacks that never ran: the SDK skips those on unknown values
+    (at a first preview, or on an unanswered lookup), and only they can hide declarations."""
     original = pulumi.Output.apply
     sdk = str(Path(pulumi.__file__).resolve().parent) + "/"
     tokens = itertools.count()
 
     def apply(self: Any, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         code = getattr(func, "__code__", None)
-        if code is not None and code.co_filename.startswith(sdk):
-            return original(self, func, *args, **kwargs)  # the SDK's own lifting and formatting
+        if code is not None and (code.co_filename.startswith(sdk) or _PROVIDER_SDK.search(code.co_filename)):
+            # The SDK's own lifting and formatting, a provider SDK's result shaping: they declare nothing.
+            return original(self, func, *args, **kwargs)
         token = next(tokens)
-        _APPLIES_PENDING.add(token)
+        rel = own(code.co_filename) if code is not None else None
+        _APPLIES_PENDING[token] = {"file": rel, "line": code.co_firstlineno} if rel is not None and code is not None else _program_frame(own)
 
         def ran(*values: Any, **named: Any) -> Any:
-            _APPLIES_PENDING.discard(token)
+            _APPLIES_PENDING.pop(token, None)
             return func(*values, **named)
 
         return original(self, ran, *args, **kwargs)
 
     pulumi.Output.apply = apply  # type: ignore[method-assign]
+
+
+def _note_secret_args() -> None:
+    """The SDK unwraps an invoke's secret args before sending them (and marks the result secret);
+    the call's context remembers it for the monitor, which runs in that context."""
+    unwrap = getattr(rpc, "_unwrap_rpc_secret_struct_properties", None)
+    if unwrap is None:
+        return
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        plain, secret = unwrap(*args, **kwargs)
+        if secret:
+            _SECRET_ARGS.set(True)
+        return plain, secret
+
+    rpc._unwrap_rpc_secret_struct_properties = noting
 
 
 def _program_frame(own: Callable[[str], str | None]) -> dict[str, Any] | None:
@@ -568,10 +630,19 @@ def _program_frame(own: Callable[[str], str | None]) -> dict[str, Any] | None:
 
 
 def _noting_call_site(original: Callable[..., Any], own: Callable[[str], str | None]) -> Callable[..., Any]:
+    output_form = original.__name__.startswith("invoke_output")
+
     @functools.wraps(original)
     def call(tok: str, *args: Any, **kwargs: Any) -> Any:
         _INVOKE_SITES.setdefault(tok, []).append(_program_frame(own))
-        return original(tok, *args, **kwargs)
+        if not output_form:
+            return original(tok, *args, **kwargs)
+        # The invoke's task (and the SDK's executor call into the monitor) inherit this context.
+        token = _OUTPUT_FORM.set(True)
+        try:
+            return original(tok, *args, **kwargs)
+        finally:
+            _OUTPUT_FORM.reset(token)
 
     return call
 
@@ -715,6 +786,55 @@ def capture(job: Job) -> dict[str, Any]:
     if log.messages:
         where = next((w for w in (program_location(e, job.project_dir) for e in log.exceptions) if w), None)
         return _failure("program", log.messages[0].strip().splitlines()[0], where)
+    result = recorded_graph(job, recorder)
+    if "graph" in result:
+        result["deferred"] = [{"source": _APPLIES_PENDING[t]} for t in sorted(_APPLIES_PENDING)]
+    return result
+
+
+def _secret_texts(value: Any, found: set[str], inside: bool = False) -> None:
+    """Every string held inside a secret, however deep."""
+    if isinstance(value, str):
+        if inside and value not in (UNKNOWN, SECRET, ""):
+            found.add(value)
+    elif isinstance(value, dict):
+        secret = inside or value.get(_SIG) == _SECRET_SIG
+        for key, item in value.items():
+            if key != _SIG:
+                _secret_texts(item, found, secret)
+    elif isinstance(value, list):
+        for item in value:
+            _secret_texts(item, found, inside)
+
+
+def _wrap_texts(value: Any, texts: set[str]) -> Any:
+    if isinstance(value, str):
+        return {_SIG: _SECRET_SIG, "value": value} if value in texts else value
+    if isinstance(value, dict):
+        return value if value.get(_SIG) == _SECRET_SIG else {k: _wrap_texts(v, texts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wrap_texts(v, texts) for v in value]
+    return value
+
+
+def _secret_in_invokes(recorder: Recorder) -> None:
+    """A lookup's record holds a secret wherever the program holds it as one: a value it wrapped
+    in a secret after reading it (a stack reference output, an answer), or passed in secret args."""
+    texts: set[str] = set()
+    for record in recorder.records.values():
+        _secret_texts(record["inputs"], texts)
+        _secret_texts(record["outputs"], texts)
+    for invoke in recorder.invokes:
+        _secret_texts(invoke["args"], texts)
+    if texts:
+        for invoke in recorder.invokes:
+            invoke["args"], invoke["result"] = _wrap_texts(invoke["args"], texts), _wrap_texts(invoke["result"], texts)
+
+
+def recorded_graph(job: Job, recorder: Recorder) -> dict[str, Any]:
+    """{"graph": schema-1 graph} of a finished run, or {"error": ...} for a URN registered twice.
+    Every language's capture ends here (Python programs under the mock runtime, Node.js programs
+    through the engine protocol; see stayup.policies.nodejs)."""
     if recorder.duplicates:
         urn, *sources = recorder.duplicates[0]
         # Registrations arrive in no fixed order: name both lines in program order, the later as the error.
@@ -725,6 +845,7 @@ def capture(job: Job) -> dict[str, Any]:
         keys = secret_keys(record)
         if keys:
             record["secrets"] = keys
+    _secret_in_invokes(recorder)
 
     return {
         "graph": {
@@ -736,7 +857,6 @@ def capture(job: Job) -> dict[str, Any]:
             "resources": [recorder.records[urn] for urn in sorted(recorder.records)],
             "invokes": sorted(recorder.invokes, key=lambda i: (i["token"], _canonical(i["args"]))),
         },
-        "deferred": len(_APPLIES_PENDING),
     }
 
 
@@ -748,8 +868,7 @@ def _note_region(what: str, region: Any, source: Any) -> None:
 
 def _bad_region() -> dict[str, Any]:
     what, region, source = _BAD_REGIONS[0]
-    known = ", ".join(sorted(aws_mocks.REGIONS))
-    return _failure("input", f"{what}: region: no AWS region {region!r} stayup has AZ data for (known: {known})", _at(source))
+    return _failure("region", f"{what}: region", _at(source), region=region)  # stayup words the region's message
 
 
 def _at(source: Any) -> str | None:

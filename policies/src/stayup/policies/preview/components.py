@@ -18,7 +18,7 @@ from typing import Any
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
-EXPANDED = ("awsx:ec2:Vpc", "awsx:ec2:DefaultVpc", "awsx:ecs:FargateService", "awsx:ecs:EC2Service", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2")
+EXPANDED = ("awsx:ec2:Vpc", "awsx:ec2:DefaultVpc", "awsx:ecs:FargateService", "awsx:ecs:EC2Service", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2", "awsx:lb:TargetGroupAttachment")
 # Components that only look things up: their outputs are known at a preview too.
 LOOKUPS = ("awsx:ec2:DefaultVpc",)
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
@@ -159,6 +159,20 @@ def awsx_load_balancer(name: str, kind: str, inputs: dict[str, Any], add: Add, d
     return {"loadBalancer": balancer, "defaultTargetGroup": group, "listeners": [listener]}
 
 
+def awsx_target_group_attachment(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]]) -> dict[str, Any] | None:
+    """awsx.lb.TargetGroupAttachment of an instance: an ELB target group attachment of the instance
+    (`instance` or `instanceId`) to the group (`targetGroup` or `targetGroupArn`). A Lambda target
+    serves no AZ tier: not modelled."""
+    group_key = next((k for k in ("targetGroup", "targetGroupArn") if k in inputs), None)
+    target_key = next((k for k in ("instance", "instanceId") if k in inputs), None)
+    if group_key is None or target_key is None:
+        return None
+    outside = {"targetGroupArn": depends.get(group_key, []), "targetId": depends.get(target_key, [])}
+    attachment = add("aws:lb/targetGroupAttachment:TargetGroupAttachment", name,
+                     {"targetGroupArn": inputs[group_key], "targetId": inputs[target_key]}, {}, {k: v for k, v in outside.items() if v})
+    return {"targetGroupAttachment": attachment}
+
+
 EKS_VERSIONS = "eks 3.x-4.x"
 
 
@@ -166,7 +180,7 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
     """eks.Cluster: the EKS control plane in `subnetIds` (or public + private subnet ids, else the
     default VPC's), and unless `skipDefaultNodeGroup` or `fargate`, a default node group: an auto
     scaling group over `privateSubnetIds` (else the cluster's subnets) sized by desiredCapacity
-    (default 2), minSize (1) and maxSize (2)."""
+    (default 2), minSize (1) and maxSize (2), given directly or in `nodeGroupOptions`."""
     keys = [k for k in ("subnetIds", "publicSubnetIds", "privateSubnetIds") if k in inputs]
     subnets: Any = inputs.get("subnetIds")
     if subnets is None and keys:
@@ -180,7 +194,10 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
     if inputs.get("skipDefaultNodeGroup") is True or inputs.get("fargate") not in (None, False):
         return {"eksCluster": plane}
     node_deps = depends.get("privateSubnetIds") or subnet_deps
-    group = _node_group(f"{name}-nodes", name, inputs, add, inputs.get("privateSubnetIds", subnets), {"vpcZoneIdentifiers": node_deps} if node_deps else {})
+    # `nodeGroupOptions` sizes the default node group instead of the cluster's own arguments.
+    options = inputs.get("nodeGroupOptions")
+    sizing = {**inputs, **options} if isinstance(options, dict) else inputs
+    group = _node_group(f"{name}-nodes", name, sizing, add, inputs.get("privateSubnetIds", subnets), {"vpcZoneIdentifiers": node_deps} if node_deps else {})
     return {"eksCluster": plane, "defaultNodeGroupAsgName": group}
 
 

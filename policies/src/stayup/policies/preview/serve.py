@@ -119,6 +119,8 @@ def serve(sock: socket.socket, shim_dir: str) -> None:
         pid = os.fork()
         if pid == 0:
             sock.close()
+            os.setpgid(0, 0)
+            _in_own_pid_namespace()
             _child(request, fds[0], shim_dir)
         os.close(fds[0])
         try:
@@ -156,10 +158,61 @@ def _wait(pid: int, sock: socket.socket) -> int | None:
             return None
 
 
+_CLONE_NEWPID = 0x20000000
+
+
+def _in_own_pid_namespace() -> None:
+    """Where Linux allows it, the program runs in a PID namespace of its own, so everything it
+    starts (a double-forked daemon too) dies with it. This process stays outside (stayup signals
+    it and its group), forks the namespace's init, which forks the program; the program's exit
+    status travels back through a pipe. Elsewhere, returns and the program runs here."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWPID) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    status_read, status_write = os.pipe()
+    init = os.fork()
+    if init == 0:
+        os.close(status_read)
+        program = os.fork()
+        if program == 0:
+            os.close(status_write)
+            return  # the program runs here, as the namespace's second process
+        # Init: reap everything; when the program ends, say how, and take the namespace down.
+        try:
+            for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                signal.signal(signum, lambda *_: os.kill(program, signal.SIGKILL))
+            while True:
+                try:
+                    done, status = os.waitpid(-1, 0)
+                except ChildProcessError:
+                    break
+                except InterruptedError:
+                    continue
+                if done == program:
+                    with contextlib.suppress(OSError):  # stayup already stopped the waiting side
+                        os.write(status_write, str(status).encode())
+                    break
+        finally:
+            os._exit(0)
+    os.close(status_write)
+    _, _ = os.waitpid(init, 0)
+    raw = os.read(status_read, 64)
+    status = int(raw) if raw.strip().isdigit() else 70 << 8
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
+        signal.signal(signum, signal.SIG_DFL)
+    if os.WIFSIGNALED(status):
+        os.kill(os.getpid(), os.WTERMSIG(status))  # end as the program did
+    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 70)
+
+
 def _child(request: dict[str, Any], out_fd: int, shim_dir: str) -> None:
     code = 70
     try:
-        os.setpgid(0, 0)
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
             signal.signal(signum, signal.SIG_DFL)
         os.dup2(out_fd, 1)

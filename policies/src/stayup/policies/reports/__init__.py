@@ -81,8 +81,9 @@ class StackReport:
 
     @property
     def all_clear(self) -> bool:
-        """Nothing failed, nothing unknown, nothing suppressed and every rule ran."""
-        return not (self.violations or self.unknown or self.suppressed or self.disabled)
+        """Nothing failed, nothing unknown (no opaque component, no partial graph), nothing
+        suppressed and every rule ran."""
+        return self.verdict == "pass" and not (self.violations or self.unknown or self.suppressed or self.disabled or self.opaque or self.partial)
 
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:

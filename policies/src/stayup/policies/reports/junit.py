@@ -1,4 +1,5 @@
-"""JUnit XML: one test case per (stack, rule); a rule with violations fails, with unknowns errors."""
+"""JUnit XML: one test case per (stack, rule); a rule with violations fails, with unknowns errors.
+Well-formed XML 1.0 whatever the names: every attribute and every line of text is `visible`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from collections.abc import Iterable
 
 from ..rules import RULES
 from . import StackReport
+from .escape import visible
+
+
+def _text(lines: Iterable[str]) -> str:
+    return "\n".join(visible(line) for line in lines)
 
 
 def check_junit(reports: Iterable[StackReport]) -> str:
@@ -17,7 +23,7 @@ def check_junit(reports: Iterable[StackReport]) -> str:
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         if report.verdict == "error":
             case = ET.SubElement(suite, "testcase", classname=f"stayup.{report.stack}", name="stack")
-            ET.SubElement(case, "error", message=report.error or "", type="input").text = report.error
+            ET.SubElement(case, "error", message=report.error or "", type="input").text = visible(report.error or "")
             counts["tests"], counts["errors"] = 1, 1
         else:
             if report.unanswered:
@@ -37,18 +43,18 @@ def check_junit(reports: Iterable[StackReport]) -> str:
                 elif violations:
                     counts["failures"] += 1
                     levels = sorted({v.enforcement for v in violations})
-                    ET.SubElement(case, "failure", message=f"{len(violations)} violation(s)", type="/".join(levels)).text = "\n".join(
+                    ET.SubElement(case, "failure", message=f"{len(violations)} violation(s)", type="/".join(levels)).text = _text(
                         f"{v.urn}: {v.message}" for v in violations
                     )
                 elif unknown:
                     counts["errors"] += 1
-                    ET.SubElement(case, "error", message=f"{len(unknown)} unknown outcome(s)", type="unknown").text = "\n".join(
+                    ET.SubElement(case, "error", message=f"{len(unknown)} unknown outcome(s)", type="unknown").text = _text(
                         f"{u.urn}: {u.message}" for u in unknown
                     )
                 elif suppressed:
                     counts["skipped"] += 1
                     reasons = "; ".join(sorted({s.reason or "" for s in suppressed}))
-                    ET.SubElement(case, "skipped", message=f"{len(suppressed)} finding(s) suppressed: {reasons}").text = "\n".join(
+                    ET.SubElement(case, "skipped", message=f"{len(suppressed)} finding(s) suppressed: {reasons}").text = _text(
                         f"{s.urn}: suppressed ({s.reason}) until {s.expires.isoformat() if s.expires else 'never'}" for s in suppressed
                     )
         for key, value in counts.items():
@@ -56,5 +62,8 @@ def check_junit(reports: Iterable[StackReport]) -> str:
             totals[key] += value
     for key, value in totals.items():
         suites.set(key, str(value))
+    for element in suites.iter():  # attributes are single values: escaped in one place
+        for name, text in list(element.attrib.items()):
+            element.set(name, visible(text))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

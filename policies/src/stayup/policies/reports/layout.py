@@ -15,6 +15,7 @@ from ..graph_schema import UNKNOWN
 from ..model import Graph
 from ..regions import region_of_zone
 from ..topology import Placement, failover_health, placements, tiers
+from .escape import visible
 
 REGION_WIDE = "region-wide"
 ROWS = ("subnets", "egress", "load balancers", "groups", "instances", "database", "dns")
@@ -89,18 +90,22 @@ def table(graph: Graph, title: str) -> str:
     """A terminal table per region: AZ columns, one row per kind of thing deployed."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    def plain(items: list[str]) -> Text:  # a name is data: never rich markup, never a line break
+        return Text("\n".join(visible(item) for item in items) or "-")
 
     buffer = StringIO()
     console = Console(file=buffer, width=160, color_system=None, highlight=False)
     for layout in regions(graph):
-        rich_table = Table(title=f"{title}: {layout.region}", title_justify="left", show_lines=True)
+        rich_table = Table(title=plain([f"{title}: {layout.region}"]), title_justify="left", show_lines=True)
         rich_table.add_column("")
         columns = layout.zones + ([REGION_WIDE] if any(REGION_WIDE in layout.cells.get(row, {}) for row in ROWS) else [])
         for zone in columns:
-            rich_table.add_column(zone)
+            rich_table.add_column(plain([zone]))
         for row in ROWS:
             if row in layout.cells:
-                rich_table.add_row(row, *("\n".join(layout.cells[row].get(zone, [])) or "-" for zone in columns))
+                rich_table.add_row(row, *(plain(layout.cells[row].get(zone, [])) for zone in columns))
         console.print(rich_table)
     return buffer.getvalue()
 

@@ -3,6 +3,7 @@ the power-loss table, and the blast-radius report."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,48 +11,65 @@ from ..availability import Estimate
 from ..blast import BlastRadius, simulate
 from ..model import Graph
 from . import StackReport
+from .escape import visible
 from .layout import capacity_map, flowchart
 from .text import mark
 
-_MARKDOWN_SPECIAL = set("\\`*_[]<>#|!~")
+_BLOCK_MARKER = re.compile(r"[-+=]|[0-9]+[.)]")
+_MARKDOWN_SPECIAL = set("\\`*_[]<>#|!~&")
 
 
 def _cell(text: Any) -> str:
-    """User-controlled text in a table cell or a line: no markup, no new line, no closing fence."""
-    return "".join(("\\" + c) if c in _MARKDOWN_SPECIAL else (" " if c in "\r\n" else c) for c in str(text) if c.isprintable() or c in "\r\n")
+    """User text in a table cell, a heading or a line: no markup, no new line, no `|` that ends
+    the cell, no closing fence (control characters shown escaped, then Markdown escaped)."""
+    return "".join(("\\" + c) if c in _MARKDOWN_SPECIAL else c for c in visible(text))
+
+
+def _code(text: Any) -> str:
+    """User text as a code span when that is safe (no backtick, `|` or backslash, which code spans
+    and table cells read differently), else as escaped text."""
+    value = visible(text)
+    return f"`{value}`" if value and not set(value) & set("`|\\") else _cell(value)
+
+
+def _line(text: Any) -> str:
+    """Escaped text at the start of a line: never a list item or a thematic break."""
+    value = _cell(text).lstrip()
+    marker = _BLOCK_MARKER.match(value)
+    return value[: marker.end() - 1] + "\\" + value[marker.end() - 1 :] if marker else value
 
 
 def check_markdown(reports: Iterable[StackReport]) -> str:
     lines = []
     for report in reports:
         if report.verdict == "error":
-            lines += [f"## stayup · {_cell(report.stack)} · ERROR", "", _cell(report.error), ""]
+            lines += [f"## stayup · {_code(report.stack)} · ERROR", "", _line(report.error), ""]
             continue
         verdict_mark = {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN"}[report.verdict]
         mode = "preview" if report.preview else "update"
         lines += [
-            f"## stayup · `{report.stack}` · {verdict_mark}",  # stack names are validated: no markup
+            f"## stayup · {_code(report.stack)} · {verdict_mark}",
             "",
             (f"{report.resources} resources ({mode}) · {len(report.violations)} violations · "
             f"{len(report.unknown)} unknown · {len(report.suppressed)} suppressed"),
             "",
         ]
         if report.unanswered:
-            calls = ", ".join(f"`{u['token']}`" + (f" (`{u['file']}:{u['line']}`)" if u.get("file") else "") for u in report.unanswered)
+            calls = ", ".join(_code(u["token"]) + (" (" + _code(f"{u['file']}:{u['line']}") + ")" if u.get("file") else "") for u in report.unanswered)
             lines += [f"Unanswered lookups (what depends on them is unknown; pin them with `--answers`): {calls}", ""]
         for component in report.opaque:
-            lines += [f"Opaque component `{component['type']}`: its children are not seen offline; power zones, egress and health checks inside it are unknown.", ""]
+            lines += [f"Opaque component {_code(component['type'])}: its children are not seen offline; power zones, egress and health checks inside it are unknown.", ""]
         if report.partial:
             lines += [f"Partial preview: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run.", ""]
         if report.disabled:
-            lines += [f"Disabled by the policy config (not checked): {', '.join(report.disabled)}.", ""]
+            lines += [f"Disabled by the policy config (not checked): {_cell(', '.join(report.disabled))}.", ""]
         entries = [("violation", e) for e in report.violations] + [("unknown", e) for e in report.unknown] + [("suppressed", e) for e in report.suppressed]
         if entries:
             lines += ["| Rule | Outcome | Enforcement | Resource | Where | Message |", "|---|---|---|---|---|---|"]
             for kind, e in entries:
-                where = f"`{e.file}:{e.line}`" if e.file else ""
+                where = _code(f"{e.file}:{e.line}") if e.file else ""
                 message = f"suppressed: {e.reason}" + (f" (until {e.expires.isoformat()})" if e.expires else "") if kind == "suppressed" else e.message
-                lines.append(f"| {e.rule} {e.name} | {kind} | {e.enforcement} | {_cell(e.urn.rsplit('::', 1)[-1])} | {where} | {_cell(message)} |")
+                lines.append(f"| {_cell(f'{e.rule} {e.name}')} | {kind} | {_cell(e.enforcement)} | {_cell(e.urn.rsplit('::', 1)[-1])} | {where} | {_cell(message)} |")
             lines.append("")
         if report.all_clear:
             lines += ["Every rule passed: power zones, egress, health checks and static stability hold.", ""]
@@ -62,6 +80,10 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
     return "\n".join(lines)
 
 
+def _row(*cells: Any) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
 def power_loss_table(graph: Graph) -> list[str]:
     """What each AZ's power loss does to the stack (the blast-radius simulation, summarised)."""
     rows = ["| AZ dark | outcome | not serving | below baseline | egress lost |", "|---|---|---|---|---|"]
@@ -69,13 +91,13 @@ def power_loss_table(graph: Graph) -> list[str]:
         down = ", ".join(s.name for s in loss.services if s.status in ("down", "unknown")) or "-"
         degraded = ", ".join(s.name for s in loss.services if s.status == "degraded") or "-"
         egress = ", ".join(s.name for s in loss.services if not s.egress) or "-"
-        rows.append(f"| {loss.zone} | {loss.status} | {down} | {degraded} | {egress} |")
+        rows.append(_row(loss.zone, loss.status, down, degraded, egress))
     return [*rows, ""] if len(rows) > 2 else []
 
 
 def blast_markdown(result: BlastRadius, estimates: list[Estimate], graph: Graph) -> str:
     lines = [
-        f"## Power-zone loss · `{result.stack}` · {result.verdict.upper()}",
+        f"## Power-zone loss · {_code(result.stack)} · {result.verdict.upper()}",
         "",
         "| AZ dark | outcome | service | status | egress | capacity | baseline | via |",
         "|---|---|---|---|---|---|---|---|",
@@ -84,9 +106,7 @@ def blast_markdown(result: BlastRadius, estimates: list[Estimate], graph: Graph)
         for i, s in enumerate(loss.services):
             capacity = "" if s.capacity_before is None else f"{s.capacity_before} → {s.capacity_after}"
             baseline = "" if s.baseline is None else str(s.baseline)
-            lines.append(
-                f"| {loss.zone if i == 0 else ''} | {loss.status if i == 0 else ''} | {s.name} | {s.status} | {mark(s.egress)} | {capacity} | {baseline} | {s.via} |"
-            )
+            lines.append(_row(loss.zone if i == 0 else "", loss.status if i == 0 else "", s.name, s.status, mark(s.egress), capacity, baseline, s.via))
     lines += ["", "```mermaid", *capacity_map(graph), "```", "", "| served name | estimated availability | downtime / year | arithmetic |", "|---|---|---|---|"]
-    lines += [f"| {e.name} | {e.availability} % | {e.downtime_minutes_per_year} min | {e.arithmetic} |" for e in estimates]
+    lines += [_row(e.name, f"{e.availability} %", f"{e.downtime_minutes_per_year} min", e.arithmetic) for e in estimates]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..rules import RULES, Rule
 from . import StackReport
@@ -36,20 +37,22 @@ def docs_url(rule: Rule) -> str | None:
 
 
 def fingerprint(stack: str, rule: str, urn: str) -> str:
-    return hashlib.sha256(f"{stack}\x00{rule}\x00{urn}".encode()).hexdigest()[:32]
+    # surrogatepass: a lone surrogate in a name must not crash the report (same bytes otherwise)
+    return hashlib.sha256(f"{stack}\x00{rule}\x00{urn}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def location(urn: str, file: str | None, line: int | None, project: Path, root: Path) -> dict[str, Any]:
+def location(urn: str, file: object, line: object, project: Path, root: Path) -> dict[str, Any]:
     found: dict[str, Any] = {"logicalLocations": [{"fullyQualifiedName": urn, "kind": "resource"}]}
-    if file:
-        path = (project / file).resolve()
+    if isinstance(file, str) and file:  # a graph file may hold anything here
         try:
-            uri = path.relative_to(root).as_posix()
-        except ValueError:
-            return found  # outside the repository: no machine path in any output, the URN says where
+            uri = (project / file).resolve().relative_to(root).as_posix()
+        except (OSError, ValueError):  # ValueError: outside the repository, a NUL, a lone surrogate
+            return found  # no machine path in any output, the URN says where
+        valid_line = isinstance(line, int) and not isinstance(line, bool) and line >= 1
         found["physicalLocation"] = {
-            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": int(line or 1)},
+            # A relative URI reference: spaces, control characters, `:` or `#` in a name are encoded.
+            "artifactLocation": {"uri": quote(uri, safe="/", errors="surrogateescape"), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": line if valid_line else 1},
         }
     return found
 

@@ -8,6 +8,7 @@ from ..availability import Estimate
 from ..blast import BlastRadius, Serves
 from ..facts import resource_zones
 from . import Entry, StackReport
+from .escape import visible
 
 REGION_WIDE = "region-wide"
 
@@ -18,7 +19,7 @@ def _short(urn: str) -> str:
 
 def stack_text(report: StackReport) -> str:
     if report.verdict == "error":
-        return f"stayup check · {report.stack} · ERROR\n  {report.error}\n"
+        return _lines([f"stayup check · {report.stack} · ERROR", f"  {report.error}"])
     mode = "preview" if report.preview else "update"
     lines = [
         f"stayup check · {report.stack} (project {report.project}, {mode}, {report.engine}) · {report.verdict.upper()}",
@@ -72,10 +73,16 @@ def stack_text(report: StackReport) -> str:
         lines.append("  every rule passed: power zones, egress, health checks and static stability hold.")
     elif not (report.violations or report.unknown):
         lines.append("  no violations, but not every rule was checked or every finding counted (see DISABLED / SUPPRESSED above).")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
-ZONE_STATUS = {"survives": "survives", "degraded": "DEGRADED: a service serves below its baseline", "down": "DOES NOT SURVIVE", "unknown": "UNKNOWN"}
+def _lines(lines: list[str]) -> str:
+    """Each item is one line: a newline or control character inside one came from a name (data),
+    so it is shown escaped and can never forge a line of stayup's own."""
+    return "".join(visible(line) + "\n" for line in lines)
+
+
+ZONE_STATUS = {"survives": "survives", "degraded": "DEGRADED: a service serves below its baseline or lost its egress", "down": "DOES NOT SURVIVE", "unknown": "UNKNOWN"}
 
 
 def mark(value: Serves) -> str:
@@ -97,4 +104,4 @@ def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:
     lines += ["", "  availability estimate"]
     for e in estimates:
         lines.append(f"    {e.name}: {e.availability} % ({e.downtime_minutes_per_year} min/year) = {e.arithmetic}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)

@@ -1,0 +1,247 @@
+"""Node.js programs (TypeScript and JavaScript) through the offline gate, over the engine protocol
+(issue 29): the program runs with its SDK's own entry point against a ResourceMonitor and Engine
+that stayup serves, backed by the same recorder Python programs run against.
+
+Expected verdicts, written before the programs first ran:
+- ts_web (TypeScript: a loop over `getAvailabilityZonesOutput`, inline routes, ALB → ASG over three
+  AZs, a NAT gateway per AZ, RDS) and py_web, its Python twin, stack dev: pass, nothing unknown, in
+  update and preview mode.
+- stack degraded (one NAT gateway for every AZ, a single-AZ database): NE001 on private-1 and
+  private-2 (their default route leaves their AZ), NE002 on the VPC main (egress in one AZ), PZ002 on
+  the database orders; exit 1 in update and preview mode, at the same lines of index.ts and
+  __main__.py. The two languages give the same (rule, resource) sets.
+- js_workers (JavaScript, an async program that awaits `getAvailabilityZones`, separate Route
+  resources), stack dev: pass. Stack one-zone (everything in the first AZ): PZ001 and SS001 on the
+  group worker, NE002 on the VPC workers.
+  As run: PZ001 and SS001 only. NE002 asks for NAT gateways in min(2, AZs with routed private
+  subnets) AZs, so a one-AZ VPC egresses independently of AZs it does not use; its one AZ is
+  PZ001's finding (the prediction misread the rule, not the capture).
+
+node_modules are built once by `--install` (`npm ci` from each program's package-lock.json) into
+.cache/ in the repository (STAYUP_CACHE_DIR), so reruns reuse them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PROGRAMS, ROOT
+from stayup.policies.cli import main
+from stayup.policies.graph_schema import UNKNOWN
+
+CACHE = ROOT / ".cache" / "stayup-test"
+NE_DEGRADED = {("NE001", "private-1", "fail"), ("NE001", "private-2", "fail"), ("NE002", "main", "fail"), ("PZ002", "orders", "fail")}
+EXPECTED = {
+    ("ts_web", "dev"): (0, set()),
+    ("ts_web", "degraded"): (1, NE_DEGRADED),
+    ("py_web", "dev"): (0, set()),
+    ("py_web", "degraded"): (1, NE_DEGRADED),
+    ("js_workers", "dev"): (0, set()),
+    ("js_workers", "one-zone"): (1, {("PZ001", "worker", "fail"), ("SS001", "worker", "fail")}),
+}
+# Where each violation points: the program line that declared the resource.
+LOCATIONS = {
+    ("ts_web", "degraded"): {("NE001", "private-1", "index.ts", 40), ("NE001", "private-2", "index.ts", 40), ("NE002", "main", "index.ts", 11), ("PZ002", "orders", "index.ts", 85)},
+    ("py_web", "degraded"): {("NE001", "private-1", "__main__.py", 30), ("NE001", "private-2", "__main__.py", 30), ("NE002", "main", "__main__.py", 13), ("PZ002", "orders", "__main__.py", 46)},
+    ("js_workers", "one-zone"): {("PZ001", "worker", "index.js", 32), ("SS001", "worker", "index.js", 32)},
+}
+CASES = [(program, stack, mode) for (program, stack) in EXPECTED for mode in ("update", "preview")]
+
+
+@pytest.fixture(autouse=True)
+def cache(monkeypatch):
+    monkeypatch.setenv("STAYUP_CACHE_DIR", str(CACHE))
+
+
+def stayup(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def outcomes(report: dict) -> set[tuple[str, str, str]]:
+    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
+
+
+def check(capsys, program: str, stack: str, mode: str = "update", engine: str = "inprocess") -> tuple[int, dict, str]:
+    argv = ["check", "--project", str(PROGRAMS / program), "--stack", stack, "--format", "json", "--engine", engine]
+    argv += ["--install"] if program != "py_web" else []
+    argv += ["--preview"] if mode == "preview" else []
+    code, out, err = stayup(capsys, *argv)
+    return code, json.loads(out), err
+
+
+def installed_modules(program: str) -> Path:
+    from stayup.policies.nodejs import installed
+    from stayup.policies.project import NodeOptions
+
+    modules, _ = installed(PROGRAMS / program, NodeOptions())
+    return modules
+
+
+@pytest.mark.parametrize(("program", "stack", "mode"), CASES, ids=[f"{p}-{s}-{m}" for p, s, m in CASES])
+def test_program(capsys, program, stack, mode):
+    code, report, err = check(capsys, program, stack, mode)
+    assert (code, outcomes(report)) == EXPECTED[program, stack], err
+    located = {(v["rule"], v["urn"].rsplit("::", 1)[-1], v["file"], v["line"]) for v in report["violations"]}
+    assert located == LOCATIONS.get((program, stack), set())
+    assert (report["unanswered"], report.get("partial")) == ([], None)
+
+
+@pytest.mark.parametrize("stack", ["dev", "degraded"])
+@pytest.mark.parametrize("mode", ["update", "preview"])
+def test_typescript_and_python_twins_give_the_same_findings(capsys, stack, mode):
+    ts_code, ts, _ = check(capsys, "ts_web", stack, mode)
+    py_code, py, _ = check(capsys, "py_web", stack, mode)
+    assert (ts_code, outcomes(ts), ts["resources"], ts["passed"]) == (py_code, outcomes(py), py["resources"], py["passed"])
+
+
+@pytest.mark.parametrize("mode", ["update", "preview"])
+def test_the_crossguard_engine_gives_the_same_findings(capsys, mode):
+    code, report, err = check(capsys, "ts_web", "degraded", mode, engine="crossguard")
+    assert (code, outcomes(report), report["engine"]) == (1, NE_DEGRADED, "crossguard"), err
+
+
+def test_the_graph_points_at_typescript_lines(capsys):
+    code, out, err = stayup(capsys, "graph", "--project", str(PROGRAMS / "ts_web"), "--stack", "dev", "--install")
+    graph = json.loads(out)
+    assert code == 0, err
+    sources = {(r["type"], r["name"]): r["source"] for r in graph["resources"]}
+    assert sources[("aws:ec2/vpc:Vpc", "main")] == {"file": "index.ts", "line": 11}
+    assert sources[("aws:ec2/subnet:Subnet", "private-2")] == {"file": "index.ts", "line": 40}
+    assert sources[("aws:autoscaling/group:Group", "web")] == {"file": "index.ts", "line": 73}
+    assert {s["file"] for (t, _), s in sources.items() if t.startswith("aws:")} == {"index.ts"}
+    (zones,) = graph["invokes"]
+    assert (zones["token"], zones["args"], zones["mocked"], zones["source"]) == ("aws:index/getAvailabilityZones:getAvailabilityZones", {"state": "available"}, True, {"file": "index.ts", "line": 9})
+    subnet = next(r for r in graph["resources"] if r["name"] == "private-2" and r["type"] == "aws:ec2/subnet:Subnet")
+    assert subnet["outputs"]["availabilityZone"] == "eu-west-3c"
+    # Declared outputs AWS decides are unknown after a deploy, never absent (as for Python programs).
+    assert subnet["outputs"]["ownerId"] == UNKNOWN
+
+
+def test_preview_knows_what_only_a_deploy_decides(capsys):
+    code, out, err = stayup(capsys, "graph", "--project", str(PROGRAMS / "ts_web"), "--stack", "dev", "--install", "--preview")
+    graph = json.loads(out)
+    assert code == 0, err
+    subnet = next(r for r in graph["resources"] if r["name"] == "private-2" and r["type"] == "aws:ec2/subnet:Subnet")
+    assert (subnet["inputs"]["vpcId"], subnet["inputs"]["availabilityZone"], subnet["outputs"]["id"]) == (UNKNOWN, "eu-west-3c", UNKNOWN)
+    assert graph["skipped"] == []
+
+
+def test_program_output_goes_to_stderr_prefixed_with_the_stack(capsys):
+    code, _, err = check(capsys, "js_workers", "dev")
+    assert code == 0
+    assert "dev | workers in eu-central-1a, eu-central-1b, eu-central-1c" in err.splitlines()
+
+
+def test_the_report_names_node_and_the_sdk(capsys):
+    _, report, _ = check(capsys, "ts_web", "dev")
+    runtime = report["runtime"]
+    assert runtime["interpreter"].startswith("node 20.") and "installed node_modules" in runtime["interpreter"]
+    assert (runtime["@pulumi/pulumi"], runtime["@pulumi/aws"].split(".")[0]) == ("3.248.0", "7")
+
+
+def test_install_builds_node_modules_once_per_lock(capsys):
+    lock = (PROGRAMS / "js_workers" / "package-lock.json").read_text()
+    modules = installed_modules("js_workers")
+    assert modules.parent.name.startswith("node-npm-") and (modules.parent / ".stayup-complete").is_file()
+    assert (modules / "@pulumi" / "pulumi" / "cmd" / "run" / "index.js").is_file()
+    before = modules.parent.stat().st_mtime_ns
+    started = time.monotonic()
+    assert installed_modules("js_workers") == modules  # cached: no second install
+    assert time.monotonic() - started < 1.0 and modules.parent.stat().st_mtime_ns == before
+    assert lock == (PROGRAMS / "js_workers" / "package-lock.json").read_text()
+    assert not (PROGRAMS / "js_workers" / "node_modules").exists()  # the project is never written
+
+
+def copy(program: str, tmp_path: Path, *, modules: bool) -> Path:
+    target = tmp_path / program
+    shutil.copytree(PROGRAMS / program, target)
+    if modules:
+        (target / "node_modules").symlink_to(installed_modules(program), target_is_directory=True)
+    return target
+
+
+def test_the_programs_own_node_modules_are_used(capsys, tmp_path):
+    project = copy("ts_web", tmp_path, modules=True)
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "degraded", "--format", "json")
+    report = json.loads(out)
+    assert (code, outcomes(report)) == (1, NE_DEGRADED), err
+    assert report["runtime"]["interpreter"].endswith("with the program's node_modules")
+
+
+def test_missing_node_modules_is_one_line(capsys, tmp_path):
+    project = copy("js_workers", tmp_path, modules=False)
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev")
+    assert (code, out, err) == (2, "", f"stayup: error: {project / 'package.json'}: no node_modules with @pulumi/pulumi; run `npm install` in {project} or pass --install\n")
+
+
+def test_missing_node_is_one_line(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code, out, err = stayup(capsys, "check", "--project", str(PROGRAMS / "js_workers"), "--stack", "dev", "--install")
+    assert (code, out, err) == (2, "", f"stayup: error: {PROGRAMS / 'js_workers' / 'Pulumi.yaml'}: runtime: nodejs, but node is not on PATH; install Node.js 18 or newer\n")
+
+
+def test_python_flag_on_a_nodejs_project_is_one_line(capsys):
+    code, out, err = stayup(capsys, "check", "--project", str(PROGRAMS / "js_workers"), "--stack", "dev", "--python", "python3")
+    assert (code, out, err) == (2, "", "stayup: error: --python: the project's runtime is nodejs; --python applies to Python programs\n")
+
+
+def program(tmp_path: Path, source: str) -> Path:
+    """A TypeScript program of ts_web's project (and node_modules) with `source` as index.ts."""
+    project = copy("ts_web", tmp_path, modules=True)
+    (project / "index.ts").write_text(source)
+    return project
+
+
+def test_a_program_that_throws_is_one_line_at_its_typescript_line(capsys, tmp_path):
+    project = program(tmp_path, 'import * as aws from "@pulumi/aws";\n\nconst vpc = new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });\nif (vpc) {\n    throw new Error("no zones configured");\n}\n')
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev")
+    assert (code, out, err) == (3, "", "stayup: error: index.ts:5: Error: no zones configured\n")
+
+
+def test_a_program_that_exits_early_is_one_line(capsys, tmp_path):
+    project = program(tmp_path, 'import * as aws from "@pulumi/aws";\n\nnew aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });\nprocess.exit(0);\n')
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev")
+    # Before it, the SDK's own words on the exit (prefixed program output): promises still active.
+    assert (code, out, err.splitlines()[-1]) == (3, "", f"stayup: error: {project / 'index.ts'}: the program exited (code 0) before its resources were registered")
+
+
+def test_a_program_that_hangs_is_stopped_with_everything_it_started(capsys, tmp_path):
+    pid_file = tmp_path / "child.pid"
+    project = program(tmp_path, (
+        'import * as aws from "@pulumi/aws";\nimport { spawn } from "child_process";\nimport { writeFileSync } from "fs";\n\n'
+        'new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });\n'
+        f'writeFileSync({json.dumps(str(pid_file))}, String(spawn("sleep", ["600"]).pid));\n'
+        "setInterval(() => undefined, 1000);\n"
+    ))
+    started = time.monotonic()
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev", "--timeout", "8")
+    assert (code, out, err) == (3, "", f"stayup: error: {project / 'index.ts'}: the program did not finish within 8 s (stopped; a hang, or a wait on something unreachable offline)\n")
+    assert time.monotonic() - started < 20
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.1)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its parent is gone too
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_a_region_stayup_has_no_zones_for_is_one_line(capsys, tmp_path):
+    project = program(tmp_path, 'import * as aws from "@pulumi/aws";\n\nnew aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16", region: "eu-mars-1" });\n')
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev")
+    assert (code, out) == (2, "")
+    assert err.startswith("stayup: error: index.ts:3: main: region: unknown AWS region 'eu-mars-1'"), err
