@@ -86,3 +86,61 @@ def policy_for(rule: Rule) -> StackValidationPolicy:
 
 
 POLICIES = [policy_for(rule) for rule in RULES]
+
+
+def _build_resources_once() -> None:
+    """pulumi-policy rebuilds every resource of an AnalyzeStack request for each stack policy
+    (deserialised, proxied, linked: 16 s for 10 000 resources and 21 policies); stayup's policies
+    only read them, so the pack builds them once per request and every policy sees the same list.
+    Verdicts are the servicer's own: the same levels, configs, violations and diagnostics. A
+    pulumi-policy whose servicer differs keeps its own AnalyzeStack."""
+    from pulumi_policy import policy as server
+
+    base = getattr(server, "_PolicyAnalyzerServicer", None)
+    needed = ("_configure_runtime_settings", "_get_enforcement_level", "_create_report_violation", "_get_policy_config", "_get_resource_options", "_get_provider_resource")
+    if base is None or not all(hasattr(base, name) for name in needed) or getattr(base, "_stayup_once", False):
+        return
+    original = base.AnalyzeStack
+
+    def resources_of(self: Any, request: Any) -> list[PolicyResource]:
+        built: dict[str, PolicyResource] = {}
+        links: list[tuple[PolicyResource, str, list[str], dict[str, list[str]]]] = []
+        for r in request.resources:
+            props = server.unknown_checking_proxy(server.deserialize_properties(server.json_format.MessageToDict(r.properties)))
+            resource = PolicyResource(r.type, props, r.urn, r.name, self._get_resource_options(r), self._get_provider_resource(r), None, [], {})
+            built[r.urn] = resource
+            links.append((resource, r.parent, list(r.dependencies), {k: list(v.urns) for k, v in r.propertyDependencies.items()}))
+        for resource, parent, dependencies, property_dependencies in links:
+            if parent in built:
+                resource.parent = built[parent]
+            resource.dependencies.extend(built[d] for d in dependencies if d in built)
+            for key, urns in property_dependencies.items():
+                resource.property_dependencies[key] = [built[u] for u in urns if u in built]
+        return [resource for resource, *_ in links]
+
+    def analyze_stack(self: Any, request: Any, context: Any) -> Any:
+        policies = getattr(self, "_PolicyAnalyzerServicer__policies", None)
+        if policies is None or not all(any(p is ours for ours in POLICIES) for p in policies):
+            return original(self, request, context)  # not stayup's pack alone
+        self._configure_runtime_settings()
+        response = server.proto.AnalyzeResponse()
+        resources: list[PolicyResource] | None = None
+        for policy in policies:
+            level = self._get_enforcement_level(policy)
+            if level == EnforcementLevel.DISABLED:
+                continue
+            if level == EnforcementLevel.REMEDIATE:
+                level = EnforcementLevel.MANDATORY  # a stack policy cannot remediate
+            report_violation = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
+            if resources is None:
+                resources = resources_of(self, request)
+            args = StackValidationArgs(resources, self._get_policy_config(policy.name), getattr(self, "_PolicyAnalyzerServicer__stack_tags", None))
+            # stayup's validators never raise (they report), so there is no diagnostic to add here.
+            policy.validate(args, report_violation)
+        return response
+
+    base.AnalyzeStack = analyze_stack
+    base._stayup_once = True
+
+
+_build_resources_once()

@@ -27,6 +27,7 @@ from typing import IO, Any
 from . import graph_schema, regions
 from .environment import Interpreter, cache_dir, resolve
 from .errors import InputError, ProgramError, SetupError, StayupError
+from .install import ensure_cache
 from .processes import GRACE
 from .project import StackConfig, load_answers, load_stack
 
@@ -59,7 +60,7 @@ def stage_shim() -> Path:
     target = cache_dir().parent / f"shim-{digest}"
     if (target / SHIM_PACKAGE / "serve.py").exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_cache(target.parent)
     building = Path(tempfile.mkdtemp(dir=target.parent, prefix=".shim."))
     try:
         (building / SHIM_PACKAGE).mkdir()
@@ -132,6 +133,10 @@ class Host:
         venv = interpreter.python.parent.parent
         if (venv / "pyvenv.cfg").exists():
             env["VIRTUAL_ENV"] = str(venv)
+        if interpreter.cached:
+            # Bytecode written once into stayup's own environments: with PYTHONDONTWRITEBYTECODE
+            # (common in CI) every run would compile the provider SDK again (0.3-0.6 s a run).
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
         try:
             self.process = subprocess.Popen(
                 [str(interpreter.python), "-u", "-c", BOOT, str(shim), str(theirs.fileno())],
@@ -357,5 +362,5 @@ def capture_stack(
     deadline = deadline or Deadline(timeout)
     config = load_stack(project_dir, stack, tuple(overrides))
     facts = load_answers(answers) if answers is not None else None
-    interpreter = resolve(config.project_dir, config.runtime, python=python, install=install)
+    interpreter = resolve(config.project_dir, config.runtime, python=python, install=install, timeout=max(deadline.remaining(), 1.0))
     return capture(config, preview=preview, interpreter=interpreter, deadline=deadline, answers=facts)

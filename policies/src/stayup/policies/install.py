@@ -51,6 +51,8 @@ else:  # pragma: no cover - Python 3.10
 INSTALL_TIMEOUT = 1800.0
 # The oldest SDKs stayup runs programs on: one definition, the capture host checks it too.
 SUPPORTED = {dist: Version(".".join(map(str, release))) for dist, release in OLDEST.items()}
+# How environments are built; a change here rebuilds every cached one.
+_BUILD = "seeded"
 # What `python -m venv` seeds: pip, and setuptools that still ships pkg_resources.
 SEED = ("pip", "setuptools<82")
 # Imports whose distribution is not named like the module (the rest are skipped, not guessed).
@@ -75,7 +77,8 @@ class Recipe:
 def recipe(project_dir: Path, runtime: Runtime) -> Recipe:
     """What `--install` builds the environment from (files read through the bounded readers)."""
     def present(name: str) -> bool:
-        return (project_dir / name).is_file() or (project_dir / name).is_symlink()
+        # Any entry counts: a FIFO or a dangling link is refused by the reader, never skipped.
+        return os.path.lexists(project_dir / name)
 
     texts: dict[str, str] = {}
 
@@ -282,12 +285,13 @@ def cache_dir() -> Path:
     return Path(root) / "envs"
 
 
-def _ensure_cache(path: Path) -> None:
+def ensure_cache(path: Path) -> None:
+    """Creates a directory of the cache, or says in one line why the cache cannot be used."""
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        key = "STAYUP_CACHE_DIR" if os.environ.get("STAYUP_CACHE_DIR") else "cache"
-        raise InputError(f"cannot create the environment cache {path}: {exc.strerror or exc}", file=str(path), key=key) from None
+        given = os.environ.get("STAYUP_CACHE_DIR")
+        raise InputError(f"cannot be used as stayup's cache ({path}: {exc.strerror or exc})", file=given or str(path), key="STAYUP_CACHE_DIR" if given else None) from None
 
 
 def python_version(base: Path, timeout: float = 60.0) -> str:
@@ -307,7 +311,7 @@ def environment(project_dir: Path, runtime: Runtime, *, base: Path, timeout: flo
     plan = recipe(project_dir, runtime)
     check_supported(project_dir, plan)
     version = python_version(base, timeout)
-    digest = hashlib.sha256(f"{plan.kind}\0{version}\0{SEED}".encode())
+    digest = hashlib.sha256(f"{plan.kind}\0{version}\0{SEED}\0{_BUILD}".encode())
     for name in sorted(plan.texts):
         if project_dir / name in plan.files:
             digest.update(b"\0" + name.encode() + b"\0" + plan.texts[name].encode())
@@ -316,7 +320,7 @@ def environment(project_dir: Path, runtime: Runtime, *, base: Path, timeout: flo
     origin = f"installed environment {target} ({plan.describe()})"
     if (target / ".stayup-complete").exists():
         return target / "bin" / "python", origin
-    _ensure_cache(target.parent)
+    ensure_cache(target.parent)
     building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
         _build(plan, project_dir, building, base)
