@@ -94,7 +94,11 @@ def _build_resources_once() -> None:
     only read them, so the pack builds them once per request and every policy sees the same list.
     Verdicts are the servicer's own: the same levels, configs, violations and diagnostics. A
     pulumi-policy whose servicer differs keeps its own AnalyzeStack."""
+    from google.protobuf import json_format
+    from pulumi.runtime import proto
     from pulumi_policy import policy as server
+    from pulumi_policy.deserialize import deserialize_properties
+    from pulumi_policy.proxy import unknown_checking_proxy
 
     base = getattr(server, "_PolicyAnalyzerServicer", None)
     needed = ("_configure_runtime_settings", "_get_enforcement_level", "_create_report_violation", "_get_policy_config", "_get_resource_options", "_get_provider_resource")
@@ -106,7 +110,7 @@ def _build_resources_once() -> None:
         built: dict[str, PolicyResource] = {}
         links: list[tuple[PolicyResource, str, list[str], dict[str, list[str]]]] = []
         for r in request.resources:
-            props = server.unknown_checking_proxy(server.deserialize_properties(server.json_format.MessageToDict(r.properties)))
+            props = unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(r.properties)))
             resource = PolicyResource(r.type, props, r.urn, r.name, self._get_resource_options(r), self._get_provider_resource(r), None, [], {})
             built[r.urn] = resource
             links.append((resource, r.parent, list(r.dependencies), {k: list(v.urns) for k, v in r.propertyDependencies.items()}))
@@ -123,7 +127,7 @@ def _build_resources_once() -> None:
         if policies is None or not all(any(p is ours for ours in POLICIES) for p in policies):
             return original(self, request, context)  # not stayup's pack alone
         self._configure_runtime_settings()
-        response = server.proto.AnalyzeResponse()
+        response = proto.AnalyzeResponse()
         resources: list[PolicyResource] | None = None
         for policy in policies:
             level = self._get_enforcement_level(policy)
