@@ -63,3 +63,15 @@ def test_secrets_passed_to_lookups_are_never_printed(command):
         assert invokes["aws:ec2/getVpc:getVpc"]["args"] == {"tags": "[secret]"}
         assert invokes["aws:ec2/getSubnets:getSubnets"]["args"] == {"filters": "[secret]"}
         assert invokes["pulumi:pulumi:StackReference"]["result"] == {"vpc_name": "[secret]"}
+
+
+def test_instances_on_subnets_pinned_in_answers_are_placed():
+    """Expected: both servers behind the target group are in eu-west-3a (answers) → PZ004 and
+    SS002 fail on the target group; nothing unknown."""
+    project = PROGRAMS / "pinned_instances"
+    result = stayup("check", "--project", str(project), "--stack", "dev", "--format", "json", "--answers", str(project / "answers.yaml"))
+    assert (result.returncode, result.stderr) == (1, "")
+    report = json.loads(result.stdout)
+    group = "aws:lb/targetGroup:TargetGroup"
+    assert typed(report["violations"]) == [("PZ004", group, "web"), ("SS002", group, "web")]
+    assert report["unknown"] == []

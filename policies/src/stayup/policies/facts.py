@@ -435,7 +435,11 @@ def instance_zone(graph: Graph, instance: Resource) -> str:
     if zone:
         return zone
     subnets = graph.linked(instance, "subnetId", SUBNET)
-    return subnet_zone(subnets[0]) if subnets else UNKNOWN
+    if subnets:
+        return subnet_zone(subnets[0])
+    # A subnet of the real account, placed by a lookup's answer or --answers `existing`.
+    external = graph.external_subnets.get(text(instance.get("subnetId")) or "")
+    return subnet_zone(dict(external)) if external is not None else UNKNOWN
 
 
 def instance_targets(graph: Graph, group: Resource) -> list[Resource]:
