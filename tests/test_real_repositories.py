@@ -18,6 +18,8 @@ Expected outcomes, written before stayup first ran on them:
   pass; nothing unknown or opaque.
 - organization: names from get_organization()/get_project()/get_stack(), a file read from
   get_root_directory() → the CLI's local-backend answers ("organization"), pass.
+- pinned_sdk: pulumi 3.228 exactly, pulumi-aws 6; one NAT for two AZs → NE001 private-b, NE002 main,
+  with URNs of stack dev and project pinned-sdk.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ SUBNET, VPC, RDS = "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc", "aws:rds/instance
         ("pyproject_pep621", 1, [("NE001", SUBNET, "private-b"), ("NE002", VPC, "main")], "from pyproject.toml", ("7.",)),
         ("awsx_defaults", 0, [], "from requirements.txt", ("6.", "7.")),
         ("organization", 0, [], "from requirements.txt", ("6.", "7.")),
+        ("pinned_sdk", 1, [("NE001", SUBNET, "private-b"), ("NE002", VPC, "main")], "from requirements.txt", ("6.",)),
     ],
 )
 def test_layouts_get_a_verdict_from_an_empty_cache(repo, code, violations, built_from, versions, tmp_path, empty_cache):
@@ -80,6 +83,9 @@ def test_layouts_get_a_verdict_from_an_empty_cache(repo, code, violations, built
     assert interpreter.startswith(f"installed environment {empty_cache / 'envs'}")
     assert interpreter.endswith(f"({built_from})")
     assert report["runtime"]["pulumi-aws"].startswith(versions)
+    # URNs as the engine forms them, whatever the SDK version (3.228's mocks lost stack and project).
+    project_name = next(line.split(": ", 1)[1] for line in (REPOS / repo / "Pulumi.yaml").read_text().splitlines() if line.startswith("name: "))
+    assert {tuple(v["urn"].split("::")[:2]) for v in report["violations"]} <= {("urn:pulumi:dev", project_name)}
     # The user's project is never written: no lock, no virtualenv, nothing new.
     assert sorted(p.name for p in project.iterdir()) == sorted(p.name for p in (REPOS / repo).iterdir())
 

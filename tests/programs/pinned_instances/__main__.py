@@ -1,5 +1,4 @@
 """Two web servers on existing subnets named by id; --answers says both are in eu-west-3a."""
-import pulumi
 import pulumi_aws as aws
 
 vpc = aws.ec2.get_vpc(tags={"Name": "shared"})

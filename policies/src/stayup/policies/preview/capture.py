@@ -192,6 +192,13 @@ class Recorder(pulumi_mocks.MockMonitor):
         self.duplicates: list[tuple[str, Any, Any]] = []
         super().__init__(_AwsMocks(self))
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The SDK's own reads the ambient stack and project, which some SDKs (3.228) do not carry
+        # into the thread that calls the monitor ("stack::project" URNs): use the job's.
+        if parent:
+            type_ = parent.split("::")[2].split("$").pop() + "$" + type_
+        return "urn:pulumi:" + "::".join([self.config.stack, self.config.project, type_, name])
+
     def _source(self, request) -> dict[str, Any] | None:
         """Where the user's code declared it: the innermost frame inside the project (installed
         libraries, e.g. shared components from a wheel, are skipped), else the SDK's position."""

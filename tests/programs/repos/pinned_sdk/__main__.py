@@ -1,0 +1,16 @@
+import pulumi_aws as aws
+
+vpc = aws.ec2.Vpc("main", cidr_block="10.0.0.0/16")
+igw = aws.ec2.InternetGateway("igw", vpc_id=vpc.id)
+public_rt = aws.ec2.RouteTable("public", vpc_id=vpc.id)
+aws.ec2.Route("public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+public_a = aws.ec2.Subnet("public-a", vpc_id=vpc.id, cidr_block="10.0.0.0/24", availability_zone="eu-north-1a")
+aws.ec2.RouteTableAssociation("public-a", subnet_id=public_a.id, route_table_id=public_rt.id)
+eip = aws.ec2.Eip("nat", domain="vpc")
+nat = aws.ec2.NatGateway("nat", subnet_id=public_a.id, allocation_id=eip.id)
+private_rt = aws.ec2.RouteTable("private", vpc_id=vpc.id)
+aws.ec2.Route("private-default", route_table_id=private_rt.id, destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)
+private_a = aws.ec2.Subnet("private-a", vpc_id=vpc.id, cidr_block="10.0.10.0/24", availability_zone="eu-north-1a")
+private_b = aws.ec2.Subnet("private-b", vpc_id=vpc.id, cidr_block="10.0.11.0/24", availability_zone="eu-north-1b")
+aws.ec2.RouteTableAssociation("private-a", subnet_id=private_a.id, route_table_id=private_rt.id)
+aws.ec2.RouteTableAssociation("private-b", subnet_id=private_b.id, route_table_id=private_rt.id)
