@@ -55,15 +55,15 @@ SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 # Properties that name AZs, read the same way by every entry.
 ZONE_KEYS = ("availabilityZone", "availabilityZoneId", "availabilityZones", "availabilityZoneAddresses")
-# Stack and project names as Pulumi allows them (they end up in URNs, file names and reports).
-_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+# Stack names as Pulumi allows them (they end up in URNs, file names and reports).
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 
 
-def check_name(name: Any, *, what: str = "stack", file: str | None = None, key: str | None = None) -> str:
-    """The one validator of stack and project names, for every entry: `--stack`, `--all`'s stack
-    files, a graph file and a state export's URNs. A one-line error naming the file and key."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise InputError(f"{name!a} is not a valid {what} name (letters, digits, '-', '_' and '.', at most 100)", file=file, key=key)
+def check_stack_name(name: Any, *, file: str | None = None, key: str | None = None) -> str:
+    """The one validator of stack names, for every entry: `--stack`, a stack file of `--all`, a
+    graph file and every URN of a state export. A one-line error naming the file and key."""
+    if not isinstance(name, str) or not _STACK_NAME.fullmatch(name):
+        raise InputError(f"{name!a} is not a valid stack name (letters, digits, '-', '_' and '.', at most 100)", file=file, key=key)
     return name
 
 
@@ -115,6 +115,10 @@ def zones_at(value: Any, path: list[Any]) -> list[tuple[list[Any], str]]:
     return []
 
 
+def no_zone(zone: str) -> str:
+    return f"{zone!a} is not the name or id of an AZ of any AWS region"
+
+
 def zone_refusal(zone: str, region: str | None) -> str | None:
     """Why a zone a file records cannot be one: not a zone of `region` (when known), or not the name
     or id of a zone of any AWS region; None when it can be."""
@@ -122,7 +126,7 @@ def zone_refusal(zone: str, region: str | None) -> str | None:
 
     problem = zone_problem(zone, region)
     if problem is None and claimed_region(zone) is None:
-        problem = f"{zone!a} is not the name or id of an AZ of any AWS region"
+        problem = no_zone(zone)
     return problem
 
 
@@ -175,7 +179,7 @@ def masked(graph: dict[str, Any]) -> dict[str, Any]:
 def load_graph_file(path: Any) -> dict[str, Any]:
     """A saved `stayup graph` file, validated enough that every front door can trust its shape:
     every unknown form is UNKNOWN, a placeholder or a zone of no AWS region is refused, a masked
-    secret is listed in its resource's `secrets` (so it decides nothing), names are checked."""
+    secret is listed in its resource's `secrets` (so it decides nothing), the stack name is checked."""
     from pathlib import Path
 
     from .inputs import GRAPH_LIMIT, read_json
@@ -186,14 +190,13 @@ def load_graph_file(path: Any) -> dict[str, Any]:
     from .schemas import validate
 
     validate("graph", graph, file=file)
-    from .regions import REGIONS, unknown_region
+    from .regions import REGIONS, claimed_region, unknown_region
 
     # Names that end up in URNs, reports and region tables are checked as in a program's run.
     if graph.get("region") not in REGIONS:
         raise InputError(unknown_region(graph.get("region")), file=file, key="region")
-    check_name(graph.get("stack"), file=file, key="stack")
-    if graph.get("project") is not None:
-        check_name(graph["project"], what="project", file=file, key="project")
+    if graph.get("stack") is not None:
+        check_stack_name(graph["stack"], file=file, key="stack")
     canonical_unknowns(graph, [], file)
     for index, resource in enumerate(graph["resources"]):
         secret = {k for part in ("inputs", "outputs") for k, v in (resource.get(part) or {}).items() if any_value(v, lambda x: x == SECRET)}
@@ -202,8 +205,8 @@ def load_graph_file(path: Any) -> dict[str, Any]:
         for part in ("inputs", "outputs"):
             for key in ZONE_KEYS:
                 for where, zone in zones_at((resource.get(part) or {}).get(key), [key]):
-                    problem = zone_refusal(zone, None)  # the zone against its region: validate.check_names
-                    if problem is not None:
-                        raise InputError(problem, file=file, key=json_path(["resources", index, part, *where]))
+                    # A zone that names a region is judged against it by validate.check_names.
+                    if claimed_region(zone) is None and zone not in REGIONS:
+                        raise InputError(no_zone(zone), file=file, key=json_path(["resources", index, part, *where]))
     checked: dict[str, Any] = graph
     return checked

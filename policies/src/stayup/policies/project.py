@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .graph_schema import SECRET, any_value, check_name
+from .graph_schema import SECRET, any_value
+from .graph_schema import check_stack_name as _check_stack_name
 from .inputs import read_yaml
 from .regions import REGIONS, unknown_region
 
@@ -258,7 +259,7 @@ def real_dir(path: Path) -> Path:
 def check_stack_name(stack: str, *, file: str | None = None) -> None:
     """Stack names as Pulumi allows them (they end up in URNs and file names), by the validator
     every entry shares: `--stack`, a stack file of `--all`, a graph file, a state export."""
-    check_name(stack, file=file, key="--stack" if file is None else None)
+    _check_stack_name(stack, file=file, key="--stack" if file is None else None)
 
 
 def load_stack(
