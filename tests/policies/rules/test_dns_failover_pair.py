@@ -27,7 +27,10 @@ CASES = {
     },
     "not-applicable": {"no failover records": lambda b: drop(b, RECORD)},
     "unknown": {
-        "record name unknown": (lambda b: mutate(b, "primary", RECORD, name=UNKNOWN), [("HC004", "primary", RECORD, "unknown"), ("HC004", "secondary", RECORD, "fail")]),
+        # Either record may be the other's partner: never a certain "SECONDARY without PRIMARY".
+        "record name unknown": (lambda b: mutate(b, "primary", RECORD, name=UNKNOWN), [("HC004", "primary", RECORD, "unknown"), ("HC004", "secondary", RECORD, "unknown")]),
+        "failover role unknown": (lambda b: mutate(b, "primary", RECORD, failoverRoutingPolicies=[{"type": UNKNOWN}]),
+                                  [("HC004", "primary", RECORD, "unknown"), ("HC004", "secondary", RECORD, "unknown")]),
         "evaluateTargetHealth unknown": (lambda b: mutate(b, "primary", RECORD, healthCheckId=None, aliases=[{"name": "alb.example", "zoneId": "Z1", "evaluateTargetHealth": UNKNOWN}]),
                                          [("HC004", "primary", RECORD, "unknown"), ("HC005", "primary", RECORD, "unknown"), ("HC007", "primary", RECORD, "unknown")]),
     },

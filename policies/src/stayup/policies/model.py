@@ -18,20 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .aws_types import TYPE_ALIASES
-from .graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, any_value, is_wrapped_secret
+from .graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, UNKNOWN_FORMS, any_value, is_wrapped_secret
 
-# Every sentinel the engine uses for a value unknown at preview (pulumi-policy's list).
-UNKNOWN_SENTINELS = frozenset(
-    {
-        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-        "030794c1-ac77-496b-92df-f27374a8bd58",
-        "e48ece36-62e2-4504-bad9-02848725956a",
-        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-    }
-)
+# Every form the engine (and a bridged provider) gives a value unknown at preview.
+UNKNOWN_SENTINELS = UNKNOWN_FORMS
+
 
 def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value in UNKNOWN_SENTINELS

@@ -4,7 +4,7 @@ Zonal NATs used by private subnets sit in at least min(N, AZs with routed privat
 distinct AZs, or the subnets use a regional NAT gateway.
 
 Scenarios: pass (NAT per AZ; one regional NAT) · fail (one zonal NAT for two AZs) · not-applicable
-(no NAT egress) · unknown (a NAT's zone unknown) · suppressed.
+(no NAT egress) · unknown (a NAT's zone unknown; another subnet's routes unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -32,11 +32,21 @@ class _Egress:
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     need = int(params["minPaths"])
     by_vpc: dict[str, _Egress] = {}
+    undecided: dict[str | None, int] = {}  # per VPC: subnets whose tier or routes are not known
     for subnet in graph.of_type(SUBNET):
-        if subnet_tier(graph, subnet) != "private":
+        tier = subnet_tier(graph, subnet)
+        if tier == UNKNOWN:
+            vpc = vpc_of(graph, subnet)
+            undecided[vpc.urn if vpc else None] = undecided.get(vpc.urn if vpc else None, 0) + 1
+            continue
+        if tier != "private":
             continue
         targets = subnet_egress(graph, subnet)
-        nats = [t.resource for t in (targets if isinstance(targets, list) else []) if t.kind == "nat" and t.resource is not None]
+        if not isinstance(targets, list):
+            vpc = vpc_of(graph, subnet)
+            undecided[vpc.urn if vpc else None] = undecided.get(vpc.urn if vpc else None, 0) + 1
+            continue
+        nats = [t.resource for t in targets if t.kind == "nat" and t.resource is not None]
         if not nats:
             continue
         vpc = vpc_of(graph, subnet)
@@ -54,10 +64,14 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         nat_zones = {z for c in covers for z in (c.zones or ())}
         wanted = min(need, len({z for z in entry.zones if z != UNKNOWN}) or 1)
-        if len(nat_zones) >= wanted:
+        open_subnets = undecided.get(owner.urn, 0) + undecided.get(None, 0)
+        if len(nat_zones) >= wanted and (len(nat_zones) >= need or not open_subnets):
             yield RULE.passed(owner)
         elif any(c.unknown for c in covers):
             yield RULE.unknown(owner, "natGatewayId", "the AZ of a NAT gateway is not known")
+        elif open_subnets:
+            # They may add AZs to serve, or NAT gateways elsewhere: neither verdict is certain.
+            yield RULE.unknown(owner, "natGatewayId", f"the routes of {open_subnets} more subnet(s) are not known")
         else:
             yield RULE.failed(
                 owner,

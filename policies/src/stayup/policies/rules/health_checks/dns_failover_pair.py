@@ -6,7 +6,8 @@ for failover to load balancers, by being an alias to an ELB/ALB/NLB with evaluat
 
 Scenarios: pass (PRIMARY with healthCheckId + SECONDARY; PRIMARY alias evaluating target health +
 SECONDARY) · fail (PRIMARY without health check; no SECONDARY; SECONDARY alone) · not-applicable
-(no failover records) · unknown (record name unknown; evaluateTargetHealth unknown) · suppressed.
+(no failover records) · unknown (record name unknown; failover role unknown; evaluateTargetHealth
+unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -28,19 +29,35 @@ def _zone_key(record: Resource) -> Any:
     return linked[0] if linked else record.get("zoneId")
 
 
+def _may_complete(undecided: list[Resource], zone: Any, name: str, kind: Any) -> bool:
+    """Whether a record whose name or failover role is not known may be the missing partner."""
+    for record in undecided:
+        other = text(record.get("name"))
+        if (other is None or other.rstrip(".").lower() == name) and record.get("type") in (kind, UNKNOWN) and _zone_key(record) in (zone, UNKNOWN):
+            return True
+    return False
+
+
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     groups: dict[tuple[Any, str, Any], dict[str, Resource]] = defaultdict(dict)
+    undecided: list[Resource] = []
     for record in graph.of_type(RECORD):
         role = failover_role(record)
         if role is None:
             continue
         name = text(record.get("name"))
         if name is None or role == UNKNOWN:
+            undecided.append(record)
             yield RULE.unknown(record, "name", "the record name or failover role is not known")
             continue
         groups[(_zone_key(record), name.rstrip(".").lower(), record.get("type"))][role] = record
-    for (_, name, kind), roles in sorted(groups.items(), key=lambda item: str(item[0])):
+    for (zone, name, kind), roles in sorted(groups.items(), key=lambda item: str(item[0])):
         primary, secondary = roles.get("PRIMARY"), roles.get("SECONDARY")
+        missing = "PRIMARY" if primary is None else "SECONDARY" if secondary is None else None
+        if missing and _may_complete(undecided, zone, name, kind):
+            # A record not yet known (a first preview, a pending operation) may be the partner.
+            yield RULE.unknown(primary or secondary, "failoverRoutingPolicies", f"whether {kind} record {name} has a {missing} is not known")
+            continue
         if primary is None:
             assert secondary is not None  # a group holds at least one role
             yield RULE.failed(secondary, "failoverRoutingPolicies", f"SECONDARY {kind} record {name} has no PRIMARY", "add the PRIMARY record with a health check.")
