@@ -16,6 +16,14 @@ Expected verdicts, written before the programs first ran:
   As run: PZ001 and SS001 only. NE002 asks for NAT gateways in min(2, AZs with routed private
   subnets) AZs, so a one-AZ VPC egresses independently of AZs it does not use; its one AZ is
   PZ001's finding (the prediction misread the rule, not the capture).
+- ts_platform (TypeScript: an awsx Vpc, an app group on its private subnets, a worker group on the
+  subnets a StackReference names), stack dev (NAT OnePerAz): the app group passes; the worker
+  group's subnets come from a stack nobody answered, so PZ001 and SS001 are unknown on worker and
+  the lookup is reported unanswered (exit 4). At preview the Vpc's subnet ids are unknown too, so
+  PZ001 and SS001 are also unknown on app. With answers.yaml (the network stack's outputs and its
+  subnets' zones): pass in update mode; at preview app stays unknown.
+  Stack single-nat: NE001 on net-private-2 and net-private-3, NE002 on the synthesized VPC net,
+  NE004 on the awsx Vpc net, plus the unknowns above (exit 1), in both modes.
 
 node_modules are built once by `--install` (`npm ci` from each program's package-lock.json) into
 .cache/ in the repository (STAYUP_CACHE_DIR), so reruns reuse them.
@@ -26,6 +34,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -91,6 +101,33 @@ def test_program(capsys, program, stack, mode):
     located = {(v["rule"], v["urn"].rsplit("::", 1)[-1], v["file"], v["line"]) for v in report["violations"]}
     assert located == LOCATIONS.get((program, stack), set())
     assert (report["unanswered"], report.get("partial")) == ([], None)
+
+
+WORKER_UNKNOWN = {("PZ001", "worker", "unknown"), ("SS001", "worker", "unknown")}
+APP_UNKNOWN = {("PZ001", "app", "unknown"), ("SS001", "app", "unknown")}
+SINGLE_NAT = {("NE001", "net-private-2", "fail"), ("NE001", "net-private-3", "fail"), ("NE002", "net", "fail"), ("NE004", "net", "fail")}
+STACK_REFERENCE = ["pulumi:pulumi:StackReference"]
+PLATFORM = {
+    ("dev", "update", False): (4, WORKER_UNKNOWN, STACK_REFERENCE),
+    ("dev", "preview", False): (4, WORKER_UNKNOWN | APP_UNKNOWN, STACK_REFERENCE),
+    ("dev", "update", True): (0, set(), []),
+    ("dev", "preview", True): (4, APP_UNKNOWN, []),
+    ("single-nat", "update", False): (1, SINGLE_NAT | WORKER_UNKNOWN, STACK_REFERENCE),
+    ("single-nat", "preview", False): (1, SINGLE_NAT | WORKER_UNKNOWN | APP_UNKNOWN, STACK_REFERENCE),
+}
+
+
+@pytest.mark.parametrize(("stack", "mode", "answers"), list(PLATFORM), ids=[f"{s}-{m}{'-answers' if a else ''}" for s, m, a in PLATFORM])
+def test_awsx_vpc_and_stack_reference(capsys, stack, mode, answers):
+    """The awsx Vpc is a remote component in TypeScript too: expanded as for Python. An unanswered
+    StackReference leaves its outputs unknown to the program in update mode as well."""
+    argv = ["check", "--project", str(PROGRAMS / "ts_platform"), "--stack", stack, "--format", "json", "--install"]
+    argv += ["--preview"] if mode == "preview" else []
+    argv += ["--answers", str(PROGRAMS / "ts_platform" / "answers.yaml")] if answers else []
+    code, out, err = stayup(capsys, *argv)
+    report = json.loads(out)
+    assert (code, outcomes(report), [u["token"] for u in report["unanswered"]]) == PLATFORM[stack, mode, answers], err
+    assert (report.get("opaque"), report.get("partial")) == (None, None)
 
 
 @pytest.mark.parametrize("stack", ["dev", "degraded"])
@@ -208,8 +245,10 @@ def test_a_program_that_throws_is_one_line_at_its_typescript_line(capsys, tmp_pa
 def test_a_program_that_exits_early_is_one_line(capsys, tmp_path):
     project = program(tmp_path, 'import * as aws from "@pulumi/aws";\n\nnew aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });\nprocess.exit(0);\n')
     code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev")
-    # Before it, the SDK's own words on the exit (prefixed program output): promises still active.
-    assert (code, out, err.splitlines()[-1]) == (3, "", f"stayup: error: {project / 'index.ts'}: the program exited (code 0) before its resources were registered")
+    # Before it, the SDK's own words on the exit (prefixed program output): promises were still
+    # active, so it turns the program's exit code 0 into 1, as under the Pulumi CLI.
+    assert (code, out, err.splitlines()[-1]) == (3, "", f"stayup: error: {project / 'index.ts'}: the program exited (code 1) before its resources were registered")
+    assert "dev | The Pulumi runtime detected that" in err
 
 
 def test_a_program_that_hangs_is_stopped_with_everything_it_started(capsys, tmp_path):
@@ -245,3 +284,111 @@ def test_a_region_stayup_has_no_zones_for_is_one_line(capsys, tmp_path):
     code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev")
     assert (code, out) == (2, "")
     assert err.startswith("stayup: error: index.ts:3: main: region: unknown AWS region 'eu-mars-1'"), err
+
+
+def test_an_error_in_an_apply_callback_points_at_its_line(capsys, tmp_path):
+    project = program(tmp_path, 'import * as aws from "@pulumi/aws";\n\nconst vpc = new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });\nvpc.id.apply(id => {\n    throw new RangeError(`no room in ${id}`);\n});\n')
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev")
+    assert (code, out) == (3, "")
+    assert err.splitlines()[-1].startswith("stayup: error: index.ts:5: RangeError: no room in vpc-"), err
+
+
+def test_sigterm_to_stayup_stops_the_program_too(tmp_path):
+    started = tmp_path / "started"
+    project = program(tmp_path, f'import {{ writeFileSync }} from "fs";\n\nwriteFileSync({json.dumps(str(started))}, String(process.pid));\nsetInterval(() => undefined, 1000);\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    process = subprocess.Popen([sys.executable, "-m", "stayup.policies", "check", "--project", str(project), "--stack", "dev"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not started.exists() or not started.read_text():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    node = int(started.read_text())
+    process.terminate()
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (130, "", "stayup: interrupted\n")
+    assert not _alive(node)
+
+
+def test_the_pre_commit_hook_runs_on_typescript_and_javascript_changes():
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    files = re.compile(hook["files"])
+    changed = ["infra/index.ts", "index.js", "src/vpc.mts", "package.json", "infra/package-lock.json", "yarn.lock", "Pulumi.prod.yaml", "__main__.py"]
+    assert [name for name in changed if not files.search(name)] == []
+    assert [name for name in ["README.md", "infra/tsconfig.json", "index.d.ts.map"] if files.search(name)] == []
+
+
+def test_all_stacks_of_a_nodejs_project_run_in_parallel(capsys):
+    answers = str(PROGRAMS / "ts_platform" / "answers.yaml")
+    code, out, err = stayup(capsys, "check", "--all", "--jobs", "2", "--project", str(PROGRAMS / "ts_platform"), "--install", "--answers", answers, "--format", "json")
+    reports = {r["stack"]: (r["verdict"], outcomes(r)) for r in json.loads(out)["stacks"]}
+    assert (code, reports) == (1, {"dev": ("pass", set()), "single-nat": ("fail", SINGLE_NAT)}), err
+
+
+def test_a_serialized_function_still_finds_its_packages(capsys, tmp_path):
+    """The preload loads npm's arborist on the SDK's first use of it (function serialization)."""
+    project = program(tmp_path, 'import * as aws from "@pulumi/aws";\n\nnew aws.lambda.CallbackFunction("hello", {\n    callback: async () => ({ statusCode: 200, body: "ok" }),\n});\n')
+    code, out, err = stayup(capsys, "graph", "--project", str(project), "--stack", "dev")
+    (function,) = [r for r in json.loads(out)["resources"] if r["type"] == "aws:lambda/function:Function"]
+    assert (code, function["name"], function["inputs"]["code"], function["inputs"]["handler"], function["source"]) == (
+        0, "hello", {"archive": "assets"}, "__index.handler", {"file": "index.ts", "line": 3}), err
+
+
+def test_a_workspace_roots_node_modules_serve_its_projects(capsys, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "node_modules").symlink_to(installed_modules("js_workers"), target_is_directory=True)
+    project = tmp_path / "infra"
+    shutil.copytree(PROGRAMS / "js_workers", project)
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "one-zone", "--format", "json")
+    report = json.loads(out)
+    assert (code, outcomes(report)) == EXPECTED["js_workers", "one-zone"], err
+    assert report["runtime"]["interpreter"].endswith(f"with the node_modules of {tmp_path}")
+
+
+def test_resources_of_an_installed_component_point_at_the_programs_line(capsys, tmp_path):
+    """As site-packages for Python programs: a component from a package (here one vendored under a
+    node_modules directory of the project) is located where the program uses it."""
+    project = program(tmp_path, 'import { Network } from "./vendor/node_modules/acme-network";\n\nnew Network("core");\n')
+    library = project / "vendor" / "node_modules" / "acme-network"
+    library.mkdir(parents=True)
+    (library / "index.js").write_text(
+        'const aws = require("@pulumi/aws");\n'
+        "class Network {\n    constructor(name) {\n        this.vpc = new aws.ec2.Vpc(name, { cidrBlock: \"10.9.0.0/16\" });\n    }\n}\n"
+        "module.exports = { Network };\n"
+    )
+    code, out, err = stayup(capsys, "graph", "--project", str(project), "--stack", "dev")
+    (vpc,) = [r for r in json.loads(out)["resources"] if r["type"] == "aws:ec2/vpc:Vpc"]
+    assert (code, vpc["source"]) == (0, {"file": "index.ts", "line": 3}), err
+
+
+SECRET_PROGRAM = """import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+const config = new pulumi.Config();
+const owner = config.require("owner");
+const password = config.requireSecret("dbPassword");
+new aws.ssm.Parameter("db-password", { type: "SecureString", value: password, tags: { owner } });
+for (let i = 0; i < 2; i++) {
+    new aws.ec2.Instance(`app-${i}`, { ami: "ami-12345678", instanceType: "t3.micro", tags: { owner } });
+}
+// A secret written in the program itself: it must never reach any stayup output.
+new aws.ssm.Parameter("api-key", { type: "SecureString", value: pulumi.secret("s3cr3t-literal-value") });
+export const dbPassword = password;
+export const apiKey = pulumi.secret("s3cr3t-literal-value");
+"""
+NEVER = ("s3cr3t-literal-value", "AAABAHx2lXrXyYJxb1VHlvGmN4tUAJmtzDkMeWHHJ3ovYa3QmQ==")
+
+
+@pytest.mark.parametrize("command", [["graph"], ["graph", "--preview"], ["check", "--format", "json"], ["check", "--format", "sarif"], ["export", "--format", "tfplan"]], ids="-".join)
+def test_no_secret_in_any_output(capsys, tmp_path, command):
+    """The Python secrets program (tests/programs/secrets) in TypeScript: the same six markers."""
+    project = program(tmp_path, SECRET_PROGRAM)
+    (project / "Pulumi.dev.yaml").write_text(f"config:\n  aws:region: eu-west-1\n  ts-web:owner: platform-team\n  ts-web:dbPassword:\n    secure: {NEVER[1]}\n")
+    code, out, err = stayup(capsys, command[0], "--project", str(project), "--stack", "dev", *command[1:])
+    assert code == 0, err
+    assert [secret for secret in NEVER if secret in out or secret in err] == []
+    if command == ["graph"]:
+        assert out.count('"[secret]"') == 6  # two parameters (inputs and outputs) and two stack outputs

@@ -83,6 +83,11 @@ SAMPLES = {
     "aws:iam/instanceProfile:InstanceProfile": ({"role": "r"}, {"role": "r"}),
     "aws:kms/key:Key": ({"enableKeyRotation": True}, {"enable_key_rotation": True}),
     "aws:ssm/parameter:Parameter": ({"type": "SecureString", "value": "[secret]"}, {"type": "SecureString", "value": "(sensitive)"}),
+    "aws:elb/loadBalancer:LoadBalancer": (
+        {"availabilityZones": ["eu-west-3a"], "healthCheck": {"target": "HTTP:80/healthz", "interval": 10.0}, "listeners": [{"lbPort": 80.0}]},
+        {"availability_zones": ["eu-west-3a"], "health_check": [{"target": "HTTP:80/healthz", "interval": 10}], "listener": [{"lb_port": 80}]},
+    ),
+    "aws:elb/attachment:Attachment": ({"elb": "e", "instance": "i-1"}, {"elb": "e", "instance": "i-1"}),
     "aws:alb/loadBalancer:LoadBalancer": ({"subnets": ["s"]}, {"subnets": ["s"]}),
     "aws:alb/listener:Listener": ({"port": 443.0}, {"port": 443}),
     "aws:alb/targetGroup:TargetGroup": ({"port": 8080.0}, {"port": 8080}),
@@ -92,6 +97,7 @@ TERRAFORM = {
     "aws:rds/cluster:Cluster": "aws_rds_cluster",
     "aws:lb/loadBalancer:LoadBalancer": "aws_lb",
     "aws:alb/loadBalancer:LoadBalancer": "aws_lb",
+    "aws:elb/loadBalancer:LoadBalancer": "aws_elb",
     "aws:autoscaling/group:Group": "aws_autoscaling_group",
     "aws:route53/record:Record": "aws_route53_record",
 }

@@ -31,6 +31,7 @@ NAT = "aws:ec2/natGateway:NatGateway"
 ROUTE = "aws:ec2/route:Route"
 RT = "aws:ec2/routeTable:RouteTable"
 LB = "aws:lb/loadBalancer:LoadBalancer"
+CLB = "aws:elb/loadBalancer:LoadBalancer"
 TG = "aws:lb/targetGroup:TargetGroup"
 ASG = "aws:autoscaling/group:Group"
 ECS = "aws:ecs/service:Service"
@@ -57,8 +58,20 @@ REVIEW = (dt.date.today() + dt.timedelta(days=90)).isoformat()  # suppressions e
 Mutation = Callable[[Builder], Builder]
 Expected = list[tuple[str, str, str, str]]  # (rule, resource name, type, outcome)
 
-__all__ = ["ASG", "ATTACH", "AWSX", "BASE", "CACHE", "CLUSTER", "DBSG", "ECS", "EIP", "EKS", "HC", "INSTANCE", "LB", "MEMBER", "NAT", "RDS", "RECORD",
+__all__ = ["ASG", "ATTACH", "AWSX", "BASE", "CACHE", "CLB", "classic_elb", "CLUSTER", "DBSG", "ECS", "EIP", "EKS", "HC", "INSTANCE", "LB", "MEMBER", "NAT", "RDS", "RECORD",
            "ROUTE", "RT", "SCHEDULED", "SG", "STACK", "SUBNET", "TARGET", "TG", "UNKNOWN", "VPC", "drop", "drop_named", "mutate", "relink", "same", "scenario_tests"]
+
+
+def classic_elb(b: Builder, *, zones: tuple[str, ...], instances: tuple[str, ...] = (), health_check: bool = True) -> Builder:
+    """A Classic ELB named `classic` over `zones` (by name) with the named relay instances behind it."""
+    b = copy.deepcopy(b)
+    hc = {"target": "HTTP:8080/healthz", "interval": 10.0, "healthyThreshold": 2.0, "unhealthyThreshold": 2.0, "timeout": 5.0}
+    props: dict[str, Any] = {"availabilityZones": list(zones), "instances": [b.id(i) for i in instances],
+                             "listeners": [{"instancePort": 8080.0, "instanceProtocol": "http", "lbPort": 80.0, "lbProtocol": "http"}]}
+    if health_check:
+        props["healthCheck"] = hc
+    b.add(CLB, "classic", props, {"instances": list(instances)} if instances else {})
+    return b
 
 
 def same(b: Builder) -> Builder:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scenarios import (
     ASG,
     UNKNOWN,
+    classic_elb,
     mutate,
     same,
     scenario_tests,
@@ -16,6 +17,10 @@ CASES = {
     "fail": {
         "EC2 type": (lambda b: mutate(b, "web", ASG, healthCheckType="EC2"), [("HC003", "web", ASG, "fail")]),
         "no grace period": (lambda b: mutate(b, "web", ASG, healthCheckGracePeriod=None), [("HC003", "web", ASG, "fail")]),
+        "EC2 type behind a classic load balancer": (
+            lambda b: mutate(classic_elb(b, zones=("eu-west-3a", "eu-west-3b")), "web", ASG, targetGroupArns=None, loadBalancers=["classic"], healthCheckType="EC2"),
+            [("HC003", "web", ASG, "fail")],
+        ),
     },
     "not-applicable": {"no group attached to a target group": lambda b: mutate(b, "web", ASG, targetGroupArns=None)},
     "unknown": {"settings unknown": (lambda b: mutate(b, "web", ASG, healthCheckType=UNKNOWN), [("HC003", "web", ASG, "unknown")])},

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from scenarios import (
+    CLB,
     TG,
     UNKNOWN,
+    classic_elb,
     drop,
     mutate,
     same,
@@ -22,6 +24,7 @@ CASES = {
         "disabled": (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": False}), [("HC001", "web-tg", TG, "fail")]),
         "missing": (lambda b: mutate(b, "web-tg", TG, healthCheck=None), [("HC001", "web-tg", TG, "fail")]),
         "slow": (lambda b: mutate(b, "web-tg", TG, healthCheck={"enabled": True, "path": "/healthz", "interval": 60.0}), [("HC001", "web-tg", TG, "fail")]),
+        "a classic load balancer without a health check": (lambda b: classic_elb(b, zones=("eu-west-3a", "eu-west-3b"), health_check=False), [("HC001", "classic", CLB, "fail")]),
     },
     "not-applicable": {"no target groups": lambda b: drop(b, TG)},
     "unknown": {"health check unknown": (lambda b: mutate(b, "web-tg", TG, healthCheck=UNKNOWN), [("HC001", "web-tg", TG, "unknown")])},

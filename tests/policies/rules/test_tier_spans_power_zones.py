@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scenarios import (
     ASG,
+    CLB,
     DBSG,
     ECS,
     EKS,
@@ -12,6 +13,7 @@ from scenarios import (
     UNKNOWN,
     VPC,
     drop,
+    classic_elb,
     mutate,
     one_zone_alb,
     relink,
@@ -22,7 +24,10 @@ from scenarios import (
 RULE_ID = "PZ001"
 CASES = {
     "pass": {"load balancer, groups, services and DB subnet group over 2 AZs": (same, [("alb", LB), ("web", ASG), ("api", ECS), ("nodes", EKS), ("db-subnets", DBSG)])},
-    "fail": {"one AZ": (one_zone_alb, [("PZ001", "alb", LB, "fail")])},
+    "fail": {
+        "one AZ": (one_zone_alb, [("PZ001", "alb", LB, "fail")]),
+        "a classic load balancer in one AZ": (lambda b: classic_elb(b, zones=("eu-west-3a",)), [("PZ001", "classic", CLB, "fail")]),
+    },
     "not-applicable": {"no tier resources": lambda b: drop(b, LB, ASG, ECS, EKS, DBSG)},
     "unknown": {
         "subnet without a zone": (lambda b: mutate(b, "public-b", SUBNET, availabilityZone=UNKNOWN), [("NE001", "private-b", SUBNET, "unknown"), ("PZ001", "alb", LB, "unknown"), ("NE002", "vpc", VPC, "unknown")]),

@@ -12,6 +12,8 @@ from .aws_types import (
     ASG,
     ASG_SCHEDULE,
     ASSOCIATION,
+    CLASSIC_ELB,
+    CLASSIC_ELB_ATTACHMENT,
     DB_SUBNET_GROUP,
     DEFAULT_ROUTE_TABLE,
     ECS_SERVICE,
@@ -171,9 +173,22 @@ def _subnet_refs(graph: Graph, resource: Resource, key: str, values: Any) -> Zon
     return ZoneSpread(frozenset(z for z in zones if z != UNKNOWN), unknown, len(members) + len(literals) + ambiguous, open_count)
 
 
+def _named_zones(zones: Any) -> ZoneSpread:
+    """A list of zone names (an ASG's or a Classic ELB's `availabilityZones`)."""
+    if not isinstance(zones, list):
+        return ZoneSpread(frozenset(), 1, 1)
+    names = [zone_name(z) for z in zones]
+    return ZoneSpread(frozenset(z for z in names if z), sum(1 for z in names if z is None), len(names))
+
+
 def zones_of(graph: Graph, resource: Resource) -> ZoneSpread | None:
     """Zones a tier resource spans through its subnets (None: not a tier resource)."""
     t = resource.type
+    if t == CLASSIC_ELB:
+        # In a VPC through `subnets`; otherwise the zones it names (EC2-Classic style).
+        if resource.get("subnets") not in (None, []):
+            return _subnet_refs(graph, resource, "subnets", resource.get("subnets"))
+        return _named_zones(resource.get("availabilityZones") or [])
     if t == LOAD_BALANCER:
         mappings = resource.get("subnetMappings")
         if isinstance(mappings, list) and mappings:
@@ -183,12 +198,7 @@ def zones_of(graph: Graph, resource: Resource) -> ZoneSpread | None:
         if resource.get("vpcZoneIdentifiers") not in (None, []):
             return _subnet_refs(graph, resource, "vpcZoneIdentifiers", resource.get("vpcZoneIdentifiers"))
         zones = resource.get("availabilityZones")
-        if zones is None:
-            zones = []
-        if not isinstance(zones, list):
-            return ZoneSpread(frozenset(), 1, 1)
-        names = [zone_name(z) for z in zones]
-        return ZoneSpread(frozenset(z for z in names if z), sum(1 for z in names if z is None), len(names))
+        return _named_zones([] if zones is None else zones)
     if t == ECS_SERVICE:
         config = resource.get("networkConfiguration")
         if not isinstance(config, dict):
@@ -443,8 +453,14 @@ def instance_zone(graph: Graph, instance: Resource) -> str:
 
 
 def instance_targets(graph: Graph, group: Resource) -> list[Resource]:
-    """EC2 instances registered in a target group through attachments."""
+    """EC2 instances registered in a target group through attachments, or behind a Classic ELB
+    (its `instances`, or `aws.elb.Attachment`s)."""
     found = []
+    if group.type == CLASSIC_ELB:
+        found.extend(graph.linked(group, "instances", INSTANCE))
+        for attachment in graph.referrers(group, CLASSIC_ELB_ATTACHMENT, "elb"):
+            found.extend(graph.linked(attachment, "instance", INSTANCE))
+        return list({i.urn: i for i in found}.values())
     for attachment in graph.referrers(group, TARGET_ATTACHMENT, "targetGroupArn"):
         found.extend(graph.linked(attachment, "targetId", INSTANCE))
     return found
@@ -452,7 +468,7 @@ def instance_targets(graph: Graph, group: Resource) -> list[Resource]:
 
 def instance_targets_of(graph: Graph) -> set[str]:
     """URNs of the EC2 instances registered behind any target group."""
-    return {i.urn for group in graph.of_type(TARGET_GROUP) for i in instance_targets(graph, group)}
+    return {i.urn for group in graph.of_type(TARGET_GROUP, CLASSIC_ELB) for i in instance_targets(graph, group)}
 
 
 def resource_zones(graph: Graph, resource: Resource) -> list[str]:

@@ -22,6 +22,8 @@ prefixed with the stack name, and at the deadline the whole group gets SIGTERM, 
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import contextlib
 import hashlib
 import json
@@ -30,6 +32,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -96,9 +99,10 @@ def resolve(config: StackConfig, *, install: bool = False) -> Node:
         return Node(node, modules, f"installed node_modules {modules.parent} ({how})", installed=True)
     for directory in (program_dir, *program_dir.parents):
         if (directory / "node_modules" / RUN_MODULE).is_file():
-            return Node(node, directory / "node_modules", "the program's node_modules")
-        if directory == config.project_dir or (directory / ".git").exists():
-            break  # above the project only a workspace root may hold them
+            where = "the program's node_modules" if directory in (program_dir, config.project_dir) else f"the node_modules of {directory}"
+            return Node(node, directory / "node_modules", where)
+        if (directory / ".git").exists():
+            break  # a workspace's node_modules are at its root at the highest
     manager = _manager(config.project_dir, _options(config))
     raise InputError(
         f"no node_modules with @pulumi/pulumi; run `{manager} install` in {config.project_dir} or pass --install",
@@ -134,7 +138,7 @@ def installed(project_dir: Path, options: NodeOptions) -> tuple[Path, str]:
     digest = hashlib.sha256(manager.encode())
     for name in names:
         digest.update(b"\0" + name.encode() + b"\0" + texts[name].encode())
-    target = cache_dir() / f"node-{manager}-{digest.hexdigest()[:16]}"
+    target = cache_dir().absolute() / f"node-{manager}-{digest.hexdigest()[:16]}"
     how = f"from {', '.join(n for n in names if n != '.npmrc')}"
     if (target / ".stayup-complete").exists():
         return target / "node_modules", how
@@ -186,7 +190,7 @@ class _Run:
         self.node_version: str | None = None
         self.pending: list[dict[str, Any]] | None = None  # the program's apply callbacks that never ran; None: not noted
         self.job = capture.Job.load(job_for(config, preview, answers))
-        self.recorder = _recorder_class()(self.job, preview)
+        self.recorder = capture.Recorder(self.job, preview)  # URNs name the job's stack and project
         self.preview = preview
         self.label = label
         self.errors: list[str] = []  # messages the SDK logged as errors (an unhandled exception)
@@ -223,6 +227,7 @@ class _Run:
     def call(self, method: Callable[[Any], Any], request: Any) -> Any:
         """One request, served by the recorder with this run's notes in the capture's module state."""
         with _CALLS:
+            asyncio.set_event_loop(_loop())  # the recorder's awaits run on one loop, whatever the gRPC thread
             capture = self.capture
             self.take_notes()
             regions, declared, sites = capture._BAD_REGIONS, capture._PROPERTIES, capture._INVOKE_SITES
@@ -246,24 +251,15 @@ class _Run:
                     sites.pop(token, None)
 
 
-_RECORDER: type | None = None
+_LOOP: asyncio.AbstractEventLoop | None = None
 
 
-def _recorder_class() -> type:
-    """The capture's Recorder, naming URNs by the job's stack and project (the mock monitor asks
-    the SDK's global settings, which are not this program's in stayup's own process)."""
-    global _RECORDER
-    if _RECORDER is None:
-        from .preview.capture import Recorder
-
-        class NodeRecorder(Recorder):
-            def make_urn(self, parent: str, type_: str, name: str) -> str:
-                if parent:
-                    type_ = parent.split("::")[2].split("$")[-1] + "$" + type_
-                return f"urn:pulumi:{self.config.stack}::{self.config.project}::{type_}::{name}"
-
-        _RECORDER = NodeRecorder
-    return _RECORDER
+def _loop() -> asyncio.AbstractEventLoop:
+    global _LOOP
+    if _LOOP is None:
+        _LOOP = asyncio.new_event_loop()
+        atexit.register(_LOOP.close)
+    return _LOOP
 
 
 def _servicers(state: _Run) -> tuple[Any, Any]:
@@ -335,8 +331,18 @@ def _servicers(state: _Run) -> tuple[Any, Any]:
     return Monitor(), Engine()
 
 
+def _reserve_port() -> socket.socket:
+    """A port on 127.0.0.1, held (bound, not listening) until the gRPC server binds it too
+    (gRPC sets SO_REUSEPORT): the program starts before stayup has loaded the protocol."""
+    placeholder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    placeholder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    placeholder.bind(("127.0.0.1", 0))
+    return placeholder
+
+
 @contextlib.contextmanager
-def _serving(state: _Run) -> Iterator[str]:
+def _serving(state: _Run, port: int, ready: Path) -> Iterator[None]:
+    """The ResourceMonitor and Engine services on the reserved port; `ready` exists once they answer."""
     import grpc
     from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
 
@@ -344,10 +350,12 @@ def _serving(state: _Run) -> Iterator[str]:
     monitor, engine = _servicers(state)
     resource_pb2_grpc.add_ResourceMonitorServicer_to_server(monitor, server)
     engine_pb2_grpc.add_EngineServicer_to_server(engine, server)
-    port = server.add_insecure_port("127.0.0.1:0")
+    if server.add_insecure_port(f"127.0.0.1:{port}") != port:
+        raise ProgramError(f"cannot serve the engine protocol on 127.0.0.1:{port}")
     server.start()
+    ready.touch()
     try:
-        yield f"127.0.0.1:{port}"
+        yield
     finally:
         server.stop(None)
 
@@ -370,10 +378,20 @@ def _argv(config: StackConfig, node: Node, address: str, preview: bool) -> list[
     ]  # fmt: skip
 
 
-def _env(config: StackConfig, node: Node, notes: Path) -> dict[str, str]:
+def _env(config: StackConfig, node: Node, notes: Path, port: int, preview: bool) -> dict[str, str]:
     options = _options(config)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_NODEJS_", "PULUMI_CONFIG", "STAYUP_NODE_"))}
-    env.update({"STAYUP_NODE_NOTES": str(notes), "STAYUP_NODE_SDK": str(node.run_path.parent.parent.resolve()), "STAYUP_NODE_PROJECT": str(config.project_dir)})
+    env.update({
+        "STAYUP_NODE_NOTES": str(notes), "STAYUP_NODE_READY": str(notes.with_name("ready")),
+        "STAYUP_NODE_SDK": str(node.run_path.parent.parent.resolve()), "STAYUP_NODE_PROJECT": str(config.project_dir),
+    })  # fmt: skip
+    # What `cmd/run` sets from its flags, set before it runs: the preload loads SDK modules first.
+    env.update({
+        "PULUMI_NODEJS_MONITOR": f"127.0.0.1:{port}", "PULUMI_NODEJS_ENGINE": f"127.0.0.1:{port}", "PULUMI_NODEJS_ORGANIZATION": ORGANIZATION,
+        "PULUMI_NODEJS_PROJECT": config.project, "PULUMI_NODEJS_STACK": config.stack, "PULUMI_NODEJS_ROOT_DIRECTORY": str(config.project_dir),
+    })  # fmt: skip
+    if preview:
+        env["PULUMI_NODEJS_DRY_RUN"] = "true"
     env["PULUMI_CONFIG"] = json.dumps(config.as_pulumi_config())
     env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(sorted(config.secret_keys))
     if options.typescript:
@@ -400,40 +418,47 @@ def run(
 def _run(
     config: StackConfig, node: Node, *, preview: bool, deadline: Deadline, answers: dict[str, Any] | None, label: str | None, notes: Path
 ) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
-    state = _Run(config, preview, answers, label or config.stack, notes)
-    with _serving(state) as address:
-        program_dir, _ = pwd_main(config.main)
-        try:
-            process = subprocess.Popen(
-                _argv(config, node, address, preview), cwd=program_dir, env=_env(config, node, notes),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        except OSError as exc:
-            raise InputError(f"cannot start node: {exc.strerror}", file=node.node, key="runtime") from None
-        assert process.stdout is not None
-        output = Forward(process.stdout, state.label)
-        output.start()
-        timed_out = False
-        try:
-            process.wait(timeout=deadline.remaining())
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            for signum, wait in ((signal.SIGTERM, GRACE), (signal.SIGKILL, 10.0)):
-                with contextlib.suppress(OSError):
-                    os.killpg(process.pid, signum)
-                try:
-                    process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.killpg(process.pid, signal.SIGKILL)
-            raise
-        finally:
-            # Whatever the program left behind (a server, a child) goes with its group.
-            with contextlib.suppress(OSError):
-                os.killpg(process.pid, signal.SIGKILL)
+    placeholder = _reserve_port()
+    port = placeholder.getsockname()[1]
+    ready = notes.with_name("ready")
+    program_dir, _ = pwd_main(config.main)
+    try:
+        # Node loads its SDK (most of a run) while stayup loads the protocol and starts serving;
+        # the preload holds the SDK's first call until `ready` exists.
+        process = subprocess.Popen(
+            _argv(config, node, f"127.0.0.1:{port}", preview), cwd=program_dir, env=_env(config, node, notes, port, preview),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    except OSError as exc:
+        placeholder.close()
+        raise InputError(f"cannot start node: {exc.strerror}", file=node.node, key="runtime") from None
+    assert process.stdout is not None
+    output = Forward(process.stdout, label or config.stack)
+    output.start()
+    timed_out = False
+    try:
+        state = _Run(config, preview, answers, label or config.stack, notes)
+        with _serving(state, port, ready):
+            placeholder.close()
+            try:
+                process.wait(timeout=deadline.remaining())
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                for signum, wait in ((signal.SIGTERM, GRACE), (signal.SIGKILL, 10.0)):
+                    with contextlib.suppress(OSError):
+                        os.killpg(process.pid, signum)
+                    try:
+                        process.wait(timeout=wait)
+                        break
+                    except subprocess.TimeoutExpired:
+                        continue
+    finally:
+        placeholder.close()
+        # Whatever the program left behind (a server, a child) goes with its group; so does the
+        # program itself when stayup is interrupted.
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         output.join(timeout=1.0)
     entry = _entry_file(config)
     if timed_out:

@@ -6,8 +6,10 @@
 //   - the program's `apply` callbacks that never ran, with where they were written (the SDK skips
 //     those on unknown values, and only they can hide resource declarations).
 // Notes are JSON lines appended synchronously to $STAYUP_NODE_NOTES before the SDK sends the
-// request they belong to. Nothing here changes what the program or the SDK does; a step that
-// does not fit this SDK version is left out, and stayup then knows less (never more).
+// request they belong to. Two steps only change when things happen, never what: the SDK's first
+// call to stayup waits until stayup serves (it starts node first), and npm's arborist is loaded
+// at its first use. Nothing else changes what the program or the SDK does; a step that does not
+// fit this SDK version is left out, and stayup then knows less (never more).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -71,8 +73,58 @@ function outputsOf(res) {
     return declared.get(cls);
 }
 
+// stayup starts the program while it loads the protocol: the SDK's first call to the monitor or
+// the engine waits until stayup serves them (a file appears), as a language host's program
+// never starts before the engine listens.
+const ready = process.env.STAYUP_NODE_READY;
+function awaitEngine() {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (ready && !fs.existsSync(ready)) {
+        Atomics.wait(pause, 0, 0, 5);
+    }
+}
+
+// The SDK loads npm's @npmcli/arborist at start (a sixth of its loading time) for one use: finding
+// the packages a serialized function needs (aws.lambda.CallbackFunction). It is loaded at that
+// first use instead; until then the SDK holds a stand-in that forwards everything to it.
+function lazyArborist() {
+    const Module = require("module");
+    const load = Module._load;
+    Module._load = function (request, parent, isMain) {
+        if (request !== "@npmcli/arborist" || !parent || !/[\\/]runtime[\\/]closure[\\/]codePaths\.js$/.test(parent.filename || "")) {
+            return load.apply(this, arguments);
+        }
+        let real;
+        const target = () => (real = real || load.call(Module, request, parent, isMain));
+        return new Proxy({}, {
+            get: (_, key) => (key === "__esModule" ? true : target()[key]),
+            has: (_, key) => key in target(),
+            ownKeys: () => Reflect.ownKeys(target()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const found = Object.getOwnPropertyDescriptor(target(), key);
+                return found && { ...found, configurable: true };
+            },
+        });
+    };
+}
+
 if (notes && sdk && project) {
     note({ node: process.versions.node });
+    lazyArborist();
+    try {
+        const settings = require(path.join(sdk, "runtime", "settings.js"));
+        for (const key of ["getMonitor", "getEngine"]) {
+            const original = settings[key];
+            if (typeof original !== "function") continue;
+            settings[key] = function (...args) {
+                awaitEngine();
+                settings[key] = original;
+                return original.apply(this, args);
+            };
+        }
+    } catch (e) {
+        awaitEngine(); // an SDK laid out otherwise: wait now
+    }
     try {
         const resource = require(path.join(sdk, "runtime", "resource.js"));
         const register = resource.registerResource;

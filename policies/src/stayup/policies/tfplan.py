@@ -44,6 +44,8 @@ TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "aws:lb/listener:Listener": ("aws_lb_listener", {"defaultActions": "default_action"}),
     "aws:lb/targetGroup:TargetGroup": ("aws_lb_target_group", {}),
     "aws:lb/targetGroupAttachment:TargetGroupAttachment": ("aws_lb_target_group_attachment", {}),
+    "aws:elb/loadBalancer:LoadBalancer": ("aws_elb", {"listeners": "listener", "accessLogs": "access_logs"}),
+    "aws:elb/attachment:Attachment": ("aws_elb_attachment", {}),
     "aws:autoscaling/group:Group": (
         "aws_autoscaling_group",
         {"vpcZoneIdentifiers": "vpc_zone_identifier", "tags": "tag", "trafficSources": "traffic_source"},

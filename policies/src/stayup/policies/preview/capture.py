@@ -217,7 +217,7 @@ class Recorder(pulumi_mocks.MockMonitor):
                 rel = path.relative_to(self.config.project_dir)
             except ValueError:
                 continue  # outside the project (the SDK itself): never a machine path in the graph
-            if not {".venv", "site-packages"} & set(rel.parts):
+            if not {".venv", "site-packages", "node_modules"} & set(rel.parts):
                 return {"file": rel.as_posix(), "line": position.line}
             fallback = fallback or {"file": rel.as_posix(), "line": position.line}
         return fallback

@@ -1,8 +1,9 @@
 """HC003 asg-uses-load-balancer-health: groups behind a load balancer replace the instances it
 finds unhealthy.
 
-Scenarios: pass (ELB type, grace 120 s) · fail (EC2 type; no grace period) · not-applicable (no
-group attached to a target group) · unknown (settings unknown) · suppressed.
+Scenarios: pass (ELB type, grace 120 s) · fail (EC2 type; no grace period; EC2 type behind a
+classic load balancer) · not-applicable (no group attached to a target group) · unknown (settings
+unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def attached(graph: Graph, group: Resource) -> bool:
     arns = group.get("targetGroupArns")
     if (isinstance(arns, list) and arns) or (arns == UNKNOWN and group.property_dependencies.get("targetGroupArns")):
         return True
-    if group.get("trafficSources"):
+    if group.get("trafficSources") or group.get("loadBalancers"):  # target groups, or Classic ELBs by name
         return True
     return any(a.get("lbTargetGroupArn") for a in graph.referrers(group, ASG_ATTACHMENT, "autoscalingGroupName"))
 

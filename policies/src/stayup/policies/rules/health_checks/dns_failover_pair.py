@@ -56,7 +56,9 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         missing = "PRIMARY" if primary is None else "SECONDARY" if secondary is None else None
         if missing and _may_complete(undecided, zone, name, kind):
             # A record not yet known (a first preview, a pending operation) may be the partner.
-            yield RULE.unknown(primary or secondary, "failoverRoutingPolicies", f"whether {kind} record {name} has a {missing} is not known")
+            present = primary or secondary
+            assert present is not None  # a group holds at least one role
+            yield RULE.unknown(present, "failoverRoutingPolicies", f"whether {kind} record {name} has a {missing} is not known")
             continue
         if primary is None:
             assert secondary is not None  # a group holds at least one role

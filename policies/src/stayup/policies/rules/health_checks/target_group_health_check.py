@@ -1,11 +1,16 @@
-"""HC001 target-group-health-check: target groups detect failure fast enough to fail over.
+"""HC001 target-group-health-check: target groups (and Classic ELBs) detect failure fast enough to
+fail over.
 
 An explicit, enabled health check, interval at most 30 s and unhealthy threshold at most 3
 (defaults; 10 s / 2 recommended). Whether an HTTP check probes a readiness path rather than "/"
 is HC008's advisory judgement.
 
-Scenarios: pass (explicit /healthz every 10 s; "/" every 10 s) · fail (disabled; missing; slow) ·
-not-applicable (no target groups) · unknown (health check unknown) · suppressed.
+A Classic ELB without a `healthCheck` gets AWS's TCP:80 probe every 30 s (ELB API default, "Configure
+health checks for your Classic Load Balancer", Elastic Load Balancing docs): it fails as missing.
+
+Scenarios: pass (explicit /healthz every 10 s; "/" every 10 s) · fail (disabled; missing; slow; a
+classic load balancer without a health check) · not-applicable (no target groups) · unknown (health
+check unknown) · suppressed.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...aws_types import TARGET_GROUP
+from ...aws_types import CLASSIC_ELB, TARGET_GROUP
 from ...facts import text
 from ...graph_schema import UNKNOWN
 from ...model import Graph
@@ -22,6 +27,15 @@ from ..shared import UDP_PROTOCOLS, timing_verdict
 
 
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
+    for balancer in graph.of_type(CLASSIC_ELB):
+        hc = balancer.get("healthCheck")
+        if hc == UNKNOWN:
+            yield RULE.unknown(balancer, "healthCheck", "the health check is not known until deployment")
+        elif not isinstance(hc, dict):
+            # AWS then probes TCP:80 every 30 s (ELB API default): not a check of the application.
+            yield RULE.failed(balancer, "healthCheck", "classic load balancer has no explicit health check")
+        else:
+            yield timing_verdict(RULE, balancer, hc, params)
     for group in graph.of_type(TARGET_GROUP):
         protocol = text(group.get("protocol")) or "HTTP"
         if group.get("targetType") == "lambda" or protocol in UDP_PROTOCOLS:

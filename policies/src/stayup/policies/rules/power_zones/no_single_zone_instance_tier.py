@@ -1,10 +1,12 @@
-"""PZ004 no-single-zone-instance-tier: instances behind a target group run in at least N AZs.
+"""PZ004 no-single-zone-instance-tier: instances behind a target group or a Classic ELB run in at
+least N AZs.
 
 A bare EC2 instance (or several in one AZ) serving a tier is a single point of failure: the EC2
 SLA is 99.5 % for one instance against 99.99 % across AZs.
 
-Scenarios: pass (relay nodes in every AZ) · fail (relays in one AZ) · not-applicable (no instance
-targets) · unknown (an instance's zone unknown) · suppressed.
+Scenarios: pass (relay nodes in every AZ) · fail (relays in one AZ; a classic load balancer's
+instances in one AZ) · not-applicable (no instance targets) · unknown (an instance's zone unknown) ·
+suppressed.
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...aws_types import TARGET_GROUP
+from ...aws_types import CLASSIC_ELB, TARGET_GROUP
 from ...facts import instance_targets, instance_zone
 from ...graph_schema import UNKNOWN
 from ...model import Graph
 from ..base import Finding, Rule
 
 
+_ATTRIBUTE = {TARGET_GROUP: "targetId", CLASSIC_ELB: "instances"}
+
+
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     need = int(params["minZones"])
-    for group in graph.of_type(TARGET_GROUP):
+    for group in graph.of_type(TARGET_GROUP, CLASSIC_ELB):
         instances = instance_targets(graph, group)
         if not instances:
             continue
@@ -30,11 +35,11 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if len(known) >= need:
             yield RULE.passed(group)
         elif UNKNOWN in zones:
-            yield RULE.unknown(group, "targetId", "the AZ of some registered instances is not known")
+            yield RULE.unknown(group, _ATTRIBUTE[group.type], "the AZ of some registered instances is not known")
         else:
             yield RULE.failed(
                 group,
-                "targetId",
+                _ATTRIBUTE[group.type],
                 f"{len(instances)} instance(s) serve this tier, all in {', '.join(sorted(known))}",
                 f"run instances in at least {need} AZs, or use an auto scaling group across AZs.",
             )

@@ -1,6 +1,7 @@
 """PZ001 tier-spans-power-zones: every tier runs in at least N AZs.
 
-Scenarios: pass (load balancer, groups, services and DB subnet group over 2 AZs) · fail (one AZ) ·
+Scenarios: pass (load balancer, groups, services and DB subnet group over 2 AZs) · fail (one AZ; a
+classic load balancer in one AZ) ·
 not-applicable (no tier resources) · unknown (subnet without a zone; subnet ids from outside the
 program) · suppressed.
 """
@@ -10,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...aws_types import ASG, DB_SUBNET_GROUP, ECS_SERVICE, EKS_NODE_GROUP, LOAD_BALANCER
+from ...aws_types import ASG, CLASSIC_ELB, DB_SUBNET_GROUP, ECS_SERVICE, EKS_NODE_GROUP, LOAD_BALANCER
 from ...facts import zones_of
 from ...model import Graph
 from ..base import Finding, Rule
 
 _WHAT = {
     LOAD_BALANCER: ("load balancer", "subnets"),
+    CLASSIC_ELB: ("classic load balancer", "subnets"),
     ASG: ("auto scaling group", "vpcZoneIdentifiers"),
     ECS_SERVICE: ("ECS service", "networkConfiguration.subnets"),
     EKS_NODE_GROUP: ("EKS node group", "subnetIds"),
@@ -33,6 +35,8 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         what, attribute = _WHAT[resource.type]
         if resource.type == LOAD_BALANCER and resource.get("subnetMappings"):
             attribute = "subnetMappings"
+        if resource.type == CLASSIC_ELB and resource.get("subnets") in (None, []):
+            attribute = "availabilityZones"
         if len(spread.zones) >= need:
             yield RULE.passed(resource)
         elif not spread.decided and spread.at_most is not None and spread.at_most < need:
