@@ -11,6 +11,8 @@ through both engines in update and preview mode. Verdicts were written before th
   advisory HC007 (exit 0); without target health (no-target-health) HC004 fails (and advisory HC005).
 - root_health_check: a fast check on "/" passes HC001 and draws the advisory HC008 (exit 0); a slow
   one (slow) fails HC001.
+- classic_elb: a Classic ELB in one AZ with both its instances there and a 60 s TCP check fails
+  PZ001, PZ004 and HC001 (it read "every rule passed" before Classic ELBs were modelled).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ EXPECTED = {
     "alias_failover:no-target-health": (1, {("HC004", "primary", "fail", "mandatory"), ("HC005", "primary", "fail", "advisory")}),
     "root_health_check:dev": (0, {("HC008", "site", "fail", "advisory")}),
     "root_health_check:slow": (1, {("HC001", "site", "fail", "mandatory"), ("HC008", "site", "fail", "advisory")}),
+    "classic_elb:dev": (1, {("PZ001", "web", "fail", "mandatory"), ("PZ004", "web", "fail", "mandatory"), ("HC001", "web", "fail", "mandatory")}),
 }
 
 
