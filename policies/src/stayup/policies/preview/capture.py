@@ -343,7 +343,7 @@ class Recorder(pulumi_mocks.MockMonitor):
         providers = getattr(request, "providers", None) or {}
         region = self._region_of(inputs, _provider_urn(request.provider) or _provider_urn(providers.get("aws", "")))
         ids: dict[str, Any] = {}
-        versions = components.EKS_VERSIONS if request.type.startswith("eks:") else components.AWSX_VERSIONS
+        versions, expander = components.EXPANDERS[request.type]
 
         def add(type_: str, name: str, given: dict[str, Any], links: dict[str, list[str]], outside: dict[str, list[str]] | None = None) -> str:
             child = self.make_urn(urn, type_, name)
@@ -388,24 +388,9 @@ class Recorder(pulumi_mocks.MockMonitor):
                                  "result": vpc, "source": record["source"]})
             return vpc["id"], default_subnets()
 
-        if request.type in ("awsx:ecs:FargateService", "awsx:ecs:EC2Service"):
-            launch = "FARGATE" if request.type.endswith("FargateService") else "EC2"
-            outputs = components.awsx_ecs_service(request.name, launch, inputs, add, depends, default_subnets)
-        elif request.type == "awsx:ec2:DefaultVpc":
-            outputs = components.awsx_default_vpc(default_vpc) if region in aws_mocks.REGIONS else None
-        elif request.type in ("awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer"):
-            kind = "application" if request.type.endswith("ApplicationLoadBalancer") else "network"
-            outputs = components.awsx_load_balancer(request.name, kind, inputs, add, depends, default_subnets)
-        elif request.type == "awsx:lb:TargetGroupAttachment":
-            outputs = components.awsx_target_group_attachment(request.name, inputs, add, depends)
-        elif request.type == "eks:index:Cluster":
-            outputs = components.eks_cluster(request.name, inputs, add, depends, default_subnets)
-        elif request.type == "eks:index:ManagedNodeGroup":
-            outputs = components.eks_managed_node_group(request.name, inputs, add, depends, self._cluster_subnets)
-        elif request.type in ("eks:index:NodeGroup", "eks:index:NodeGroupV2"):
-            outputs = components.eks_node_group(request.name, inputs, add, depends, self._cluster_subnets)
-        else:
-            outputs = components.awsx_vpc(request.name, inputs, region, add, UNKNOWN)
+        outputs = expander(components.Component(
+            request.name, inputs, region, add, depends, default_subnets, default_vpc, self._cluster_subnets, UNKNOWN, region in aws_mocks.REGIONS
+        ))
         if outputs is None:
             return None
         record["synthesized"] = versions

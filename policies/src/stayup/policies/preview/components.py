@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from . import aws_mocks
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
-EXPANDED = ("awsx:ec2:Vpc", "awsx:ec2:DefaultVpc", "awsx:ecs:FargateService", "awsx:ecs:EC2Service", "awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2", "awsx:lb:TargetGroupAttachment")
 # Components that only look things up: their outputs are known at a preview too.
 LOOKUPS = ("awsx:ec2:DefaultVpc",)
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
@@ -240,3 +240,39 @@ def eks_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[st
         return None
     group = _node_group(name, name, inputs, add, subnets, links)
     return {"autoScalingGroup": group, "autoScalingGroupName": group}
+
+
+@dataclass(frozen=True)
+class Component:
+    """What every expander gets: the component's name, inputs and region; `add` registers a child;
+    `depends` maps an input to the URNs it came from; lookups of the default VPC and of an eks
+    cluster's subnets are recorded by the capture when used."""
+
+    name: str
+    inputs: dict[str, Any]
+    region: str
+    add: Add
+    depends: dict[str, list[str]]
+    default_subnets: Callable[[], list[str]]
+    default_vpc: Callable[[], tuple[str, list[str]]]
+    cluster_subnets: Callable[[Any], tuple[Any, list[str]]]
+    unknown: str
+    region_known: bool
+
+
+Expander = Callable[[Component], "dict[str, Any] | None"]
+# One expander per modelled component type; a type not here is opaque, never guessed at.
+EXPANDERS: dict[str, tuple[str, Expander]] = {
+    "awsx:ec2:Vpc": (AWSX_VERSIONS, lambda c: awsx_vpc(c.name, c.inputs, c.region, c.add, c.unknown)),
+    "awsx:ec2:DefaultVpc": (AWSX_VERSIONS, lambda c: awsx_default_vpc(c.default_vpc) if c.region_known else None),
+    "awsx:ecs:FargateService": (AWSX_VERSIONS, lambda c: awsx_ecs_service(c.name, "FARGATE", c.inputs, c.add, c.depends, c.default_subnets)),
+    "awsx:ecs:EC2Service": (AWSX_VERSIONS, lambda c: awsx_ecs_service(c.name, "EC2", c.inputs, c.add, c.depends, c.default_subnets)),
+    "awsx:lb:ApplicationLoadBalancer": (AWSX_VERSIONS, lambda c: awsx_load_balancer(c.name, "application", c.inputs, c.add, c.depends, c.default_subnets)),
+    "awsx:lb:NetworkLoadBalancer": (AWSX_VERSIONS, lambda c: awsx_load_balancer(c.name, "network", c.inputs, c.add, c.depends, c.default_subnets)),
+    "awsx:lb:TargetGroupAttachment": (AWSX_VERSIONS, lambda c: awsx_target_group_attachment(c.name, c.inputs, c.add, c.depends)),
+    "eks:index:Cluster": (EKS_VERSIONS, lambda c: eks_cluster(c.name, c.inputs, c.add, c.depends, c.default_subnets)),
+    "eks:index:ManagedNodeGroup": (EKS_VERSIONS, lambda c: eks_managed_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
+    "eks:index:NodeGroup": (EKS_VERSIONS, lambda c: eks_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
+    "eks:index:NodeGroupV2": (EKS_VERSIONS, lambda c: eks_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
+}
+EXPANDED = tuple(EXPANDERS)
