@@ -128,3 +128,10 @@ if slo:
         pulumi.export("slo", float(slo))
     except ValueError:
         raise pulumi.InputPropertyError("stayup:slo", f"expected a percentage such as 99.99, got {slo!r}") from None
+# The recovery time objective (seconds after one AZ goes dark) stayup's RT001 rule checks the design against.
+rto = config.get("rto")
+if rto:
+    try:
+        pulumi.export("rto", float(rto))
+    except ValueError:
+        raise pulumi.InputPropertyError("stayup:rto", f"expected a number of seconds such as 120, got {rto!r}") from None

@@ -24,6 +24,30 @@ def scenario(result, zone):
     return found
 
 
+def recoveries(zone_result):
+    """Takes each service's recovery out of the zone's JSON: (outcome, seconds_min, seconds_max,
+    dominant, [(step, resource, state, own min, own max, after, ends min, ends max, detail)])."""
+    found = []
+    for service in zone_result["services"]:
+        r = service.pop("recovery")
+        steps = [(s["step"], s["resource"], s["state"], s["seconds_min"], s["seconds_max"], s["after"], s["ends_min"], s["ends_max"], s["detail"]) for s in r["steps"]]
+        found.append((service["name"], r["outcome"], r["seconds_min"], r["seconds_max"], r["dominant"], steps))
+    return found
+
+
+ALB_DNS = "its node in {} leaves DNS once the AZ's targets are unhealthy, then clients' caches expire (60 s TTL)"
+CRM_A = [
+    ("target health", "crm-app", "known", 15, 25, None, 15, 25, "10 s × 2 misses + 5 s timeout"),
+    ("load balancer DNS", "crm-alb", "known", 60, 60, "target health crm-app", 75, 85, ALB_DNS.format("eu-west-3a")),
+    ("database failover", "crm-db", "known", 30, 120, None, 30, 120, "Aurora promotes the reader in eu-west-3b"),
+]
+VIDEO_B = [
+    ("target health", "video-turn", "known", 20, 30, None, 20, 30, "10 s × 2 misses + 10 s timeout"),
+    ("target health", "video-turns", "known", 20, 30, None, 20, 30, "10 s × 2 misses + 10 s timeout"),
+    ("load balancer DNS", "video-nlb", "known", 60, 60, "target health video-turn", 80, 90, ALB_DNS.format("eu-central-1b")),
+]
+
+
 @pytest.mark.parametrize("stack", ["crm-paris", "video-frankfurt"])
 def test_every_single_zone_loss_leaves_every_service_serving(stack):
     result = run(stack)
@@ -34,7 +58,16 @@ def test_every_single_zone_loss_leaves_every_service_serving(stack):
 
 
 def test_crm_paris_zone_a_exact():
-    assert scenario(run("crm-paris"), "eu-west-3a") == {
+    """Expected before the first run: the ALB's targets are found unhealthy after 10 s x 2 misses +
+    5 s timeout (15–25 s), then its dark node leaves DNS and the 60 s TTL runs out (75–85 s); Aurora
+    promotes the reader in 3b in 30–120 s; the failover name follows its primary."""
+    zone = scenario(run("crm-paris"), "eu-west-3a")
+    assert recoveries(zone) == [
+        ("crm", "recovers", 75, 120, "database failover crm-db", CRM_A),
+        ("crm-dr", "recovers", 0, 0, None, []),
+        ("crm.stayup.example.com", "recovers", 75, 120, "database failover crm-db", CRM_A),
+    ]
+    assert zone == {
         "zone": "eu-west-3a",
         "status": "survives",
         "survives": True,
@@ -50,7 +83,15 @@ def test_crm_paris_zone_a_exact():
 
 
 def test_video_zone_b_exact():
-    services = scenario(run("video-frankfurt"), "eu-central-1b")["services"]
+    """Expected before the first run: both NLB target groups check TCP every 10 s, 2 misses, with
+    the API's 10 s TCP timeout (20–30 s), then the dark node leaves DNS: 80–90 s; no database."""
+    zone = scenario(run("video-frankfurt"), "eu-central-1b")
+    assert recoveries(zone) == [
+        ("video-dr", "recovers", 0, 0, None, []),
+        ("video", "recovers", 80, 90, "load balancer DNS video-nlb", VIDEO_B),
+        ("turn.stayup.example.com", "recovers", 80, 90, "load balancer DNS video-nlb", VIDEO_B),
+    ]
+    services = zone["services"]
     assert services == [
         {"name": "video-dr", "kind": "relay", "status": "serves", "capacity_before": 3, "capacity_after": 3, "baseline": 2, "peak": 2, "serves": True, "egress": True,
          "via": "load balancer in eu-west-1a, eu-west-1b, eu-west-1c"},

@@ -68,10 +68,11 @@ def test_junit_counts_match_json(capsys, monkeypatch):
     root = ET.fromstring(xml_out)
     (suite,) = root.findall("testsuite")
     failed = {case.get("name").split()[0]: case.find("failure") for case in suite.findall("testcase") if case.find("failure") is not None}
-    assert sorted(failed) == sorted({v["rule"] for v in report["violations"]}) == ["HC003", "NE001", "NE002"]
-    assert sum(len(f.text.splitlines()) for f in failed.values()) == len(report["violations"]) == 8
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("20", "3", "0")  # one test case per rule
-    assert root.get("failures") == "3"
+    # RT001 too: egress through the one NAT's AZ never recovers within the stack's 180 s RTO.
+    assert sorted(failed) == sorted({v["rule"] for v in report["violations"]}) == ["HC003", "NE001", "NE002", "RT001"]
+    assert sum(len(f.text.splitlines()) for f in failed.values()) == len(report["violations"]) == 9
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("21", "4", "0")  # one test case per rule
+    assert root.get("failures") == "4"
 
 
 def test_markdown_has_verdict_table_and_mermaid(capsys):

@@ -92,8 +92,10 @@ PENDING: dict[str, tuple[Callable[[dict], None], int, set[tuple[str, str, str]]]
     "public subnet b: deleting": (pending("deleting", SUBNET, "net-public-b"), 4, {*NAT_B_UNCERTAIN, ("PZ001", "web", "unknown")}),
     "private subnet b: deleting": (
         pending("deleting", SUBNET, "net-private-b"), 4, {("NE001", "net-private-b", "unknown"), ("PZ001", "web", "unknown"), ("SS001", "web", "unknown")}),
-    # Which route table private subnet b uses is not known (the association's table link is dropped).
-    "private b's route table association: deleting": (pending("deleting", ROUTE_ASSOCIATION, "net-private-b"), 4, {("NE001", "net-private-b", "unknown")}),
+    # Which route table private subnet b uses is not known (the association's table link is dropped):
+    # b may leave through a's NAT, so whether egress has independent paths is not known either.
+    "private b's route table association: deleting": (
+        pending("deleting", ROUTE_ASSOCIATION, "net-private-b"), 4, {("NE001", "net-private-b", "unknown"), ("NE002", "net-vpc", "unknown")}),
     "auto scaling group: updating": (
         pending("updating", ASG, "web", inputs={"minSize": 1}), 4, {("HC003", "web", "unknown"), ("PZ001", "web", "unknown"), ("SS001", "web", "unknown")}),
     "target group: updating": (pending("updating", TG, "web"), 4, {("HC001", "web", "unknown"), ("HC002", "web", "unknown")}),

@@ -15,7 +15,7 @@ def test_ids_and_names_unique_and_well_formed():
     names = [r.name for r in RULES]
     assert len(set(ids)) == len(ids) and len(set(names)) == len(names)
     for rule in RULES:
-        assert re.fullmatch(r"(PZ|NE|HC|SS|DR)\d{3}", rule.id), rule.id
+        assert re.fullmatch(r"(PZ|NE|HC|SS|DR|RT)\d{3}", rule.id), rule.id
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name), rule.name
         assert rule.family in FAMILIES
 
@@ -41,7 +41,7 @@ def test_one_rule_per_file_with_its_scenarios_documented():
 
 
 def test_every_family_in_the_catalogue_is_covered():
-    assert {r.family for r in RULES} == {"PZ", "NE", "HC", "SS", "DR"}
+    assert {r.family for r in RULES} == {"PZ", "NE", "HC", "SS", "DR", "RT"}
 
 
 def test_each_rule_file_is_named_by_its_rule():

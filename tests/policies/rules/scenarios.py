@@ -58,8 +58,43 @@ REVIEW = (dt.date.today() + dt.timedelta(days=90)).isoformat()  # suppressions e
 Mutation = Callable[[Builder], Builder]
 Expected = list[tuple[str, str, str, str]]  # (rule, resource name, type, outcome)
 
-__all__ = ["ASG", "ATTACH", "AWSX", "BASE", "CACHE", "CLB", "classic_elb", "CLUSTER", "DBSG", "ECS", "EIP", "EKS", "HC", "INSTANCE", "LB", "MEMBER", "NAT", "RDS", "RECORD",
-           "ROUTE", "RT", "SCHEDULED", "SG", "STACK", "SUBNET", "TARGET", "TG", "UNKNOWN", "VPC", "drop", "drop_named", "mutate", "relink", "same", "scenario_tests"]
+__all__ = [
+    "ASG",
+    "ATTACH",
+    "AWSX",
+    "BASE",
+    "CACHE",
+    "CLB",
+    "CLUSTER",
+    "DBSG",
+    "ECS",
+    "EIP",
+    "EKS",
+    "HC",
+    "INSTANCE",
+    "LB",
+    "MEMBER",
+    "NAT",
+    "RDS",
+    "RECORD",
+    "ROUTE",
+    "RT",
+    "SCHEDULED",
+    "SG",
+    "STACK",
+    "SUBNET",
+    "TARGET",
+    "TG",
+    "UNKNOWN",
+    "VPC",
+    "classic_elb",
+    "drop",
+    "drop_named",
+    "mutate",
+    "relink",
+    "same",
+    "scenario_tests",
+]
 
 
 def classic_elb(b: Builder, *, zones: tuple[str, ...], instances: tuple[str, ...] = (), health_check: bool = True) -> Builder:

@@ -58,8 +58,9 @@ def site_availability(tier: Tier, sla: dict[str, float]) -> tuple[float, list[st
         key = "ec2_multi_az" if len(compute_zones) >= 2 else "ec2_single"
         parts.append(("EC2 across AZs" if key == "ec2_multi_az" else "EC2 in one AZ", sla[key]))
     for db in tier.databases:
-        key = f"{db.kind}_{'multi_az' if db.multi_az else 'single_az'}"
-        parts.append((f"{'Aurora' if db.kind == 'aurora' else 'RDS'} {'Multi-AZ' if db.multi_az else 'single-AZ'}", sla[key]))
+        kind = "aurora" if db.kind == "aurora" else "rds"  # a Multi-AZ DB cluster is under RDS's Multi-AZ SLA
+        key = f"{kind}_{'multi_az' if db.multi_az else 'single_az'}"
+        parts.append((f"{'Aurora' if kind == 'aurora' else 'RDS'} {'Multi-AZ' if db.multi_az else 'single-AZ'}", sla[key]))
     value = math.prod(p / 100 for _, p in parts) if parts else 1.0
     return value, [f"{label} {p:g} %" for label, p in parts]
 
@@ -101,7 +102,7 @@ def budget(graph: Graph, sla: dict[str, float] | None = None) -> list[Estimate]:
             estimate = dataclasses.replace(estimate, regions_known=False)
         estimates.append(estimate)
     for tier in all_tiers:
-        if tier.name not in covered and tier.kind != "database":
+        if tier.name not in covered and tier.kind not in ("database", "cache"):
             value, parts = site_availability(tier, sla)
             estimates.append(_estimate(tier.name, value, f"{tier.name}: {' × '.join(parts)}", tier.load_balancer, False))
     return estimates

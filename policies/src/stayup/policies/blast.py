@@ -3,15 +3,19 @@
 It follows AWS FIS's "AZ Availability: Power Interruption" scenario: instances and group capacity
 in the dark AZ are gone and cannot be relaunched there, its subnets and zonal NAT gateways go dark,
 Multi-AZ databases fail over, health-checked DNS steers to the secondary. Egress reads the NE rules'
-facts, so a loss cuts a service's egress exactly where NE001/NE002 fail.
+facts, so a loss cuts a service's egress exactly where NE001/NE002 fail. Each service's recovery
+time comes from the recovery model (`recovery.py`), which RT001 reads through this same simulation.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from . import recovery as rec
+from .availability import declared_slo
 from .aws_types import LOAD_BALANCER, SUBNET
 from .facts import (
     NOT_KNOWN,
@@ -25,6 +29,7 @@ from .facts import (
 )
 from .graph_schema import UNKNOWN
 from .model import Graph, Resource
+from .recovery import Budget, Recovery
 from .regions import region_of_zone
 from .topology import Tier, component_of, failover_names, health_checked, tiers, zone_floor
 
@@ -55,6 +60,8 @@ class ServiceOutcome:
     via: str
     baseline: float | str | None = None  # what it must still serve (topology.baseline)
     full: Serves = True  # serving at or above its baseline
+    recovery: Recovery = field(default_factory=lambda: Recovery(rec.RECOVERS))  # until it serves again at its baseline
+    urn: str = ""  # the resource that stands for the service (load balancer, database, record, VPC)
 
     @property
     def status(self) -> str:
@@ -78,6 +85,7 @@ class ServiceOutcome:
             "serves": tri(self.serves),
             "egress": tri(self.egress),
             "via": self.via,
+            "recovery": self.recovery.to_json(),
         }
 
 
@@ -110,6 +118,8 @@ class BlastRadius:
     stack: str
     zones: list[ZoneLoss]
     unplaced: list[str]  # subnets whose AZ is not known: their zone's loss cannot be simulated
+    fronted: frozenset[str] = frozenset()  # services users reach through a failover DNS name
+    slo: float | None = None  # the stack's declared SLO, for the downtime budget
 
     @property
     def survives(self) -> bool | Unknown:
@@ -122,13 +132,31 @@ class BlastRadius:
         worst = next((s for s in STATUS_ORDER if s in {z.status for z in self.zones}), "pass")
         return {"down": "fail", "degraded": "degraded"}.get(worst, "unknown" if worst == "unknown" or self.unplaced else "pass")
 
+    def served(self, loss: ZoneLoss) -> list[ServiceOutcome]:
+        """What users reach in a loss: failover DNS names, and the services no such name fronts."""
+        return [s for s in loss.services if s.kind == "dns" or s.name not in self.fronted]
+
+    @property
+    def budget(self) -> Budget | None:
+        """How many losses like the worst one the declared SLO's yearly downtime allows."""
+        if self.slo is None:
+            return None
+        return rec.budget(self.slo, ((loss.zone, s.name, s.recovery) for loss in self.zones for s in self.served(loss)))
+
     def to_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "verdict": self.verdict, "unplaced": self.unplaced, "zones": [z.to_json() for z in self.zones]}
+        budget = self.budget
+        return {
+            "stack": self.stack,
+            "verdict": self.verdict,
+            "unplaced": self.unplaced,
+            "zones": [z.to_json() for z in self.zones],
+            **({"downtime_budget": budget.to_json()} if budget is not None else {}),
+        }
 
 
-def _egress(graph: Graph, subnets: list[Resource], dark: set[str]) -> tuple[bool | Unknown, str]:
-    """Whether every live subnet still leaves through its NAT gateways (the NE rules' facts), and
-    what the report says when it does not."""
+def _egress(graph: Graph, subnets: list[Resource], dark: set[str]) -> tuple[bool | Unknown, str, list[Resource]]:
+    """Whether every live subnet still leaves through its NAT gateways (the NE rules' facts), what
+    the report says when it does not, and the dark NAT gateways that cut it."""
     states: list[bool | Unknown] = []
     dark_nats: dict[str, Resource] = {}
     for subnet in subnets:
@@ -141,13 +169,25 @@ def _egress(graph: Graph, subnets: list[Resource], dark: set[str]) -> tuple[bool
     state = both(states)
     if state is False:
         names = ", ".join(f"{nat.name} ({', '.join(sorted(nat_coverage(graph, nat).zones or ()))})" for nat in dark_nats.values())
-        return state, f"egress cut: NAT gateway{'s' if len(dark_nats) > 1 else ''} {names} dark"
-    return state, "" if state is True else "egress: a route or a NAT gateway's AZ is not known"
+        return state, f"egress cut: NAT gateway{'s' if len(dark_nats) > 1 else ''} {names} dark", list(dark_nats.values())
+    return state, "" if state is True else "egress: a route or a NAT gateway's AZ is not known", []
 
 
-def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
+def _recovery(graph: Graph, steps: list[rec.Step], serves: Serves, full: Serves, egress: Serves, cut: list[Resource], why: str) -> Recovery:
+    """A service's recovery from its steps and what the simulation says of it."""
+    steps = steps + [rec.egress_step(nat, nat_coverage(graph, nat).zones or ()) for nat in cut]
+    if serves is False:
+        return rec.down(why, [s for s in steps if s.state == rec.NEVER])
+    found = rec.combined(steps)
+    if found.outcome != rec.NEVER_RECOVERS and any(isinstance(v, Unknown) for v in (serves, full, egress)):
+        return Recovery(rec.NOT_DECIDED, found.steps, why)
+    return found
+
+
+def _tier_outcome(graph: Graph, tier: Tier, dark: set[str], constants: rec.Constants) -> ServiceOutcome:
     before, after = tier.capacity(dark)
     db_states = [db.serves(dark) for db in tier.databases]
+    cache_states = [group.serves(dark) for group in tier.caches]
     capacity_known = not isinstance(before, Unknown) and not isinstance(after, Unknown)
     lb_zones = set()
     spread = None
@@ -157,6 +197,7 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
     live_lb = sorted(lb_zones - dark)
     serves: Serves = True
     via = []
+    downs: list[str] = []  # why it does not serve
     lb_open = tier.load_balancer is not None and spread is not None and not spread.decided
     if tier.load_balancer is not None:
         if not live_lb and lb_open:
@@ -165,15 +206,22 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
         elif not live_lb:
             serves = False
             via.append("load balancer dark")
+            downs.append("load balancer dark")
         else:
             via.append(f"load balancer in {', '.join(live_lb)}")
         if not capacity_known:
             serves = both([serves, NOT_KNOWN])
         elif before and after < 1:  # type: ignore[operator]
             serves = False
+            downs.append(f"no capacity left ({_shown(before)} -> 0)")
     for state, path in db_states:
         via.append(f"database: {path}")
         serves = both([serves, state])
+        downs += [f"database: {path}"] if state is False else []
+    for state, path in cache_states:
+        via.append(f"cache: {path}")
+        serves = both([serves, state])
+        downs += [f"cache: {path}"] if state is False else []
     peak = "unknown" if isinstance(tier.peak, Unknown) else (rounded(tier.peak) if tier.peak else None)
     need = tier.baseline()
     full: Serves = True
@@ -186,11 +234,21 @@ def _tier_outcome(graph: Graph, tier: Tier, dark: set[str]) -> ServiceOutcome:
         else:
             full = after >= need
     shown_need = None if need is None else ("unknown" if isinstance(need, Unknown) else rounded(need))
-    egress, egress_via = _egress(graph, tier.subnets, dark)
+    egress, egress_via, cut = _egress(graph, tier.subnets, dark)
     via += [egress_via] if egress_via else []
+    steps = rec.tier_steps(tier, dark, lb_zones, constants)
+    steps += [s for s in (rec.database_step(db, dark, constants) for db in tier.databases) if s is not None]
+    steps += [s for s in (rec.cache_step(group, dark, constants) for group in tier.caches) if s is not None]
+    if full is False:
+        steps += rec.capacity_steps(tier, dark, constants)
+    recovery = _recovery(graph, steps, serves, full, egress, cut, "; ".join(downs or via))
+    if recovery.outcome == rec.DOWN:
+        recovery = rec.down(recovery.why, rec.down_reason(tier, dark))
+    main = tier.load_balancer or (tier.databases[0].resource if tier.databases else (tier.caches[0].resource if tier.caches else None))
+    urn = main.urn if main is not None else ""
     if not tier.groups and not tier.instances:
-        return ServiceOutcome(tier.name, tier.kind, None, None, peak, serves, egress, "; ".join(via), shown_need, full)  # no compute to count
-    return ServiceOutcome(tier.name, tier.kind, _shown(before), _shown(after), peak, serves, egress, "; ".join(via), shown_need, full)
+        return ServiceOutcome(tier.name, tier.kind, None, None, peak, serves, egress, "; ".join(via), shown_need, full, recovery, urn)  # no compute to count
+    return ServiceOutcome(tier.name, tier.kind, _shown(before), _shown(after), peak, serves, egress, "; ".join(via), shown_need, full, recovery, urn)
 
 
 def _shown(value: float | Unknown) -> float | str | None:
@@ -203,36 +261,52 @@ def rounded(value: float | None) -> float | None:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def _dns(graph: Graph, outcomes: dict[str, ServiceOutcome], tiers_by_lb: dict[str, Tier]) -> list[ServiceOutcome]:
+def _dns(graph: Graph, outcomes: dict[str, ServiceOutcome], tiers_by_lb: dict[str, Tier], constants: rec.Constants) -> list[ServiceOutcome]:
     """Failover DNS names: served by the primary while it serves, else by a secondary."""
     results = []
     for (name, _), roles in sorted(failover_names(graph, by_type=True).items()):
 
-        def target(role: str, roles: dict[Any, Resource] = roles) -> tuple[Serves, str]:
+        def target(role: str, roles: dict[Any, Resource] = roles) -> tuple[Serves, str, Tier | None]:
             record = roles.get(role)
             if record is None:
-                return False, f"no {role}"
+                return False, f"no {role}", None
             lbs = graph.linked(record, "aliases", LOAD_BALANCER)
             if lbs and lbs[0].urn in tiers_by_lb:
-                outcome = outcomes[tiers_by_lb[lbs[0].urn].name]
-                return outcome.serves, tiers_by_lb[lbs[0].urn].name
+                tier = tiers_by_lb[lbs[0].urn]
+                return outcomes[tier.name].serves, tier.name, tier
             if record.get("records"):
-                return True, "static endpoint"
-            return NOT_KNOWN, "target outside this program"
+                return True, "static endpoint", None
+            return NOT_KNOWN, "target outside this program", None
 
-        primary, primary_name = target("PRIMARY")
+        primary, primary_name, primary_tier = target("PRIMARY")
         serves: Serves
         checked = health_checked(graph, roles.get("PRIMARY"))
+        record = roles.get("PRIMARY") or roles.get("SECONDARY")
+        recovery: Recovery
         if primary is True:
             serves, via = True, f"primary ({primary_name})"
+            recovery = outcomes[primary_name].recovery if primary_name in outcomes else Recovery(rec.RECOVERS)
         elif checked is False:
             serves, via = False, "primary down and no health check to fail over"
+            recovery = rec.down(via)
         else:
-            secondary, secondary_name = target("SECONDARY")
+            secondary, secondary_name, secondary_tier = target("SECONDARY")
             serves, via = both([secondary, checked]), f"failover to secondary ({secondary_name})"
             if secondary_name == "static endpoint":
                 serves, via = False, "failover to a static maintenance endpoint"
-        results.append(ServiceOutcome(name, "dns", None, None, None, serves, True, via))
+            primary_record = roles.get("PRIMARY")
+            if serves is False or primary_record is None:
+                recovery = rec.down(via)
+            else:
+                steps = rec.route53_steps(graph, primary_record, primary_tier, constants)
+                if secondary_tier is not None:
+                    steps += list(outcomes[secondary_tier.name].recovery.steps)  # the standby's own recovery, in parallel
+                recovery = rec.combined(steps)
+                if (serves is not True or primary is not False) and recovery.outcome != rec.NEVER_RECOVERS:
+                    recovery = Recovery(rec.NOT_DECIDED, recovery.steps, via)
+                elif secondary_tier is not None and outcomes[secondary_tier.name].recovery.outcome in (rec.DOWN, rec.NOT_DECIDED):
+                    recovery = Recovery(outcomes[secondary_tier.name].recovery.outcome, recovery.steps, via)
+        results.append(ServiceOutcome(name, "dns", None, None, None, serves, True, via, recovery=recovery, urn=record.urn if record is not None else ""))
     return results
 
 
@@ -250,19 +324,31 @@ def _networks(graph: Graph, by_vpc: dict[str, list[Resource]], dark: set[str]) -
     """A row per VPC whose unused private subnets the loss cuts (or may cut) off the internet."""
     found = []
     for urn, subnets in by_vpc.items():
-        egress, via = _egress(graph, subnets, dark)
+        egress, via, cut = _egress(graph, subnets, dark)
         if egress is not True:
             owner = graph.resources[urn] if urn else None
             component = component_of(graph, owner) if owner else None
             name = component.name if component else (owner.name if owner else "private subnets")
-            found.append(ServiceOutcome(name, "network", None, None, None, True, egress, f"private subnets outside the services; {via}"))
+            recovery = _recovery(graph, [], True, True, egress, cut, via)
+            found.append(ServiceOutcome(name, "network", None, None, None, True, egress, f"private subnets outside the services; {via}",
+                                        recovery=recovery, urn=urn or subnets[0].urn))
     return found
 
 
-def simulate(graph: Graph, zones_down: int = 1) -> BlastRadius:
+def simulate(graph: Graph, zones_down: int = 1, recovery: Mapping[str, float | None] | None = None) -> BlastRadius:
+    """Each AZ (or each set of `zones_down` AZs of one region) loses power; `recovery` overrides the
+    recovery model's constants (`--recovery`)."""
+    constants = rec.constants(recovery)
     all_tiers = tiers(graph)
     unused = _unused_private_subnets(graph, {s.urn for t in all_tiers for s in t.subnets})
     by_lb = {t.load_balancer.urn: t for t in all_tiers if t.load_balancer is not None}
+    fronted = frozenset(
+        by_lb[lb.urn].name
+        for roles in failover_names(graph).values()
+        for record in roles.values()
+        for lb in graph.linked(record, "aliases", LOAD_BALANCER)
+        if lb.urn in by_lb
+    )
     zones = sorted({subnet_zone(s) for s in graph.of_type(SUBNET)} - {UNKNOWN})
     unplaced = sorted(s.urn for s in graph.of_type(SUBNET) if subnet_zone(s) == UNKNOWN)
     by_region: dict[str, list[str]] = {}
@@ -272,7 +358,7 @@ def simulate(graph: Graph, zones_down: int = 1) -> BlastRadius:
     losses = []
     for combo in scenarios:
         dark = set(combo)
-        outcomes = {t.name: _tier_outcome(graph, t, dark) for t in all_tiers}
-        services = list(outcomes.values()) + _dns(graph, outcomes, by_lb) + _networks(graph, unused, dark)
+        outcomes = {t.name: _tier_outcome(graph, t, dark, constants) for t in all_tiers}
+        services = list(outcomes.values()) + _dns(graph, outcomes, by_lb, constants) + _networks(graph, unused, dark)
         losses.append(ZoneLoss(" + ".join(combo), services))
-    return BlastRadius(graph.stack, losses, unplaced)
+    return BlastRadius(graph.stack, losses, unplaced, fronted, declared_slo(graph))

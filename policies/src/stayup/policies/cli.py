@@ -27,6 +27,7 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .reports import StackReport
+    from .settings import PolicySettings
 
 
 def _refuse(message: str, prog: str) -> NoReturn:
@@ -216,6 +217,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .settings import load_settings_file
 
     settings = load_settings_file(args.policy_config)
+    recovery = _recovery_file(args)
+    if recovery is not None:
+        if args.engine == "crossguard":
+            raise InputError("the analyzer protocol carries only the policy config: check with --engine inprocess to use it", file=str(args.recovery), key="--recovery")
+        settings = with_recovery(settings, recovery)
     if args.graph is not None:
         reports = [check_graph(load_graph_file(args.graph), settings=settings, engine=args.engine)]
     elif args.state:
@@ -241,6 +247,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     from .reports.escape import visible
 
+    for report in reports:
+        report.recovery = recovery  # the PR report's recovery column uses the same constants as RT001
     several = bool(args.all) or len(reports) > 1 or any(p.is_dir() for p in args.state or [])
     if not several and reports[0].verdict == "error":
         # A single stack's bad input is the command's error: one line on stderr.
@@ -248,6 +256,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         return reports[0].exit_code
     write_output(render_check(reports, args.format, several=several, project=args.project), args.output)
     return worst([r.exit_code for r in reports])
+
+
+def _recovery_file(args: argparse.Namespace) -> dict[str, float] | None:
+    from .recovery import load_recovery
+
+    return load_recovery(args.recovery) if getattr(args, "recovery", None) is not None else None
+
+
+def with_recovery(settings: PolicySettings, recovery: dict[str, float]) -> PolicySettings:
+    """RT001 reads the recovery model's constants from its params (in process only)."""
+    import dataclasses
+
+    from .settings import PolicySettings
+
+    rules = dict(settings.rules)
+    rules["RT001"] = dataclasses.replace(rules["RT001"], params={**rules["RT001"].params, "recovery": recovery})
+    return PolicySettings(rules)
 
 
 def render_check(reports: list[StackReport], fmt: str, *, several: bool, project: Path) -> str:
@@ -337,9 +362,10 @@ def cmd_blast_radius(args: argparse.Namespace) -> int:
     from .validate import check_names
 
     sla = load_sla(args.sla) if args.sla else None
+    recovery = _recovery_file(args)
     graph = from_capture(_capture(args))
     check_names(graph)
-    result = simulate(graph, zones_down=args.zones_down)
+    result = simulate(graph, zones_down=args.zones_down, recovery=recovery)
     estimates = budget(graph, sla)
     if args.format == "json":
         text = blast_json(result, estimates)
@@ -399,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif", "junit", "markdown"), default="text")
     check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     check.add_argument("--jobs", type=_positive_int, default=None, help="parallel processes for --all (default: CPU count)")
+    check.add_argument("--recovery", type=Path, metavar="FILE", help="override the recovery model's constants for RT001 (YAML/JSON: elb_dns_ttl, aurora_failover_max, ...)")
     check.set_defaults(func=cmd_check)
 
     export = sub.add_parser("export", help="export a stack's graph as Terraform plan JSON (for checkov)")
@@ -418,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_args(radius, state=True)
     radius.add_argument("--zones-down", type=int, choices=(1, 2), default=1, help="AZs dark at once (each AZ, or each pair)")
     radius.add_argument("--sla", type=Path, metavar="FILE", help="override published SLAs (JSON/YAML: elb, ec2_multi_az, ...)")
+    radius.add_argument("--recovery", type=Path, metavar="FILE", help="override the recovery model's constants (YAML/JSON: elb_dns_ttl, aurora_failover_max, ...)")
     radius.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     radius.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     radius.set_defaults(func=cmd_blast_radius)

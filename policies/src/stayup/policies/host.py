@@ -126,6 +126,7 @@ class Host:
         self.versions: dict[str, Any] = {}
         self.child: int | None = None
         self.deferred: list[dict[str, Any]] = []  # the last run's apply callbacks that never ran (skipped on unknowns)
+        self.unknown_answers = False  # whether it gave the program unanswered values as unknown
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = ours
         shim = stage_shim()
@@ -218,6 +219,7 @@ class Host:
             raise _error(result["error"], config, self.interpreter)
         deferred = result.get("deferred")
         self.deferred = [d for d in deferred if isinstance(d, dict)] if isinstance(deferred, list) else []
+        self.unknown_answers = bool(result.get("unknown_answers"))
         graph: dict[str, Any] = result["graph"]
         if answers and answers.get("existing"):
             graph["existing"] = answers["existing"]
@@ -305,22 +307,23 @@ class Pool:
         self.lock = threading.Lock()
 
     def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None) -> dict[str, Any]:
-        graph, deferred = self._run(config, preview=preview, deadline=deadline, label=label)
+        graph, deferred, unanswered = self._run(config, preview=preview, deadline=deadline, label=label)
         if preview and deferred:
             # A first preview does not run `apply` callbacks whose input is unknown: what they
             # would declare is missing. The same program in update mode shows what that is.
-            full, deferred = self._run(config, preview=False, deadline=deadline, label=label)
+            full, deferred, unanswered = self._run(config, preview=False, deadline=deadline, label=label)
             present = {r["urn"] for r in graph["resources"]}
             graph["skipped"] = [{"urn": r["urn"], "source": r.get("source")} for r in full["resources"] if r["urn"] not in present]
         elif preview:
             graph["skipped"] = []  # every apply callback ran: nothing can be missing
-        if deferred:
-            # Even after a deploy these callbacks wait on a value nobody answered: what they
-            # declare or compute was never seen.
+        if deferred and unanswered:
+            # Even after a deploy these callbacks may wait on a value nobody answered: what they
+            # declare or compute was never seen. (Without unanswered values they wait on what only
+            # AWS decides, e.g. a certificate's validation options, as any offline check would.)
             graph["unrun"] = deferred
         return graph
 
-    def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
         with self.lock:
             host = self.idle.pop() if self.idle else None
         if host is None:
@@ -329,7 +332,7 @@ class Pool:
                 self.all.append(host)
         try:
             graph = host.run(config, preview=preview, deadline=deadline, label=label, warm=self.warm, answers=self.answers)
-            return graph, host.deferred
+            return graph, host.deferred, host.unknown_answers
         finally:
             if host.alive:
                 with self.lock:

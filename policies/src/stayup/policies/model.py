@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .aws_types import TYPE_ALIASES
-from .graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, UNKNOWN_FORMS, any_value, is_wrapped_secret
+from .graph_schema import (
+    SECRET,
+    SECRET_SIG,
+    SECRET_SIG_KEY,
+    UNKNOWN,
+    UNKNOWN_FORMS,
+    any_value,
+    is_wrapped_secret,
+)
 
 # Every form the engine (and a bridged provider) gives a value unknown at preview.
 UNKNOWN_SENTINELS = UNKNOWN_FORMS

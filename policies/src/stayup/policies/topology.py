@@ -10,6 +10,8 @@ from typing import Any
 
 from .aws_types import (
     ASG,
+    CACHE_GROUP,
+    CACHE_SUBNET_GROUP,
     DB_SUBNET_GROUP,
     ECS_SERVICE,
     INSTANCE,
@@ -65,14 +67,30 @@ def peak(resource: Resource) -> float | Unknown | None:
 @dataclass
 class Database:
     resource: Resource
-    kind: str  # aurora | rds
+    kind: str  # aurora | rds | rds-cluster (a Multi-AZ DB cluster: a writer and two readers AWS places)
     zones: list[str]  # zones of the instances (writer first), [] when AWS places them
     multi_az: bool
-    placed_by_aws: ZoneSpread | None = None  # a lone instance with no AZ: its DB subnet group's AZs
+    placed_by_aws: ZoneSpread | None = None  # no AZ given: the AZs of its DB subnet group
+
+    def primary_dark(self, dark: set[str]) -> bool | Unknown:
+        """Whether the writer (primary) is in a dark AZ; an AZ AWS chooses is taken to be the dark one
+        whenever it may be (the worst case, as capacity is counted)."""
+        if self.zones:
+            return self.zones[0] in dark
+        spread = self.placed_by_aws
+        if spread is None:
+            return True  # any AZ of the region: one of them is dark
+        return True if dark & spread.zones else (False if spread.decided else NOT_KNOWN)
 
     def serves(self, dark: set[str]) -> tuple[bool | Unknown, str]:
+        if self.kind == "rds-cluster":
+            return self._cluster(dark)
         if self.kind == "rds" and self.multi_az:
-            return True, "Multi-AZ standby takes over" if dark & set(self.zones or []) else "primary"
+            if self.zones:
+                return True, "Multi-AZ standby takes over" if dark & set(self.zones) else "primary"
+            if self.primary_dark(dark) is False:
+                return True, "primary"
+            return True, "Multi-AZ standby takes over (the primary's AZ, chosen by AWS, taken to be the dark one)"
         alive = [z for z in self.zones if z not in dark]
         if not self.zones:
             spread = self.placed_by_aws
@@ -88,6 +106,58 @@ class Database:
             return True, f"failover to reader in {alive[0]}"
         return True, f"writer in {self.zones[0]}"
 
+    def _cluster(self, dark: set[str]) -> tuple[bool | Unknown, str]:
+        """A Multi-AZ DB cluster: AWS puts a writer and two readers in three AZs of its subnet group,
+        and a commit needs one reader's acknowledgment: it survives one dark AZ, not two."""
+        spread = self.placed_by_aws
+        hit = len(dark & spread.zones) if spread is not None else len(dark)
+        if hit >= 2:
+            return False, "Multi-AZ DB cluster: two of its AZs (placed by AWS) taken to be dark: no reader left to acknowledge a commit"
+        if hit == 1 or spread is None:
+            return True, "Multi-AZ DB cluster: a reader takes over (the writer's AZ, chosen by AWS, taken to be the dark one)"
+        if spread.decided:
+            return True, "Multi-AZ DB cluster: writer"
+        return NOT_KNOWN, "Multi-AZ DB cluster in AZs not known"
+
+
+@dataclass
+class Cache:
+    """An ElastiCache replication group: a primary node and its replicas."""
+
+    resource: Resource
+    zones: list[str]  # preferredCacheClusterAzs (primary first), [] when AWS places the nodes
+    nodes: float | Unknown | None
+    failover: bool | Unknown  # automatic failover and Multi-AZ both on, 2 nodes or more (PZ003's definition)
+    placed_by_aws: ZoneSpread | None = None  # no AZs given: the AZs of its cache subnet group
+
+    def primary_dark(self, dark: set[str]) -> bool | Unknown:
+        if self.zones:
+            return self.zones[0] in dark
+        spread = self.placed_by_aws
+        if spread is None:
+            return True
+        return True if dark & spread.zones else (False if spread.decided else NOT_KNOWN)
+
+    def serves(self, dark: set[str]) -> tuple[bool | Unknown, str]:
+        hit = self.primary_dark(dark)
+        if hit is False:
+            return True, f"primary in {self.zones[0]}" if self.zones else "primary outside the dark AZ"
+        if self.failover is False:
+            return (False if hit is True else NOT_KNOWN), "no automatic Multi-AZ failover: the primary comes back only with its AZ"
+        if self.zones:
+            alive = [z for z in self.zones[1:] if z not in dark]
+            if not alive:
+                return False, f"every node in {', '.join(sorted(set(self.zones)))} is dark"
+            return self.failover, f"failover to replica in {alive[0]}"
+        if isinstance(self.nodes, Unknown) or self.nodes is None or isinstance(self.failover, Unknown):
+            return NOT_KNOWN, "node count or failover settings not known"
+        # Nodes AWS places: Multi-AZ keeps a replica outside the primary's AZ, and each dark AZ it
+        # may use is taken to hold one of them (the worst case).
+        possible = len(dark & self.placed_by_aws.zones) if self.placed_by_aws is not None else len(dark)
+        if self.nodes <= possible:
+            return False, f"{self.nodes:g} nodes placed by AWS, taken to be in the dark AZs"
+        return True, "failover to a replica in another AZ (nodes placed by AWS)"
+
 
 @dataclass
 class Group:
@@ -97,8 +167,25 @@ class Group:
 
 
 @dataclass
+class TargetGroupUse:
+    """A target group a tier's listeners forward to, with what is registered in it."""
+
+    resource: Resource
+    groups: list[Group] = field(default_factory=list)
+    instances: list[tuple[Resource, str]] = field(default_factory=list)
+
+    def zones(self) -> set[str]:
+        return {z for g in self.groups for z in g.zones} | {z for _, z in self.instances if z != UNKNOWN}
+
+    def placed(self) -> bool:
+        """Every target's AZ is known."""
+        return all(g.zones for g in self.groups) and all(z != UNKNOWN for _, z in self.instances)
+
+
+@dataclass
 class Tier:
-    """A service: a load balancer with what runs behind it and its databases, or a lone database."""
+    """A service: a load balancer with what runs behind it and its databases and caches (those of
+    its component), or a lone database or cache."""
 
     name: str
     kind: str
@@ -109,6 +196,8 @@ class Tier:
     subnets: list[Resource] = field(default_factory=list)  # where the tier's compute runs
     databases: list[Database] = field(default_factory=list)
     peak: float | Unknown | None = None
+    caches: list[Cache] = field(default_factory=list)
+    target_groups: list[TargetGroupUse] = field(default_factory=list)
 
     def capacity(self, dark: set[str]) -> tuple[float | Unknown, float | Unknown]:
         """Capacity (groups' floor plus instances) before and after `dark` AZs lose power. A group
@@ -177,6 +266,10 @@ def _region(graph: Graph, zones: list[str], resource: Resource | None = None) ->
 
 def database(graph: Graph, resource: Resource) -> Database:
     if resource.type == RDS_CLUSTER:
+        engine = text(resource.get("engine")) or "aurora"
+        if not engine.startswith("aurora") and resource.get("dbClusterInstanceClass") not in (None, ""):
+            # A Multi-AZ DB cluster (RDS for MySQL/PostgreSQL): AWS runs its three instances (PZ002).
+            return Database(resource, "rds-cluster", [], True, _placed_by_aws(graph, resource))
         members = graph.referrers(resource, RDS_CLUSTER_INSTANCE, "clusterIdentifier")
         ordered = sorted(members, key=lambda m: number_or(m.get("promotionTier"), 0))
         zones = [z for z in (zone_name(m.get("availabilityZone")) for m in ordered) if z]
@@ -184,14 +277,40 @@ def database(graph: Graph, resource: Resource) -> Database:
         return Database(resource, "aurora", zones, len(set(zones)) >= 2, _placed_by_aws(graph, resource) if lone else None)
     zone = zone_name(resource.get("availabilityZone"))
     multi_az = resource.get("multiAz") is True
-    return Database(resource, "rds", [zone] if zone else [], multi_az, _placed_by_aws(graph, resource) if not zone and not multi_az else None)
+    return Database(resource, "rds", [zone] if zone else [], multi_az, _placed_by_aws(graph, resource) if not zone else None)
 
 
 def _placed_by_aws(graph: Graph, resource: Resource) -> ZoneSpread | None:
-    """The AZs AWS may place a lone database instance in: those of its DB subnet group."""
+    """The AZs AWS may place a database instance in: those of its DB subnet group."""
     groups = graph.linked(resource, "dbSubnetGroupName", DB_SUBNET_GROUP)
     spread = zones_of(graph, groups[0]) if groups else None
     return spread if spread is not None and spread.zones else None
+
+
+def cache(graph: Graph, resource: Resource) -> Cache:
+    """An ElastiCache replication group, read as PZ003 reads it."""
+    azs = resource.get("preferredCacheClusterAzs")
+    zones = [z for z in (zone_name(a) for a in azs) if z] if isinstance(azs, list) else []
+    clusters = number(resource.get("numCacheClusters"))
+    if clusters is None:
+        replicas = number(resource.get("replicasPerNodeGroup"))
+        clusters = replicas + 1 if isinstance(replicas, float) else replicas
+    settings = (resource.get("automaticFailoverEnabled"), resource.get("multiAzEnabled"))
+    failover: bool | Unknown
+    if any(v is not True and v != UNKNOWN for v in settings) or (isinstance(clusters, float) and clusters < 2):
+        failover = False
+    elif UNKNOWN in settings or isinstance(clusters, Unknown):
+        failover = NOT_KNOWN
+    else:
+        failover = True
+    placed = None
+    if not zones:
+        groups = graph.linked(resource, "subnetGroupName", CACHE_SUBNET_GROUP)
+        subnets = graph.linked(groups[0], "subnetIds", SUBNET) if groups else []
+        found = {subnet_zone(s) for s in subnets}
+        if found - {UNKNOWN}:
+            placed = ZoneSpread(frozenset(found - {UNKNOWN}), int(UNKNOWN in found), len(subnets))
+    return Cache(resource, zones, clusters, failover, placed)
 
 
 def _size(graph: Graph, group: Resource) -> float | Unknown:
@@ -219,6 +338,13 @@ def tiers(graph: Graph) -> list[Tier]:
         owner = component_of(graph, db.resource)
         if owner is not None:
             db_by_component.setdefault(owner.urn, []).append(urn)
+    caches = {r.urn: cache(graph, r) for r in graph.of_type(CACHE_GROUP)}
+    used_caches: set[str] = set()
+    cache_by_component: dict[str, list[str]] = {}
+    for urn, replication in caches.items():
+        owner = component_of(graph, replication.resource)
+        if owner is not None:
+            cache_by_component.setdefault(owner.urn, []).append(urn)
     for lb in graph.of_type(LOAD_BALANCER):
         component = component_of(graph, lb)
         name = component.name if component else lb.name
@@ -227,33 +353,47 @@ def tiers(graph: Graph) -> list[Tier]:
         )
         spread = zones_of(graph, lb)
         tier = Tier(name, kind, _region(graph, sorted(spread.zones) if spread else [], lb), lb)
-        groups_seen: set[str] = set()
         for listener in graph.referrers(lb, LISTENER, "loadBalancerArn"):
             for target_group in graph.linked(listener, "defaultActions", TARGET_GROUP):
                 _raise_peak(tier, peak(target_group))
+                use = next((u for u in tier.target_groups if u.resource.urn == target_group.urn), None)
+                if use is None:
+                    use = TargetGroupUse(target_group)
+                    tier.target_groups.append(use)
                 # Auto scaling groups and ECS services registered in the target group.
                 behind = graph.referrers(target_group, ASG, "targetGroupArns") + graph.referrers(target_group, ECS_SERVICE, "loadBalancers")
                 for group in behind:
-                    if group.urn in groups_seen:
-                        continue
-                    groups_seen.add(group.urn)
-                    spread_of_group = zones_of(graph, group)
-                    tier.groups.append(Group(group, sorted(spread_of_group.zones) if spread_of_group else [], _size(graph, group)))
-                    tier.subnets += graph.linked(group, "vpcZoneIdentifiers" if group.type == ASG else "networkConfiguration", SUBNET)
-                    _raise_peak(tier, peak(group))
+                    known = next((g for g in tier.groups if g.resource.urn == group.urn), None)
+                    if known is None:
+                        spread_of_group = zones_of(graph, group)
+                        known = Group(group, sorted(spread_of_group.zones) if spread_of_group else [], _size(graph, group))
+                        tier.groups.append(known)
+                        tier.subnets += graph.linked(group, "vpcZoneIdentifiers" if group.type == ASG else "networkConfiguration", SUBNET)
+                        _raise_peak(tier, peak(group))
+                    if known not in use.groups:
+                        use.groups.append(known)
                 for attachment in graph.referrers(target_group, TARGET_ATTACHMENT, "targetGroupArn"):
                     for instance in graph.linked(attachment, "targetId", INSTANCE):
+                        placed = (instance, instance_zone(graph, instance))
                         if all(instance.urn != i.urn for i, _ in tier.instances):
-                            tier.instances.append((instance, instance_zone(graph, instance)))
+                            tier.instances.append(placed)
                             tier.subnets += graph.linked(instance, "subnetId", SUBNET)
+                        if all(instance.urn != i.urn for i, _ in use.instances):
+                            use.instances.append(placed)
         if component is not None:
             for urn in db_by_component.get(component.urn, []):
                 tier.databases.append(databases[urn])
                 used_dbs.add(urn)
+            for urn in cache_by_component.get(component.urn, []):
+                tier.caches.append(caches[urn])
+                used_caches.add(urn)
         found.append(tier)
     for urn, db in databases.items():
         if urn not in used_dbs:
             found.append(Tier(db.resource.name, "database", _region(graph, db.zones), None, databases=[db]))
+    for urn, replication in caches.items():
+        if urn not in used_caches:
+            found.append(Tier(replication.resource.name, "cache", _region(graph, replication.zones), None, caches=[replication]))
     return found
 
 

@@ -190,6 +190,7 @@ class Recorder(pulumi_mocks.MockMonitor):
         self.invokes: list[dict[str, Any]] = []
         self.provider_regions: dict[str, str] = {}
         self.duplicates: list[tuple[str, Any, Any]] = []
+        self.unknown_answers = 0  # unanswered lookups and stack references the program got as unknown
         super().__init__(_AwsMocks(self))
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -315,6 +316,7 @@ class Recorder(pulumi_mocks.MockMonitor):
             state = rpc.deserialize_properties(response.properties)
             if state.get("outputs") is None:
                 # An unanswered stack reference: its outputs are unknown, not empty.
+                self.unknown_answers += 1
                 rest = {k: v for k, v in state.items() if k != "outputs"}
                 obj = _sync_await(rpc.serialize_properties(rest, {}))
                 return resource_pb2.ReadResourceResponse(urn=response.urn, properties=obj, unknown=True)
@@ -445,6 +447,7 @@ class Recorder(pulumi_mocks.MockMonitor):
             }
         )
         if result is None and _OUTPUT_FORM.get() and _INVOKE_CAN_SAY_UNKNOWN:
+            self.unknown_answers += 1
             # As the engine answers a lookup it cannot serve yet: wholly unknown, so the SDK runs
             # no apply on it and everything derived from it is unknown (a plain call still needs
             # a value to return: it gets the marker).
@@ -781,6 +784,7 @@ def capture(job: Job) -> dict[str, Any]:
     result = recorded_graph(job, recorder)
     if "graph" in result:
         result["deferred"] = [{"source": _APPLIES_PENDING[t]} for t in sorted(_APPLIES_PENDING)]
+        result["unknown_answers"] = recorder.unknown_answers
     return result
 
 

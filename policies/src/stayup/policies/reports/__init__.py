@@ -78,6 +78,8 @@ class StackReport:
     disabled: list[str] = field(default_factory=list)
     # Checked from a `pulumi stack export`: its file and what was left out (non-AWS, absent, pending).
     state: dict[str, Any] | None = None
+    # `--recovery` overrides of the recovery model's constants (RT001 used the same).
+    recovery: dict[str, float] | None = None
 
     @property
     def all_clear(self) -> bool:

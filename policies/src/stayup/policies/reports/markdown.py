@@ -4,16 +4,16 @@ the power-loss table, and the blast-radius report."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..availability import Estimate
-from ..blast import BlastRadius, simulate
+from ..blast import BlastRadius, ServiceOutcome, simulate
 from ..model import Graph
 from . import StackReport
 from .escape import visible
 from .layout import capacity_map, flowchart
-from .text import mark
+from .text import mark, recovery_text
 
 _BLOCK_MARKER = re.compile(r"[-+=]|[0-9]+[.)]")
 _MARKDOWN_SPECIAL = set("\\`*_[]<>#|!~&")
@@ -76,7 +76,7 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
         if report.graph is not None:
             weak = {e.urn for kind, e in entries if kind != "suppressed"}
             lines += ["```mermaid", *flowchart(report.graph, weak), "```", ""]
-            lines += power_loss_table(report.graph)
+            lines += power_loss_table(report.graph, report.recovery)
     return "\n".join(lines)
 
 
@@ -84,15 +84,41 @@ def _row(*cells: Any) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
-def power_loss_table(graph: Graph) -> list[str]:
-    """What each AZ's power loss does to the stack (the blast-radius simulation, summarised)."""
+def power_loss_table(graph: Graph, recovery: Mapping[str, float | None] | None = None) -> list[str]:
+    """What each AZ's power loss does to the stack (the blast-radius simulation, summarised), how
+    long users wait for each loss (RT001's figures) and the SLO's downtime budget."""
     rows = ["| AZ dark | outcome | not serving | below baseline | egress lost |", "|---|---|---|---|---|"]
-    for loss in simulate(graph).zones:
+    radius = simulate(graph, recovery=recovery)
+    for loss in radius.zones:
         down = ", ".join(s.name for s in loss.services if s.status in ("down", "unknown")) or "-"
         degraded = ", ".join(s.name for s in loss.services if s.status == "degraded") or "-"
         egress = ", ".join(s.name for s in loss.services if not s.egress) or "-"
         rows.append(_row(loss.zone, loss.status, down, degraded, egress))
-    return [*rows, ""] if len(rows) > 2 else []
+    if len(rows) == 2:
+        return []
+    return [*rows, "", *recovery_lines(radius)]
+
+
+def _worst(services: list[ServiceOutcome]) -> ServiceOutcome | None:
+    rank = {"down": 3, "never": 3, "unknown": 2, "recovers": 1}
+    return max(services, key=lambda s: (rank[s.recovery.outcome], (s.recovery.seconds or (0.0, 0.0))[1]), default=None)
+
+
+def recovery_lines(radius: BlastRadius) -> list[str]:
+    """Per AZ loss, the longest wait of what users reach and the step that sets it; the budget."""
+    lines = ["How long users wait after each loss (seconds until every service serves again at its baseline):", ""]
+    for loss in radius.zones:
+        worst = _worst(radius.served(loss))
+        if worst is None:
+            continue
+        step = worst.recovery.dominant
+        why = f" ({worst.recovery.why})" if worst.recovery.outcome == "down" else ""
+        longest = f": {step.shown()}" if step is not None else ""
+        lines.append("- " + _cell(f"{loss.zone}: {worst.name} {worst.recovery.shown()}{why}{longest}"))
+    budget = radius.budget
+    if budget is not None:
+        lines += ["", "Downtime budget: " + _cell(budget.shown())]
+    return [*lines, ""]
 
 
 def blast_markdown(result: BlastRadius, estimates: list[Estimate], graph: Graph) -> str:
@@ -107,6 +133,12 @@ def blast_markdown(result: BlastRadius, estimates: list[Estimate], graph: Graph)
             capacity = "" if s.capacity_before is None else f"{s.capacity_before} → {s.capacity_after}"
             baseline = "" if s.baseline is None else str(s.baseline)
             lines.append(_row(loss.zone if i == 0 else "", loss.status if i == 0 else "", s.name, s.status, mark(s.egress), capacity, baseline, s.via))
+    lines += ["", "Recovery: seconds until each service serves again at its baseline, and the steps that set it.", ""]
+    for loss in result.zones:
+        lines += ["- " + _cell(f"{loss.zone} · {s.name}: {recovery_text(s.recovery)}") for s in loss.services]
     lines += ["", "```mermaid", *capacity_map(graph), "```", "", "| served name | estimated availability | downtime / year | arithmetic |", "|---|---|---|---|"]
     lines += [_row(e.name, f"{e.availability} %", f"{e.downtime_minutes_per_year} min", e.arithmetic) for e in estimates]
+    budget = result.budget
+    if budget is not None:
+        lines += ["", "Downtime budget: " + _cell(budget.shown())]
     return "\n".join(lines) + "\n"

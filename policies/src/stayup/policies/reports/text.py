@@ -7,6 +7,7 @@ from collections import defaultdict
 from ..availability import Estimate
 from ..blast import BlastRadius, Serves
 from ..facts import resource_zones
+from ..recovery import Recovery
 from . import Entry, StackReport
 from .escape import visible
 
@@ -91,6 +92,13 @@ def mark(value: Serves) -> str:
     return "NO" if value is False else "unknown"
 
 
+def recovery_text(recovery: Recovery) -> str:
+    """`75–120 s: database failover crm-db: 30–120 s (…); …`: the span, then every step."""
+    steps = "; ".join(step.shown() for step in recovery.steps)
+    why = f" ({recovery.why})" if recovery.outcome == "down" and recovery.why else ""
+    return f"{recovery.shown()}{why}" + (f": {steps}" if steps else "")
+
+
 def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:
     lines = [f"stayup blast-radius · {result.stack} · {result.verdict.upper()}"]
     for loss in result.zones:
@@ -98,10 +106,14 @@ def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:
         for s in loss.services:
             capacity = "" if s.capacity_before is None else f"{s.capacity_before} -> {s.capacity_after}" + (f" (baseline {s.baseline})" if s.baseline is not None else "")
             lines.append(f"    {s.name:<28} {s.kind:<8} {s.status:<8} egress {mark(s.egress):<4} {capacity:<24} {s.via}")
+            lines.append(f"      recovery {recovery_text(s.recovery)}")
     if result.unplaced:
         lines += ["", f"  UNKNOWN: the AZ of {len(result.unplaced)} subnet(s) is not known, so their power zone's loss is not simulated:"]
         lines += [f"    {urn}" for urn in result.unplaced]
     lines += ["", "  availability estimate"]
     for e in estimates:
         lines.append(f"    {e.name}: {e.availability} % ({e.downtime_minutes_per_year} min/year) = {e.arithmetic}")
+    budget = result.budget
+    if budget is not None:
+        lines += ["", f"  downtime budget: {budget.shown()}"]
     return _lines(lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import FAMILIES, Enforcement, Finding, Outcome, Rule
-from .disaster_recovery import availability_meets_slo
+from .disaster_recovery import availability_meets_slo, recovery_time_meets_rto
 from .egress import (
     independent_egress_paths,
     nat_in_public_subnet,
@@ -54,6 +54,7 @@ RULES: tuple[Rule, ...] = tuple(
                 group_statically_stable,
                 instance_tier_statically_stable,
                 availability_meets_slo,
+                recovery_time_meets_rto,
             )
         ),
         key=lambda rule: rule.id,

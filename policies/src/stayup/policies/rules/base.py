@@ -38,6 +38,7 @@ FAMILIES = {
     "HC": "failover health checks",
     "SS": "static stability",
     "DR": "disaster recovery",
+    "RT": "recovery time",
 }
 DOCS = "docs/rules.md"
 

@@ -20,7 +20,6 @@ from ...graph_schema import UNKNOWN
 from ...model import Graph
 from ..base import Finding, Rule
 
-
 _ATTRIBUTE = {TARGET_GROUP: "targetId", CLASSIC_ELB: "instances"}
 
 

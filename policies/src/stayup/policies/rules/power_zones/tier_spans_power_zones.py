@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...aws_types import ASG, CLASSIC_ELB, DB_SUBNET_GROUP, ECS_SERVICE, EKS_NODE_GROUP, LOAD_BALANCER
+from ...aws_types import (
+    ASG,
+    CLASSIC_ELB,
+    DB_SUBNET_GROUP,
+    ECS_SERVICE,
+    EKS_NODE_GROUP,
+    LOAD_BALANCER,
+)
 from ...facts import zones_of
 from ...model import Graph
 from ..base import Finding, Rule
