@@ -2,7 +2,7 @@
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_VERSION = 0.13.9
 
-.PHONY: setup test-tools demo test bench lint version fuzz
+.PHONY: setup test-tools demo test test-fast bench lint version fuzz
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -17,8 +17,14 @@ test-tools:
 demo: setup
 	$(UV) run --frozen stayup demo
 
+# Everything, one test file per worker (files share module fixtures and warm capture pools).
 test: setup test-tools lint
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n 2 --dist loadfile
+
+# The inner loop: rules, facts, reports, schemas, readers, components under mocks (no program
+# environments, npm, checkov or hostile programs run to their deadlines: those are marked slow).
+test-fast: setup
+	$(UV) run --frozen pytest -n 2 --dist loadfile -m "not slow"
 
 bench: setup
 	$(UV) run --frozen python tests/bench/run.py

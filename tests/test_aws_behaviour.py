@@ -23,6 +23,8 @@ import pytest
 from conftest import PROGRAMS
 from stayup.policies.cli import main
 
+pytestmark = pytest.mark.slow  # runs every program through both engines and modes: `make test` runs it, `make test-fast` does not
+
 HERE = PROGRAMS / "aws_behaviour"
 ENGINES = ["inprocess", "crossguard"]
 MODES = [pytest.param(False, id="update"), pytest.param(True, id="preview")]

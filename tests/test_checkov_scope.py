@@ -12,6 +12,8 @@ from conftest import PROGRAMS, ROOT
 from stayup.policies import checkov_door
 from stayup.policies.cli import main
 
+pytestmark = pytest.mark.slow  # runs checkov: `make test` runs it, `make test-fast` does not
+
 WEB = PROGRAMS / "real" / "asg_web"
 # checkov's built-in failures on the ALB + ASG program; the two marked were hidden in every project
 # by the suppression file of stayup's own stacks.

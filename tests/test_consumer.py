@@ -12,6 +12,8 @@ import sys
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # builds the wheels and another team's project: `make test` runs it, `make test-fast` does not
+
 
 def uv() -> list[str]:
     found = shutil.which("uv")

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import PROGRAMS, ROOT
 
+pytestmark = pytest.mark.slow  # runs hostile programs to their deadlines: `make test` runs it, `make test-fast` does not
+
 WEAK = PROGRAMS / "weak_egress"
 EXPECTED = [("NE001", "aws:ec2/subnet:Subnet", "private-b"), ("NE002", "aws:ec2/vpc:Vpc", "main")]
 

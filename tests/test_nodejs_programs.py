@@ -44,6 +44,8 @@ from conftest import PROGRAMS, ROOT
 from stayup.policies.cli import main
 from stayup.policies.graph_schema import UNKNOWN
 
+pytestmark = pytest.mark.slow  # installs npm packages and runs Node.js programs: `make test` runs it, `make test-fast` does not
+
 CACHE = ROOT / ".cache" / "stayup-test"
 NE_DEGRADED = {("NE001", "private-1", "fail"), ("NE001", "private-2", "fail"), ("NE002", "main", "fail"), ("PZ002", "orders", "fail")}
 EXPECTED = {

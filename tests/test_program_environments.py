@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 from conftest import PROGRAMS, ROOT
 
+pytestmark = pytest.mark.slow  # builds program environments and runs stayup per program: `make test` runs it, `make test-fast` does not
+
 CACHE = ROOT / ".cache" / "stayup-test"
 
 

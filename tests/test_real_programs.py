@@ -12,6 +12,8 @@ import pytest
 from conftest import PROGRAMS
 from stayup.policies.cli import main
 
+pytestmark = pytest.mark.slow  # runs stayup on each program, in update and preview mode: `make test` runs it, `make test-fast` does not
+
 REAL = PROGRAMS / "real"
 PASS: set = set()
 

@@ -34,6 +34,8 @@ from pathlib import Path
 import pytest
 from conftest import PROGRAMS, ROOT
 
+pytestmark = pytest.mark.slow  # builds each layout's environment from an empty cache: `make test` runs it, `make test-fast` does not
+
 REPOS = PROGRAMS / "repos"
 
 

@@ -25,11 +25,14 @@ import pytest
 from conftest import ROOT
 from stayup.policies.cli import main
 
+pytestmark = pytest.mark.slow  # runs stayup on each program, in update and preview mode: `make test` runs it, `make test-fast` does not
+
 ENGINES = ["inprocess", "crossguard"]
 
 NETWORK = '''
 import pulumi
 import pulumi_aws as aws
+
 
 config = pulumi.Config()
 vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")

@@ -22,6 +22,8 @@ import test_independent_egress_paths as ne002
 import test_private_egress_in_own_zone as ne001
 from scenarios import BASE, ROUTE, SUBNET, UNKNOWN, mutate, relink
 
+pytestmark = pytest.mark.slow  # captures every example-stack variant in both modes: `make test` runs it, `make test-fast` does not
+
 DB = "aws:rds/instance:Instance"
 
 

@@ -15,6 +15,8 @@ from stayup.policies.model import from_capture
 from stayup.policies.rules import BY_ID
 from stayup.policies.settings import load_settings
 
+pytestmark = pytest.mark.slow  # runs checkov (about 3 s a start): `make test` runs it, `make test-fast` does not
+
 CASES = all_cases()
 
 # --- mapping ---------------------------------------------------------------------------------
