@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,15 @@ def test_failed_run_leaves_existing_output_untouched(tmp_path, capsys):
     code = main(["graph", "--project", str(PROGRAMS / "raises"), "--stack", "dev", "--output", str(out)])
     capsys.readouterr()
     assert (code, out.read_text(), sorted(p.name for p in tmp_path.iterdir())) == (3, "previous", ["graph.json"])
+
+
+def test_a_python_that_hangs_is_bounded_by_the_timeout(tmp_path, capsys):
+    """--python names an interpreter stayup asks its version: one that never answers is stopped at
+    --timeout, one line, exit 2 (before, a fixed 60 s)."""
+    python = tmp_path / "python"
+    python.write_text("#!/bin/sh\nexec sleep 120\n")
+    python.chmod(0o755)
+    started = time.monotonic()
+    code, line = one_line_error(capsys, "check", "--project", str(PROGRAMS / "weak_egress"), "--stack", "dev", "--python", str(python), "--timeout", "1")
+    assert (code, line) == (2, f"stayup: error: {python}: --python: the interpreter did not answer within 1 s")
+    assert time.monotonic() - started < 10

@@ -25,14 +25,17 @@ def _python_only(config: StackConfig, python: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def runners(config: StackConfig, answers: dict[str, Any] | None = None, *, python: Path | None = None, install: bool = False) -> Iterator[Runner]:
-    """Runs the stacks of `config`'s project (any of them), started on demand, stopped at the end."""
+def runners(
+    config: StackConfig, answers: dict[str, Any] | None = None, *, python: Path | None = None, install: bool = False, timeout: float = 60.0
+) -> Iterator[Runner]:
+    """Runs the stacks of `config`'s project (any of them), started on demand, stopped at the end.
+    `timeout` bounds asking a `--python` interpreter its version."""
     _python_only(config, python)
     if config.runtime.name == "nodejs":
         with nodejs.programs(config, answers, install=install) as programs:
             yield programs
         return
-    with hosts(resolve(config.project_dir, config.runtime, python=python, install=install), answers) as pool:
+    with hosts(resolve(config.project_dir, config.runtime, python=python, install=install, timeout=timeout), answers) as pool:
         yield pool
 
 
@@ -54,7 +57,7 @@ def capture_stack(
     facts = load_answers(answers) if answers is not None else None
     if config.runtime.name == "python":
         _python_only(config, python)
-        interpreter = resolve(config.project_dir, config.runtime, python=python, install=install)
+        interpreter = resolve(config.project_dir, config.runtime, python=python, install=install, timeout=max(deadline.remaining(), 1.0))
         return capture(config, preview=preview, interpreter=interpreter, deadline=deadline, answers=facts)
-    with runners(config, facts, python=python, install=install) as pool:
+    with runners(config, facts, python=python, install=install, timeout=max(deadline.remaining(), 1.0)) as pool:
         return pool.run(config, preview=preview, deadline=deadline)
