@@ -1,10 +1,9 @@
-"""Shared helpers for stayup components: validation, zone lookup and static-stability sizing."""
+"""Shared helpers for stayup components: validation, zone lookup, security-group rules, policies and tags."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import types
 import typing
 from enum import Enum
@@ -41,16 +40,6 @@ def available_zones(region: str | None) -> list[str]:
 
 def region_name(region: str | None) -> str:
     return region or aws.get_region().region
-
-
-def per_zone_capacity(peak: int, zones: int) -> int:
-    """Capacity each AZ must hold so losing any one AZ still meets `peak` without scaling.
-
-    Static stability: per-AZ >= peak / (n - 1), and at least one per AZ.
-    """
-    if zones <= 1:
-        return max(peak, 1)
-    return max(math.ceil(peak / (zones - 1)), 1)
 
 
 def sg_rule(

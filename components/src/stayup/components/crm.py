@@ -15,11 +15,11 @@ from ._common import (
     fail,
     from_mapping,
     key_policy,
-    per_zone_capacity,
     service_role_policy,
     sg_rule,
     tags_for,
 )
+from .capacity import GroupSize, database_instances, group_size
 
 TOKEN = "stayup:crm:CrmHosting"
 
@@ -92,6 +92,60 @@ systemctl enable --now nginx
 """
 
 
+def user_data(port: int, path: str) -> str:
+    """The application instances' boot script (base64): nginx answering `path` with 200 on `port`."""
+    return base64.b64encode(_USER_DATA.format(port=port, path=path).encode()).decode()
+
+
+@dataclass(frozen=True)
+class SecurityRule:
+    """One security-group rule of the CRM, between its groups ("alb", "app", "db") or, without a
+    peer, with the internet."""
+
+    label: str
+    group: str
+    direction: str
+    port: int
+    description: str
+    peer: str | None = None
+
+
+def security_rules(app_port: int, https: bool) -> list[SecurityRule]:
+    """Clients reach the load balancer (on 443 and 80 with HTTPS, else 80), it reaches the
+    application, the application reaches the database and, for updates, HTTPS out."""
+    clients = [SecurityRule(f"alb-in-{port}", "alb", "in", port, "clients") for port in ([443, 80] if https else [80])]
+    return [
+        *clients,
+        SecurityRule("alb-to-app", "alb", "out", app_port, "to application instances", peer="app"),
+        SecurityRule("app-from-alb", "app", "in", app_port, "from the load balancer", peer="alb"),
+        SecurityRule("app-https", "app", "out", 443, "package updates and AWS APIs through the NAT"),
+        SecurityRule("app-to-db", "app", "out", 5432, "to the database", peer="db"),
+        SecurityRule("db-from-app", "db", "in", 5432, "from application instances", peer="app"),
+    ]
+
+
+def _validated(args: CrmArgs) -> tuple[DatabaseKind, AsgHealthCheck]:
+    """The database kind and the group's health check type, or the input error naming the argument."""
+    database = as_enum("CrmArgs", "database", DatabaseKind, args.database)
+    asg_health = as_enum("CrmArgs", "asg_health_check", AsgHealthCheck, args.asg_health_check)
+    zones = len(args.zones)
+    if zones < 1:
+        raise fail("CrmArgs", "zones", "at least one zone is required")
+    if len(args.public_subnet_ids) != zones or len(args.private_subnet_ids) != zones:
+        raise fail("CrmArgs", "private_subnet_ids", "need one public and one private subnet per zone")
+    if args.peak_instances < 1:
+        raise fail("CrmArgs", "peak_instances", f"must be at least 1, got {args.peak_instances}")
+    if args.instances_per_zone is not None and args.instances_per_zone < 1:
+        raise fail("CrmArgs", "instances_per_zone", f"must be at least 1, got {args.instances_per_zone}")
+    if not args.health_check_path.startswith("/"):
+        raise fail("CrmArgs", "health_check_path", "must start with '/'")
+    if not 5 <= args.health_check_interval <= 300:
+        raise fail("CrmArgs", "health_check_interval", "must be between 5 and 300 seconds")
+    if database is DatabaseKind.AURORA and args.database_multi_az and zones < 2:
+        raise fail("CrmArgs", "database_multi_az", "an Aurora reader in another AZ needs at least 2 zones")
+    return database, asg_health
+
+
 class CrmHosting(pulumi.ComponentResource):
     """ALB across the public subnets, ASG across the private subnets, Multi-AZ database."""
 
@@ -103,52 +157,49 @@ class CrmHosting(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CrmArgs, opts: pulumi.ResourceOptions | None = None):
         args = from_mapping(CrmArgs, args)
-        database = as_enum("CrmArgs", "database", DatabaseKind, args.database)
-        asg_health = as_enum("CrmArgs", "asg_health_check", AsgHealthCheck, args.asg_health_check)
-        zones = len(args.zones)
-        if zones < 1:
-            raise fail("CrmArgs", "zones", "at least one zone is required")
-        if len(args.public_subnet_ids) != zones or len(args.private_subnet_ids) != zones:
-            raise fail("CrmArgs", "private_subnet_ids", "need one public and one private subnet per zone")
-        if args.peak_instances < 1:
-            raise fail("CrmArgs", "peak_instances", f"must be at least 1, got {args.peak_instances}")
-        if args.instances_per_zone is not None and args.instances_per_zone < 1:
-            raise fail("CrmArgs", "instances_per_zone", f"must be at least 1, got {args.instances_per_zone}")
-        if not args.health_check_path.startswith("/"):
-            raise fail("CrmArgs", "health_check_path", "must start with '/'")
-        if not 5 <= args.health_check_interval <= 300:
-            raise fail("CrmArgs", "health_check_interval", "must be between 5 and 300 seconds")
-        if database is DatabaseKind.AURORA and args.database_multi_az and zones < 2:
-            raise fail("CrmArgs", "database_multi_az", "an Aurora reader in another AZ needs at least 2 zones")
+        database, asg_health = _validated(args)
 
         super().__init__(self.TOKEN, name, None, opts)
-        region = args.region
-        here = pulumi.ResourceOptions(parent=self)
         tags = tags_for(name, args.tags)
-        per_zone = args.instances_per_zone or per_zone_capacity(args.peak_instances, zones)
-        capacity = per_zone * zones
+        size = group_size(args.peak_instances, len(args.zones), args.instances_per_zone)
+        groups = self._security_groups(name, args, tags)
+        self.load_balancer = self._load_balancer(name, args, groups["alb"], tags)
+        self.target_group = self._target_group(name, args, tags)
+        self._listeners(name, args)
+        self.group = self._app_group(name, args, groups["app"], size, asg_health, tags)
+        subnet_group = self._database_base(name, args, tags)
+        if database is DatabaseKind.AURORA:
+            self.database_endpoint = self._aurora(name, args, subnet_group, groups["db"], tags)
+        else:
+            self.database_endpoint = self._rds(name, args, subnet_group, groups["db"], tags)
 
-        alb_sg = aws.ec2.SecurityGroup(
-            f"{name}-alb", description=f"{name} load balancer", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
+        self.per_zone_capacity = size.per_zone
+        self.register_outputs(
+            {
+                "loadBalancerDnsName": self.load_balancer.dns_name,
+                "loadBalancerZoneId": self.load_balancer.zone_id,
+                "databaseEndpoint": self.database_endpoint,
+                "instancesPerZone": size.per_zone,
+            }
         )
-        app_sg = aws.ec2.SecurityGroup(
-            f"{name}-app", description=f"{name} application instances", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
-        )
-        db_sg = aws.ec2.SecurityGroup(
-            f"{name}-db", description=f"{name} database", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
-        )
-        def allow(label: str, group, direction: str, port: int, description: str, *, peer=None) -> None:
-            sg_rule(f"{name}-{label}", group, direction, "tcp", (port, port), description, here, region, peer)
 
-        for port in [443, 80] if args.certificate_arn is not None else [80]:
-            allow(f"alb-in-{port}", alb_sg, "in", port, "clients")
-        allow("alb-to-app", alb_sg, "out", args.app_port, "to application instances", peer=app_sg)
-        allow("app-from-alb", app_sg, "in", args.app_port, "from the load balancer", peer=alb_sg)
-        allow("app-https", app_sg, "out", 443, "package updates and AWS APIs through the NAT")
-        allow("app-to-db", app_sg, "out", 5432, "to the database", peer=db_sg)
-        allow("db-from-app", db_sg, "in", 5432, "from application instances", peer=app_sg)
+    def _security_groups(self, name: str, args: CrmArgs, tags: dict[str, str]) -> dict[str, aws.ec2.SecurityGroup]:
+        """The load balancer's, the application's and the database's groups, with `security_rules`."""
+        here = pulumi.ResourceOptions(parent=self)
+        groups = {
+            role: aws.ec2.SecurityGroup(
+                f"{name}-{role}", description=f"{name} {what}", vpc_id=args.vpc_id, region=args.region, tags=tags, opts=here
+            )
+            for role, what in [("alb", "load balancer"), ("app", "application instances"), ("db", "database")]
+        }
+        for rule in security_rules(args.app_port, https=args.certificate_arn is not None):
+            peer = groups[rule.peer] if rule.peer is not None else None
+            ports = (rule.port, rule.port)
+            sg_rule(f"{name}-{rule.label}", groups[rule.group], rule.direction, "tcp", ports, rule.description, here, args.region, peer)
+        return groups
 
-        self.load_balancer = aws.lb.LoadBalancer(
+    def _load_balancer(self, name: str, args: CrmArgs, alb_sg: aws.ec2.SecurityGroup, tags: dict[str, str]) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
             internal=False,
@@ -157,11 +208,13 @@ class CrmHosting(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             enable_deletion_protection=args.deletion_protection,
             enable_zonal_shift=True,
-            region=region,
+            region=args.region,
             tags=tags,
-            opts=here,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        self.target_group = aws.lb.TargetGroup(
+
+    def _target_group(self, name: str, args: CrmArgs, tags: dict[str, str]) -> aws.lb.TargetGroup:
+        return aws.lb.TargetGroup(
             f"{name}-app",
             port=args.app_port,
             protocol="HTTP",
@@ -179,10 +232,14 @@ class CrmHosting(pulumi.ComponentResource):
                 healthy_threshold=2,
                 unhealthy_threshold=args.unhealthy_threshold,
             ),
-            region=region,
+            region=args.region,
             tags=tags,
-            opts=here,
+            opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _listeners(self, name: str, args: CrmArgs) -> None:
+        """With a certificate, HTTPS forwards and HTTP redirects to it; without, HTTP forwards."""
+        here = pulumi.ResourceOptions(parent=self)
         forward = [aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=self.target_group.arn)]
         if args.certificate_arn is not None:
             aws.lb.Listener(
@@ -193,7 +250,7 @@ class CrmHosting(pulumi.ComponentResource):
                 ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06",
                 certificate_arn=args.certificate_arn,
                 default_actions=forward,
-                region=region,
+                region=args.region,
                 opts=here,
             )
             http_actions = [
@@ -212,13 +269,24 @@ class CrmHosting(pulumi.ComponentResource):
             port=80,
             protocol="HTTP",
             default_actions=http_actions,
-            region=region,
+            region=args.region,
             opts=here,
         )
 
+    def _app_group(
+        self,
+        name: str,
+        args: CrmArgs,
+        app_sg: aws.ec2.SecurityGroup,
+        size: GroupSize,
+        asg_health: AsgHealthCheck,
+        tags: dict[str, str],
+    ) -> aws.autoscaling.Group:
+        """The launch template and the group holding `size` instances over the private subnets."""
+        here = pulumi.ResourceOptions(parent=self)
         template = aws.ec2.LaunchTemplate(
             f"{name}-app",
-            image_id=amazon_linux(region),
+            image_id=amazon_linux(args.region),
             instance_type=args.instance_type,
             vpc_security_group_ids=[app_sg.id],
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
@@ -233,19 +301,17 @@ class CrmHosting(pulumi.ComponentResource):
                 )
             ],
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
-            user_data=base64.b64encode(
-                _USER_DATA.format(port=args.app_port, path=args.health_check_path).encode()
-            ).decode(),
-            region=region,
+            user_data=user_data(args.app_port, args.health_check_path),
+            region=args.region,
             tags=tags,
             opts=here,
         )
-        self.group = aws.autoscaling.Group(
+        return aws.autoscaling.Group(
             f"{name}-app",
             vpc_zone_identifiers=args.private_subnet_ids,
-            min_size=capacity,
-            desired_capacity=capacity,
-            max_size=capacity + zones,
+            min_size=size.desired,
+            desired_capacity=size.desired,
+            max_size=size.maximum,
             target_group_arns=[self.target_group.arn],
             health_check_type=asg_health.value,
             health_check_grace_period=args.health_check_grace_period,
@@ -255,18 +321,21 @@ class CrmHosting(pulumi.ComponentResource):
                 aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=True)
                 for k, v in sorted({**tags, "Name": f"{name}-app", PEAK_TAG: str(args.peak_instances)}.items())
             ],
-            region=region,
+            region=args.region,
             opts=here,
         )
 
-        # A customer-managed key for storage and Performance Insights; enhanced monitoring role.
+    def _database_base(self, name: str, args: CrmArgs, tags: dict[str, str]) -> aws.rds.SubnetGroup:
+        """What either database kind needs: a customer-managed key for storage and Performance
+        Insights, the enhanced monitoring role, and the subnet group over the private subnets."""
+        here = pulumi.ResourceOptions(parent=self)
         self.database_key = aws.kms.Key(
             f"{name}-db",
             description=f"{name} database storage and Performance Insights",
             policy=key_policy(),
             enable_key_rotation=True,
             deletion_window_in_days=30,
-            region=region,
+            region=args.region,
             tags=tags,
             opts=here,
         )
@@ -282,25 +351,11 @@ class CrmHosting(pulumi.ComponentResource):
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
             opts=here,
         )
-        subnet_group = aws.rds.SubnetGroup(
-            f"{name}-db", subnet_ids=args.private_subnet_ids, region=region, tags=tags, opts=here
-        )
-        if database is DatabaseKind.AURORA:
-            self.database_endpoint = self._aurora(name, args, subnet_group, db_sg, tags)
-        else:
-            self.database_endpoint = self._rds(name, args, subnet_group, db_sg, tags)
+        return aws.rds.SubnetGroup(f"{name}-db", subnet_ids=args.private_subnet_ids, region=args.region, tags=tags, opts=here)
 
-        self.per_zone_capacity = per_zone
-        self.register_outputs(
-            {
-                "loadBalancerDnsName": self.load_balancer.dns_name,
-                "loadBalancerZoneId": self.load_balancer.zone_id,
-                "databaseEndpoint": self.database_endpoint,
-                "instancesPerZone": per_zone,
-            }
-        )
-
-    def _aurora(self, name, args: CrmArgs, subnet_group, db_sg, tags) -> pulumi.Output[str]:
+    def _aurora(
+        self, name: str, args: CrmArgs, subnet_group: aws.rds.SubnetGroup, db_sg: aws.ec2.SecurityGroup, tags: dict[str, str]
+    ) -> pulumi.Output[str]:
         region = args.region
         here = pulumi.ResourceOptions(parent=self)
         cluster = aws.rds.Cluster(
@@ -326,15 +381,14 @@ class CrmHosting(pulumi.ComponentResource):
             tags=tags,
             opts=here,
         )
-        roles = ["writer", "reader"] if args.database_multi_az else ["writer"]
-        for index, role in enumerate(roles):
+        for instance in database_instances(args.zones, args.database_multi_az):
             aws.rds.ClusterInstance(
-                f"{name}-db-{role}",
+                f"{name}-db-{instance.role}",
                 cluster_identifier=cluster.id,
                 engine="aurora-postgresql",
                 instance_class=args.db_instance_class,
-                availability_zone=args.zones[index],
-                promotion_tier=index,
+                availability_zone=instance.zone,
+                promotion_tier=instance.promotion_tier,
                 publicly_accessible=False,
                 auto_minor_version_upgrade=True,
                 performance_insights_enabled=True,
@@ -348,7 +402,9 @@ class CrmHosting(pulumi.ComponentResource):
             )
         return cluster.endpoint
 
-    def _rds(self, name, args: CrmArgs, subnet_group, db_sg, tags) -> pulumi.Output[str]:
+    def _rds(
+        self, name: str, args: CrmArgs, subnet_group: aws.rds.SubnetGroup, db_sg: aws.ec2.SecurityGroup, tags: dict[str, str]
+    ) -> pulumi.Output[str]:
         instance = aws.rds.Instance(
             f"{name}-db",
             engine="postgres",

@@ -19,6 +19,7 @@ from ._common import (
     service_role_policy,
     tags_for,
 )
+from .layout import egress_plan, ipv6_subnet, zone_child, zone_subnets
 
 TOKEN = "stayup:network:ResilientNetwork"
 
@@ -55,12 +56,33 @@ class NetworkArgs:
     """Tags on every child resource."""
 
 
-def _subnet_blocks(cidr: str, zones: int) -> tuple[list[str], list[str]]:
-    """Public and private /+4 blocks: public from the bottom, private from the middle."""
-    network = ipaddress.ip_network(cidr)
-    blocks = list(network.subnets(prefixlen_diff=4))
-    half = len(blocks) // 2
-    return [str(b) for b in blocks[:zones]], [str(b) for b in blocks[half : half + zones]]
+def _validated(args: NetworkArgs) -> tuple[EgressMode, list[str], int]:
+    """The egress mode, the region's available AZs and the NAT AZ count, or the input error
+    naming the argument (one invoke, before any child exists)."""
+    egress = as_enum("NetworkArgs", "egress", EgressMode, args.egress)
+    if not isinstance(args.zones, int) or args.zones < 1:
+        raise fail("NetworkArgs", "zones", f"must be at least 1, got {args.zones!r}")
+    region_zones = available_zones(args.region)
+    if args.zones > len(region_zones):
+        raise fail(
+            "NetworkArgs",
+            "zones",
+            f"{args.zones} zones requested but the region has {len(region_zones)} "
+            f"({', '.join(region_zones)})",
+        )
+    nat_zones = args.nat_zones if args.nat_zones is not None else args.zones
+    if egress is EgressMode.ZONAL and not 1 <= nat_zones <= args.zones:
+        raise fail("NetworkArgs", "nat_zones", f"must be between 1 and zones ({args.zones}), got {nat_zones}")
+    try:
+        network = ipaddress.ip_network(args.cidr_block)
+    except ValueError:
+        raise fail("NetworkArgs", "cidr_block", f"not an IPv4 network: {args.cidr_block!r}") from None
+    if not 16 <= network.prefixlen <= 24:
+        raise fail("NetworkArgs", "cidr_block", "prefix must be between /16 and /24")
+    unknown = set(args.gateway_endpoints) - {"s3", "dynamodb"}
+    if unknown:
+        raise fail("NetworkArgs", "gateway_endpoints", f"unsupported services {sorted(unknown)} (s3, dynamodb)")
+    return egress, region_zones, nat_zones
 
 
 class ResilientNetwork(pulumi.ComponentResource):
@@ -78,50 +100,73 @@ class ResilientNetwork(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         args = from_mapping(NetworkArgs, args)
-        egress = as_enum("NetworkArgs", "egress", EgressMode, args.egress)
-        if not isinstance(args.zones, int) or args.zones < 1:
-            raise fail("NetworkArgs", "zones", f"must be at least 1, got {args.zones!r}")
-        region_zones = available_zones(args.region)
-        if args.zones > len(region_zones):
-            raise fail(
-                "NetworkArgs",
-                "zones",
-                f"{args.zones} zones requested but the region has {len(region_zones)} "
-                f"({', '.join(region_zones)})",
-            )
-        nat_zones = args.nat_zones if args.nat_zones is not None else args.zones
-        if egress is EgressMode.ZONAL and not 1 <= nat_zones <= args.zones:
-            raise fail("NetworkArgs", "nat_zones", f"must be between 1 and zones ({args.zones}), got {nat_zones}")
-        try:
-            network = ipaddress.ip_network(args.cidr_block)
-        except ValueError:
-            raise fail("NetworkArgs", "cidr_block", f"not an IPv4 network: {args.cidr_block!r}") from None
-        if not 16 <= network.prefixlen <= 24:
-            raise fail("NetworkArgs", "cidr_block", "prefix must be between /16 and /24")
-        unknown = set(args.gateway_endpoints) - {"s3", "dynamodb"}
-        if unknown:
-            raise fail("NetworkArgs", "gateway_endpoints", f"unsupported services {sorted(unknown)} (s3, dynamodb)")
+        egress, region_zones, nat_zones = _validated(args)
 
         super().__init__(self.TOKEN, name, None, opts)
-        region = args.region
         self.zones = region_zones[: args.zones]
-        here = pulumi.ResourceOptions(parent=self)
-        public_cidrs, private_cidrs = _subnet_blocks(args.cidr_block, args.zones)
+        plan = egress_plan(args.zones, nat_zones, regional=egress is EgressMode.REGIONAL)
+        self.vpc = self._vpc(name, args)
+        igw, public_rt, eigw = self._internet_gateways(name, args)
 
-        self.vpc = aws.ec2.Vpc(
+        # Per AZ, in order: its public subnet, its private subnet, then its share of the egress.
+        self.public_subnets, self.private_subnets, self.nat_gateways = [], [], []
+        eips: list[aws.ec2.Eip] = []
+        for i, subnets in enumerate(zone_subnets(args.cidr_block, self.zones)):
+            public = self._subnet(name, args, subnets.zone, "public", subnets.public_cidr, subnets.public_ipv6_index)
+            self._associate(args, zone_child(name, "public", subnets.zone), public, public_rt)
+            self.public_subnets.append(public)
+            self.private_subnets.append(
+                self._subnet(name, args, subnets.zone, "private", subnets.private_cidr, subnets.private_ipv6_index)
+            )
+            if i < plan.addresses:
+                eips.append(self._nat_address(name, args, subnets.zone))
+            if i < plan.zonal_nats:
+                self.nat_gateways.append(self._zonal_nat(name, args, subnets.zone, public, eips[i], igw))
+        if plan.regional:
+            self.nat_gateways.append(self._regional_nat(name, args, eips, igw))
+
+        self.private_route_tables = [
+            self._private_routes(name, args, zone, private, self.nat_gateways[nat], eigw)
+            for zone, private, nat in zip(self.zones, self.private_subnets, plan.routes, strict=True)
+        ]
+        self._gateway_endpoints(name, args)
+        if args.flow_logs:
+            self._flow_logs(name, args, args.region)
+
+        self.register_outputs(
+            {
+                "vpcId": self.vpc.id,
+                "zones": self.zones,
+                "publicSubnetIds": [s.id for s in self.public_subnets],
+                "privateSubnetIds": [s.id for s in self.private_subnets],
+            }
+        )
+
+    def _vpc(self, name: str, args: NetworkArgs) -> aws.ec2.Vpc:
+        here = pulumi.ResourceOptions(parent=self)
+        vpc = aws.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=args.cidr_block,
             enable_dns_hostnames=True,
             enable_dns_support=True,
             assign_generated_ipv6_cidr_block=args.ipv6 or None,
-            region=region,
+            region=args.region,
             tags=tags_for(name, args.tags, Name=f"{name}-vpc"),
             opts=here,
         )
         # Lock the default security group: nothing may silently use it.
         aws.ec2.DefaultSecurityGroup(
-            f"{name}-default-sg", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags), opts=here
+            f"{name}-default-sg", vpc_id=vpc.id, region=args.region, tags=tags_for(name, args.tags), opts=here
         )
+        return vpc
+
+    def _internet_gateways(
+        self, name: str, args: NetworkArgs
+    ) -> tuple[aws.ec2.InternetGateway, aws.ec2.RouteTable, aws.ec2.EgressOnlyInternetGateway | None]:
+        """The internet gateway, the public route table through it and, with IPv6, the
+        egress-only gateway for private IPv6 egress."""
+        region = args.region
+        here = pulumi.ResourceOptions(parent=self)
         igw = aws.ec2.InternetGateway(
             f"{name}-igw", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags), opts=here
         )
@@ -136,127 +181,122 @@ class ResilientNetwork(pulumi.ComponentResource):
             region=region,
             opts=here,
         )
-        if args.ipv6:
+        if not args.ipv6:
+            return igw, public_rt, None
+        aws.ec2.Route(
+            f"{name}-public-default-v6",
+            route_table_id=public_rt.id,
+            destination_ipv6_cidr_block="::/0",
+            gateway_id=igw.id,
+            region=region,
+            opts=here,
+        )
+        eigw = aws.ec2.EgressOnlyInternetGateway(
+            f"{name}-eigw", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags), opts=here
+        )
+        return igw, public_rt, eigw
+
+    def _subnet(self, name: str, args: NetworkArgs, zone: str, tier: str, cidr: str, ipv6_index: int) -> aws.ec2.Subnet:
+        subnet_name = zone_child(name, tier, zone)
+        return aws.ec2.Subnet(
+            subnet_name,
+            vpc_id=self.vpc.id,
+            cidr_block=cidr,
+            availability_zone=zone,
+            ipv6_cidr_block=self.vpc.ipv6_cidr_block.apply(lambda block: ipv6_subnet(block, ipv6_index)) if args.ipv6 else None,
+            region=args.region,
+            tags=tags_for(name, args.tags, Name=subnet_name, tier=tier),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _associate(self, args: NetworkArgs, association: str, subnet: aws.ec2.Subnet, table: aws.ec2.RouteTable) -> None:
+        aws.ec2.RouteTableAssociation(
+            association, subnet_id=subnet.id, route_table_id=table.id, region=args.region, opts=pulumi.ResourceOptions(parent=self)
+        )
+
+    def _nat_address(self, name: str, args: NetworkArgs, zone: str) -> aws.ec2.Eip:
+        nat_name = zone_child(name, "nat", zone)
+        return aws.ec2.Eip(
+            nat_name,
+            domain="vpc",
+            region=args.region,
+            tags=tags_for(name, args.tags, Name=nat_name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _zonal_nat(
+        self, name: str, args: NetworkArgs, zone: str, public: aws.ec2.Subnet, eip: aws.ec2.Eip, igw: aws.ec2.InternetGateway
+    ) -> aws.ec2.NatGateway:
+        nat_name = zone_child(name, "nat", zone)
+        return aws.ec2.NatGateway(
+            nat_name,
+            subnet_id=public.id,
+            allocation_id=eip.id,
+            region=args.region,
+            tags=tags_for(name, args.tags, Name=nat_name),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]),
+        )
+
+    def _regional_nat(
+        self, name: str, args: NetworkArgs, eips: list[aws.ec2.Eip], igw: aws.ec2.InternetGateway
+    ) -> aws.ec2.NatGateway:
+        # Manual mode: every AZ with private subnets is listed with its own address.
+        return aws.ec2.NatGateway(
+            f"{name}-nat",
+            availability_mode="regional",
+            vpc_id=self.vpc.id,
+            availability_zone_addresses=[
+                aws.ec2.NatGatewayAvailabilityZoneAddressArgs(availability_zone=zone, allocation_ids=[eip.id])
+                for zone, eip in zip(self.zones, eips, strict=True)
+            ],
+            region=args.region,
+            tags=tags_for(name, args.tags, Name=f"{name}-nat"),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]),
+        )
+
+    def _private_routes(
+        self,
+        name: str,
+        args: NetworkArgs,
+        zone: str,
+        private: aws.ec2.Subnet,
+        nat: aws.ec2.NatGateway,
+        eigw: aws.ec2.EgressOnlyInternetGateway | None,
+    ) -> aws.ec2.RouteTable:
+        """One AZ's private route table: IPv4 through `nat`, IPv6 through the egress-only gateway."""
+        region = args.region
+        here = pulumi.ResourceOptions(parent=self)
+        table_name = zone_child(name, "private", zone)
+        rt = aws.ec2.RouteTable(
+            table_name,
+            vpc_id=self.vpc.id,
+            region=region,
+            tags=tags_for(name, args.tags, Name=table_name, tier="private"),
+            opts=here,
+        )
+        aws.ec2.Route(
+            f"{table_name}-default",
+            route_table_id=rt.id,
+            destination_cidr_block="0.0.0.0/0",
+            nat_gateway_id=nat.id,
+            region=region,
+            opts=here,
+        )
+        if eigw is not None:
             aws.ec2.Route(
-                f"{name}-public-default-v6",
-                route_table_id=public_rt.id,
-                destination_ipv6_cidr_block="::/0",
-                gateway_id=igw.id,
-                region=region,
-                opts=here,
-            )
-            eigw = aws.ec2.EgressOnlyInternetGateway(
-                f"{name}-eigw", vpc_id=self.vpc.id, region=region, tags=tags_for(name, args.tags), opts=here
-            )
-
-        def v6_block(index: int):
-            return self.vpc.ipv6_cidr_block.apply(
-                lambda block: str(list(ipaddress.ip_network(block).subnets(new_prefix=64))[index]) if block else None
-            )
-
-        self.public_subnets, self.private_subnets = [], []
-        self.private_route_tables, self.nat_gateways = [], []
-        eips: list[aws.ec2.Eip] = []
-        for i, zone in enumerate(self.zones):
-            suffix = zone[-1]
-            public = aws.ec2.Subnet(
-                f"{name}-public-{suffix}",
-                vpc_id=self.vpc.id,
-                cidr_block=public_cidrs[i],
-                availability_zone=zone,
-                ipv6_cidr_block=v6_block(i) if args.ipv6 else None,
-                region=region,
-                tags=tags_for(name, args.tags, Name=f"{name}-public-{suffix}", tier="public"),
-                opts=here,
-            )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-public-{suffix}", subnet_id=public.id, route_table_id=public_rt.id, region=region, opts=here
-            )
-            self.public_subnets.append(public)
-            private = aws.ec2.Subnet(
-                f"{name}-private-{suffix}",
-                vpc_id=self.vpc.id,
-                cidr_block=private_cidrs[i],
-                availability_zone=zone,
-                ipv6_cidr_block=v6_block(128 + i) if args.ipv6 else None,
-                region=region,
-                tags=tags_for(name, args.tags, Name=f"{name}-private-{suffix}", tier="private"),
-                opts=here,
-            )
-            self.private_subnets.append(private)
-            has_zonal_nat = egress is EgressMode.ZONAL and i < nat_zones
-            if egress is EgressMode.REGIONAL or has_zonal_nat:
-                eips.append(
-                    aws.ec2.Eip(
-                        f"{name}-nat-{suffix}",
-                        domain="vpc",
-                        region=region,
-                        tags=tags_for(name, args.tags, Name=f"{name}-nat-{suffix}"),
-                        opts=here,
-                    )
-                )
-            if has_zonal_nat:
-                self.nat_gateways.append(
-                    aws.ec2.NatGateway(
-                        f"{name}-nat-{suffix}",
-                        subnet_id=public.id,
-                        allocation_id=eips[i].id,
-                        region=region,
-                        tags=tags_for(name, args.tags, Name=f"{name}-nat-{suffix}"),
-                        opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]),
-                    )
-                )
-
-        if egress is EgressMode.REGIONAL:
-            # Manual mode: every AZ with private subnets is listed with its own address.
-            self.nat_gateways.append(
-                aws.ec2.NatGateway(
-                    f"{name}-nat",
-                    availability_mode="regional",
-                    vpc_id=self.vpc.id,
-                    availability_zone_addresses=[
-                        aws.ec2.NatGatewayAvailabilityZoneAddressArgs(availability_zone=zone, allocation_ids=[eip.id])
-                        for zone, eip in zip(self.zones, eips, strict=True)
-                    ],
-                    region=region,
-                    tags=tags_for(name, args.tags, Name=f"{name}-nat"),
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]),
-                )
-            )
-
-        for i, (zone, private) in enumerate(zip(self.zones, self.private_subnets, strict=True)):
-            suffix = zone[-1]
-            rt = aws.ec2.RouteTable(
-                f"{name}-private-{suffix}",
-                vpc_id=self.vpc.id,
-                region=region,
-                tags=tags_for(name, args.tags, Name=f"{name}-private-{suffix}", tier="private"),
-                opts=here,
-            )
-            nat = self.nat_gateways[0] if egress is EgressMode.REGIONAL else self.nat_gateways[min(i, nat_zones - 1)]
-            aws.ec2.Route(
-                f"{name}-private-{suffix}-default",
+                f"{table_name}-default-v6",
                 route_table_id=rt.id,
-                destination_cidr_block="0.0.0.0/0",
-                nat_gateway_id=nat.id,
+                destination_ipv6_cidr_block="::/0",
+                egress_only_gateway_id=eigw.id,
                 region=region,
                 opts=here,
             )
-            if args.ipv6:
-                aws.ec2.Route(
-                    f"{name}-private-{suffix}-default-v6",
-                    route_table_id=rt.id,
-                    destination_ipv6_cidr_block="::/0",
-                    egress_only_gateway_id=eigw.id,
-                    region=region,
-                    opts=here,
-                )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-private-{suffix}", subnet_id=private.id, route_table_id=rt.id, region=region, opts=here
-            )
-            self.private_route_tables.append(rt)
+        self._associate(args, table_name, private, rt)
+        return rt
 
-        where = region_name(region)
+    def _gateway_endpoints(self, name: str, args: NetworkArgs) -> None:
+        """Gateway endpoints on every private route table: their traffic stays in its AZ."""
+        where = region_name(args.region)
         for service in args.gateway_endpoints:
             aws.ec2.VpcEndpoint(
                 f"{name}-{service}",
@@ -264,22 +304,10 @@ class ResilientNetwork(pulumi.ComponentResource):
                 service_name=f"com.amazonaws.{where}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[rt.id for rt in self.private_route_tables],
-                region=region,
+                region=args.region,
                 tags=tags_for(name, args.tags),
-                opts=here,
+                opts=pulumi.ResourceOptions(parent=self),
             )
-
-        if args.flow_logs:
-            self._flow_logs(name, args, region)
-
-        self.register_outputs(
-            {
-                "vpcId": self.vpc.id,
-                "zones": self.zones,
-                "publicSubnetIds": [s.id for s in self.public_subnets],
-                "privateSubnetIds": [s.id for s in self.private_subnets],
-            }
-        )
 
     def _flow_logs(self, name: str, args: NetworkArgs, region: str | None) -> None:
         here = pulumi.ResourceOptions(parent=self)

@@ -12,11 +12,11 @@ from ._common import (
     amazon_linux,
     fail,
     from_mapping,
-    per_zone_capacity,
     service_role_policy,
     sg_rule,
     tags_for,
 )
+from .capacity import NodePlacement, node_placements, zone_capacity
 
 TOKEN = "stayup:relay:VideoRelay"
 
@@ -74,6 +74,67 @@ systemctl enable --now coturn
 """
 
 
+def user_data() -> str:
+    """The relay nodes' boot script (base64): coturn on the TURN ports, advertising the node's public address."""
+    return base64.b64encode(
+        _USER_DATA.format(turn=TURN_PORT, tls=TURN_TLS_PORT, low=MEDIA_PORTS[0], high=MEDIA_PORTS[1]).encode()
+    ).decode()
+
+
+INGRESS = [
+    ("turn-udp", "udp", (TURN_PORT, TURN_PORT)),
+    ("turn-tcp", "tcp", (TURN_PORT, TURN_PORT)),
+    ("turn-tls", "tcp", (TURN_TLS_PORT, TURN_TLS_PORT)),
+    ("media", "udp", MEDIA_PORTS),
+]
+"""What clients open to a relay node from the internet: (label, protocol, port range)."""
+EGRESS = [
+    ("media", "udp", MEDIA_PORTS),
+    ("peers", "udp", (TURN_PORT, TURN_PORT)),
+    ("https", "tcp", (443, 443)),
+]
+"""What a relay node opens to the internet: media to peers, TURN to other relays, HTTPS for updates and SSM."""
+
+
+@dataclass(frozen=True)
+class RelayPort:
+    """One NLB listener and its target group."""
+
+    label: str
+    port: int
+    protocol: str
+    """The target group's protocol."""
+    listener_protocol: str
+
+
+def relay_ports(tls_termination: bool) -> list[RelayPort]:
+    """One NLB listener per port: TCP_UDP carries both UDP and TCP TURN on 3478; on 5349 the NLB
+    terminates TLS with a certificate, else TLS passes through to coturn as TCP."""
+    return [
+        RelayPort("turn", TURN_PORT, "TCP_UDP", "TCP_UDP"),
+        RelayPort("turns", TURN_TLS_PORT, "TCP", "TLS" if tls_termination else "TCP"),
+    ]
+
+
+def _validated(args: RelayArgs) -> int:
+    """How many zones carry relays, or the input error naming the argument."""
+    zones = len(args.zones)
+    if zones < 1:
+        raise fail("RelayArgs", "zones", "at least one zone is required")
+    if len(args.public_subnet_ids) != zones:
+        raise fail("RelayArgs", "public_subnet_ids", "need one public subnet per zone")
+    if not isinstance(args.cross_zone, bool):
+        raise fail("RelayArgs", "cross_zone", "must be true or false (an explicit choice)")
+    relay_zones = args.relay_zones if args.relay_zones is not None else zones
+    if not 1 <= relay_zones <= zones:
+        raise fail("RelayArgs", "relay_zones", f"must be between 1 and zones ({zones}), got {relay_zones}")
+    if args.peak_nodes < 1:
+        raise fail("RelayArgs", "peak_nodes", f"must be at least 1, got {args.peak_nodes}")
+    if args.nodes_per_zone is not None and args.nodes_per_zone < 1:
+        raise fail("RelayArgs", "nodes_per_zone", f"must be at least 1, got {args.nodes_per_zone}")
+    return relay_zones
+
+
 class VideoRelay(pulumi.ComponentResource):
     load_balancer: aws.lb.LoadBalancer
     nodes: list[aws.ec2.Instance]
@@ -82,141 +143,19 @@ class VideoRelay(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: RelayArgs, opts: pulumi.ResourceOptions | None = None):
         args = from_mapping(RelayArgs, args)
-        zones = len(args.zones)
-        if zones < 1:
-            raise fail("RelayArgs", "zones", "at least one zone is required")
-        if len(args.public_subnet_ids) != zones:
-            raise fail("RelayArgs", "public_subnet_ids", "need one public subnet per zone")
-        if not isinstance(args.cross_zone, bool):
-            raise fail("RelayArgs", "cross_zone", "must be true or false (an explicit choice)")
-        relay_zones = args.relay_zones if args.relay_zones is not None else zones
-        if not 1 <= relay_zones <= zones:
-            raise fail("RelayArgs", "relay_zones", f"must be between 1 and zones ({zones}), got {relay_zones}")
-        if args.peak_nodes < 1:
-            raise fail("RelayArgs", "peak_nodes", f"must be at least 1, got {args.peak_nodes}")
-        if args.nodes_per_zone is not None and args.nodes_per_zone < 1:
-            raise fail("RelayArgs", "nodes_per_zone", f"must be at least 1, got {args.nodes_per_zone}")
+        relay_zones = _validated(args)
 
         super().__init__(self.TOKEN, name, None, opts)
-        region = args.region
-        here = pulumi.ResourceOptions(parent=self)
         tags = tags_for(name, args.tags)
-        per_zone = args.nodes_per_zone or per_zone_capacity(args.peak_nodes, relay_zones)
-
-        sg = aws.ec2.SecurityGroup(
-            f"{name}-relay", description=f"{name} TURN relay nodes", vpc_id=args.vpc_id, region=region, tags=tags, opts=here
-        )
-        ingress = [
-            ("turn-udp", "udp", TURN_PORT, TURN_PORT),
-            ("turn-tcp", "tcp", TURN_PORT, TURN_PORT),
-            ("turn-tls", "tcp", TURN_TLS_PORT, TURN_TLS_PORT),
-            ("media", "udp", *MEDIA_PORTS),
-        ]
-        for label, protocol, low, high in ingress:
-            sg_rule(f"{name}-in-{label}", sg, "in", protocol, (low, high), f"TURN {label}", here, region)
-        for label, protocol, low, high in [("media", "udp", *MEDIA_PORTS), ("peers", "udp", TURN_PORT, TURN_PORT), ("https", "tcp", 443, 443)]:
-            sg_rule(f"{name}-out-{label}", sg, "out", protocol, (low, high), f"relay {label}", here, region)
-
-        ami = amazon_linux(region)
-        user_data = base64.b64encode(
-            _USER_DATA.format(turn=TURN_PORT, tls=TURN_TLS_PORT, low=MEDIA_PORTS[0], high=MEDIA_PORTS[1]).encode()
-        ).decode()
-        # Operators reach relays through SSM Session Manager: no SSH port, no keys.
-        role = aws.iam.Role(f"{name}-relay", assume_role_policy=service_role_policy("ec2.amazonaws.com"), tags=tags, opts=here)
-        aws.iam.RolePolicyAttachment(
-            f"{name}-relay-ssm", role=role.name, policy_arn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", opts=here
-        )
-        profile = aws.iam.InstanceProfile(f"{name}-relay", role=role.name, tags=tags, opts=here)
-        self.nodes = []
-        node_names: list[str] = []
-        for zone, subnet_id in list(zip(args.zones, args.public_subnet_ids, strict=True))[:relay_zones]:
-            for n in range(per_zone):
-                node_name = f"{name}-{zone[-1]}{n + 1}"
-                node = aws.ec2.Instance(
-                    node_name,
-                    ami=ami,
-                    instance_type=args.instance_type,
-                    subnet_id=subnet_id,
-                    availability_zone=zone,
-                    vpc_security_group_ids=[sg.id],
-                    iam_instance_profile=profile.name,
-                    source_dest_check=True,
-                    monitoring=True,
-                    ebs_optimized=True,
-                    user_data_base64=user_data,
-                    metadata_options=aws.ec2.InstanceMetadataOptionsArgs(
-                        http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1
-                    ),
-                    root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
-                        volume_size=20, volume_type="gp3", encrypted=True
-                    ),
-                    region=region,
-                    tags={**tags, "Name": node_name},
-                    opts=here,
-                )
-                # A stable address per node: TURN advertises it to clients.
-                aws.ec2.Eip(
-                    node_name, domain="vpc", instance=node.id, region=region, tags={**tags, "Name": node_name}, opts=here
-                )
-                self.nodes.append(node)
-                node_names.append(node_name)
-
-        self.load_balancer = aws.lb.LoadBalancer(
-            f"{name}-nlb",
-            load_balancer_type="network",
-            internal=False,
-            subnets=args.public_subnet_ids,
-            enable_cross_zone_load_balancing=args.cross_zone,
-            enable_deletion_protection=args.deletion_protection,
-            enable_zonal_shift=True,
-            region=region,
-            tags=tags,
-            opts=here,
-        )
-        tls_protocol = "TLS" if args.tls_certificate_arn is not None else "TCP"
-        # One NLB listener per port: TCP_UDP carries both UDP and TCP TURN on 3478.
-        for label, protocol, port in [("turn", "TCP_UDP", TURN_PORT), ("turns", "TCP", TURN_TLS_PORT)]:
-            group = aws.lb.TargetGroup(
-                f"{name}-{label}",
-                port=port,
-                protocol=protocol,
-                target_type="instance",
-                vpc_id=args.vpc_id,
-                deregistration_delay=30,
-                connection_termination=True,
-                health_check=aws.lb.TargetGroupHealthCheckArgs(
-                    enabled=True,
-                    protocol="TCP",  # UDP cannot be a health-check protocol
-                    port=str(TURN_PORT),
-                    interval=args.health_check_interval,
-                    healthy_threshold=2,
-                    unhealthy_threshold=2,
-                ),
-                region=region,
-                tags={**tags, PEAK_TAG: str(args.peak_nodes)},
-                opts=here,
-            )
-            for node_name, node in zip(node_names, self.nodes, strict=True):
-                aws.lb.TargetGroupAttachment(
-                    f"{node_name}-{label}",
-                    target_group_arn=group.arn,
-                    target_id=node.id,
-                    port=port,
-                    region=region,
-                    opts=here,
-                )
-            listener_protocol = protocol if label == "turn" else tls_protocol
-            aws.lb.Listener(
-                f"{name}-{label}",
-                load_balancer_arn=self.load_balancer.arn,
-                port=port,
-                protocol=listener_protocol,
-                certificate_arn=args.tls_certificate_arn if listener_protocol == "TLS" else None,
-                ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06" if listener_protocol == "TLS" else None,
-                default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=group.arn)],
-                region=region,
-                opts=here,
-            )
+        per_zone = zone_capacity(args.peak_nodes, relay_zones, args.nodes_per_zone)
+        sg = self._security_group(name, args, tags)
+        ami = amazon_linux(args.region)
+        profile = self._instance_profile(name, tags)
+        placements = node_placements(name, args.zones[:relay_zones], per_zone)
+        self.nodes = [self._node(args, placement, ami, sg, profile, tags) for placement in placements]
+        self.load_balancer = self._load_balancer(name, args, tags)
+        for port in relay_ports(tls_termination=args.tls_certificate_arn is not None):
+            self._listener(name, args, port, [p.name for p in placements], tags)
 
         self.per_zone_capacity = per_zone
         self.register_outputs(
@@ -226,4 +165,122 @@ class VideoRelay(pulumi.ComponentResource):
                 "nodesPerZone": per_zone,
                 "nodes": len(self.nodes),
             }
+        )
+
+    def _security_group(self, name: str, args: RelayArgs, tags: dict[str, str]) -> aws.ec2.SecurityGroup:
+        here = pulumi.ResourceOptions(parent=self)
+        sg = aws.ec2.SecurityGroup(
+            f"{name}-relay", description=f"{name} TURN relay nodes", vpc_id=args.vpc_id, region=args.region, tags=tags, opts=here
+        )
+        for label, protocol, ports in INGRESS:
+            sg_rule(f"{name}-in-{label}", sg, "in", protocol, ports, f"TURN {label}", here, args.region)
+        for label, protocol, ports in EGRESS:
+            sg_rule(f"{name}-out-{label}", sg, "out", protocol, ports, f"relay {label}", here, args.region)
+        return sg
+
+    def _instance_profile(self, name: str, tags: dict[str, str]) -> aws.iam.InstanceProfile:
+        # Operators reach relays through SSM Session Manager: no SSH port, no keys.
+        here = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(f"{name}-relay", assume_role_policy=service_role_policy("ec2.amazonaws.com"), tags=tags, opts=here)
+        aws.iam.RolePolicyAttachment(
+            f"{name}-relay-ssm", role=role.name, policy_arn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", opts=here
+        )
+        return aws.iam.InstanceProfile(f"{name}-relay", role=role.name, tags=tags, opts=here)
+
+    def _node(
+        self,
+        args: RelayArgs,
+        placement: NodePlacement,
+        ami: str,
+        sg: aws.ec2.SecurityGroup,
+        profile: aws.iam.InstanceProfile,
+        tags: dict[str, str],
+    ) -> aws.ec2.Instance:
+        """One relay node in its AZ's public subnet, with a stable public address."""
+        here = pulumi.ResourceOptions(parent=self)
+        node = aws.ec2.Instance(
+            placement.name,
+            ami=ami,
+            instance_type=args.instance_type,
+            subnet_id=args.public_subnet_ids[placement.zone_index],
+            availability_zone=placement.zone,
+            vpc_security_group_ids=[sg.id],
+            iam_instance_profile=profile.name,
+            source_dest_check=True,
+            monitoring=True,
+            ebs_optimized=True,
+            user_data_base64=user_data(),
+            metadata_options=aws.ec2.InstanceMetadataOptionsArgs(
+                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=1
+            ),
+            root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
+                volume_size=20, volume_type="gp3", encrypted=True
+            ),
+            region=args.region,
+            tags={**tags, "Name": placement.name},
+            opts=here,
+        )
+        # A stable address per node: TURN advertises it to clients.
+        aws.ec2.Eip(
+            placement.name, domain="vpc", instance=node.id, region=args.region, tags={**tags, "Name": placement.name}, opts=here
+        )
+        return node
+
+    def _load_balancer(self, name: str, args: RelayArgs, tags: dict[str, str]) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
+            f"{name}-nlb",
+            load_balancer_type="network",
+            internal=False,
+            subnets=args.public_subnet_ids,
+            enable_cross_zone_load_balancing=args.cross_zone,
+            enable_deletion_protection=args.deletion_protection,
+            enable_zonal_shift=True,
+            region=args.region,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _listener(self, name: str, args: RelayArgs, port: RelayPort, node_names: list[str], tags: dict[str, str]) -> None:
+        """A target group over every node, health-checked on TCP TURN, and the NLB listener forwarding to it."""
+        here = pulumi.ResourceOptions(parent=self)
+        group = aws.lb.TargetGroup(
+            f"{name}-{port.label}",
+            port=port.port,
+            protocol=port.protocol,
+            target_type="instance",
+            vpc_id=args.vpc_id,
+            deregistration_delay=30,
+            connection_termination=True,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                protocol="TCP",  # UDP cannot be a health-check protocol
+                port=str(TURN_PORT),
+                interval=args.health_check_interval,
+                healthy_threshold=2,
+                unhealthy_threshold=2,
+            ),
+            region=args.region,
+            tags={**tags, PEAK_TAG: str(args.peak_nodes)},
+            opts=here,
+        )
+        for node_name, node in zip(node_names, self.nodes, strict=True):
+            aws.lb.TargetGroupAttachment(
+                f"{node_name}-{port.label}",
+                target_group_arn=group.arn,
+                target_id=node.id,
+                port=port.port,
+                region=args.region,
+                opts=here,
+            )
+        tls = port.listener_protocol == "TLS"
+        aws.lb.Listener(
+            f"{name}-{port.label}",
+            load_balancer_arn=self.load_balancer.arn,
+            port=port.port,
+            protocol=port.listener_protocol,
+            certificate_arn=args.tls_certificate_arn if tls else None,
+            ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06" if tls else None,
+            default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=group.arn)],
+            region=args.region,
+            opts=here,
         )
