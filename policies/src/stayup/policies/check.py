@@ -6,7 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from .host import DEFAULT_TIMEOUT, Deadline
 from .languages import Runner, capture_stack, runners
 from .model import from_capture
 from .project import StackConfig, load_answers, load_stack
-from .reports import StackReport, stack_report
+from .reports import StackReport, program_language, stack_report
 from .rules import RULES, Enforcement
 from .settings import PolicySettings
 from .validate import check_names
@@ -66,6 +66,7 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
     disabled = [rule.id for rule in RULES if settings.for_rule(rule).enforcement == Enforcement.DISABLED]
     report = stack_report(graph, results, preview=preview, engine=engine, disabled=disabled)
     report.runtime = captured.get("runtime")
+    report.in_language(program_language(report.runtime))
     report.unanswered = unanswered(captured)
     report.opaque = opaque_components(captured)
     report.state = captured.get("state")
@@ -94,6 +95,7 @@ def check_all(
     python: Path | None = None,
     install: bool = False,
     answers: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[StackReport]:
     """Checks stacks in stable order; programs run in warm hosts of the project's interpreter (one
     per parallel job), each stack with its own deadline. A stack that fails is that stack's error."""
@@ -108,18 +110,27 @@ def check_all(
         return [_failed(stack, configs[stack]) for stack in stacks]
     facts = load_answers(answers) if answers is not None else None
 
+    say = progress or (lambda message: None)
+
     def one(stack: str, pool: Runner) -> StackReport:
+        report = checked(stack, pool)
+        say(f"{stack}: {report.verdict.upper()}" + (f": {report.error}" if report.error else ""))
+        return report
+
+    def checked(stack: str, pool: Runner) -> StackReport:
         config = configs[stack]
         if isinstance(config, StayupError):
             return _failed(stack, config)
         try:
+            say(f"running the program of stack {stack}")
             graph = pool.run(config, preview=preview, deadline=Deadline(timeout))
             return check_graph(graph, settings=settings, engine=engine)
         except StayupError as exc:
             return _failed(stack, exc)
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(stacks)))
-    with runners(first, facts, python=python, install=install) as pool:
+    say("preparing the program's environment" + (" (--install: building it from its lock file)" if install else ""))
+    with runners(first, facts, python=python, install=install, timeout=timeout) as pool:
         if jobs == 1:
             return [one(stack, pool) for stack in stacks]
         workers = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)

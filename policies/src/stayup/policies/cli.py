@@ -26,7 +26,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .reports import StackReport
+    from .reports import Entry, StackReport
     from .settings import PolicySettings
 
 
@@ -193,12 +193,26 @@ def _encodable(text: str) -> str:
 
 
 def _version() -> str:
+    """The installed version: the `stayup-policies` member in a checkout, the all-in-one `stayup`
+    wheel elsewhere."""
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return version("stayup-policies")
-    except PackageNotFoundError:
-        return "0.0.0"
+    for distribution in ("stayup-policies", "stayup"):
+        try:
+            return version(distribution)
+        except PackageNotFoundError:
+            continue
+    return "0.0.0"
+
+
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+
+
+def _report_spec(text: str) -> tuple[str, Path]:
+    fmt, sep, path = text.partition("=")
+    if not sep or not path or fmt not in REPORT_FORMATS:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=PATH with FORMAT one of {', '.join(REPORT_FORMATS)}, got {text!r}")
+    return fmt, Path(path)
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -214,9 +228,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import check_all, check_graph
     from .graph_schema import load_graph_file
     from .project import list_stacks
+    from .reports.terminal import Progress
     from .settings import load_settings_file
 
     settings = load_settings_file(args.policy_config)
+    baseline = load_baseline(args.baseline) if args.baseline is not None else None
     recovery = _recovery_file(args)
     if recovery is not None:
         if args.engine == "crossguard":
@@ -244,18 +260,109 @@ def cmd_check(args: argparse.Namespace) -> int:
             python=args.python,
             install=args.install,
             answers=args.answers,
+            progress=Progress.for_args(args.quiet, args.progress),
         )
     from .reports.escape import visible
 
     for report in reports:
         report.recovery = recovery  # the PR report's recovery column uses the same constants as RT001
     several = bool(args.all) or len(reports) > 1 or any(p.is_dir() for p in args.state or [])
-    if not several and reports[0].verdict == "error":
-        # A single stack's bad input is the command's error: one line on stderr.
-        print(f"stayup: error: {visible(reports[0].error)}", file=sys.stderr)
-        return reports[0].exit_code
-    write_output(render_check(reports, args.format, several=several, project=args.project), args.output)
+    # A stack that cannot be checked is a finding of every report, and its one line is on stderr.
+    for report in reports:
+        if report.verdict == "error":
+            print(f"stayup: error: {visible((report.stack + ': ' if several else '') + (report.error or ''))}", file=sys.stderr)
+    if args.write_baseline is not None:
+        write_output(baseline_text(reports), args.write_baseline)
+        baseline = (str(args.write_baseline), {b["fingerprint"] for b in baseline_entries(reports)})
+    if baseline is not None:
+        for report in reports:
+            apply_baseline(report, *baseline)
+    for fmt, path in args.report:
+        write_output(render_check(reports, fmt, several=several, project=args.project, docs=args.docs_url), path)
+    # A single stack's error in text is that one line on stderr (no report repeating it); the
+    # machine formats always carry it.
+    if several or reports[0].verdict != "error" or args.format != "text":
+        text = render_check(reports, args.format, several=several, project=args.project, docs=args.docs_url)
+        if args.format == "text" and args.output is None:
+            from .reports.terminal import colour_report, use_colour
+
+            if use_colour(sys.stdout, no_color=args.no_color):
+                text = colour_report(text)
+        write_output(text, args.output)
     return worst([r.exit_code for r in reports])
+
+
+BASELINE_VERSION = 1
+
+
+def baseline_entries(reports: list[StackReport]) -> list[dict[str, str]]:
+    """Every violation and unknown finding, by its SARIF fingerprint (stack, rule, URN)."""
+    from .reports.sarif import fingerprint
+
+    found = {}
+    for report in reports:
+        for entry in [*report.violations, *report.unknown, *report.baselined, *report.baselined_unknown]:
+            key = fingerprint(report.stack, entry.rule, entry.urn)
+            found[key] = {"fingerprint": key, "stack": report.stack, "rule": entry.rule, "urn": entry.urn}
+    return sorted(found.values(), key=lambda b: (b["stack"], b["rule"], b["urn"]))
+
+
+def baseline_text(reports: list[StackReport]) -> str:
+    from .reports.json import dump
+
+    return dump({"stayup-baseline": BASELINE_VERSION, "findings": baseline_entries(reports)})
+
+
+def load_baseline(path: Path) -> tuple[str, set[str]]:
+    """A `--write-baseline` file: the fingerprints of the findings a team accepted for now."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path), key="--baseline") from None
+    except IsADirectoryError:
+        raise InputError("is a directory", file=str(path), key="--baseline") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path), key="--baseline") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"not JSON: {exc}", file=str(path), key="--baseline") from None
+    findings = data.get("findings") if isinstance(data, dict) and data.get("stayup-baseline") == BASELINE_VERSION else None
+    if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings):
+        raise InputError(f"not a stayup baseline (version {BASELINE_VERSION}): write one with --write-baseline", file=str(path), key="--baseline")
+    return str(path), {f["fingerprint"] for f in findings}
+
+
+def apply_baseline(report: StackReport, source: str, prints: set[str]) -> None:
+    """Findings in the baseline are reported as accepted and no longer decide the verdict."""
+    from .reports.sarif import fingerprint
+
+    report.baseline = source
+    if report.verdict == "error":
+        return
+    accepted = [e for e in [*report.violations, *report.unknown] if fingerprint(report.stack, e.rule, e.urn) in prints]
+    if not accepted:
+        return
+    report.baselined = [e for e in report.violations if e in accepted]
+    report.baselined_unknown = [e for e in report.unknown if e in accepted]
+    report.violations = [e for e in report.violations if e not in accepted]
+    report.unknown = [e for e in report.unknown if e not in accepted]
+    if report.rules is not None:
+        for rule in sorted({e.rule for e in accepted}):
+            if not any(e.rule == rule for e in [*report.violations, *report.unknown]):
+                for key in ("failed", "unknown"):
+                    if rule in report.rules[key]:
+                        report.rules[key].remove(rule)
+                report.rules.setdefault("baselined", []).append(rule)
+
+    def mandatory(entries: list[Entry]) -> bool:
+        return any(e.enforcement == "mandatory" for e in entries)
+
+    undecided = bool(report.opaque or report.partial)
+    if report.verdict == "fail" and not mandatory(report.violations):
+        report.verdict = "unknown" if mandatory(report.unknown) or undecided else "pass"
+    elif report.verdict == "unknown" and not mandatory(report.unknown) and not undecided:
+        report.verdict = "pass"
 
 
 def _recovery_file(args: argparse.Namespace) -> dict[str, float] | None:
@@ -275,7 +382,7 @@ def with_recovery(settings: PolicySettings, recovery: dict[str, float]) -> Polic
     return PolicySettings(rules)
 
 
-def render_check(reports: list[StackReport], fmt: str, *, several: bool, project: Path) -> str:
+def render_check(reports: list[StackReport], fmt: str, *, several: bool, project: Path, docs: str | None = None) -> str:
     from .reports.json import check_json, dump
     from .reports.junit import check_junit
     from .reports.markdown import check_markdown
@@ -283,11 +390,15 @@ def render_check(reports: list[StackReport], fmt: str, *, several: bool, project
     from .reports.text import stack_text
 
     if fmt == "sarif":
-        return dump(check_sarif(reports, project, _version()))
+        return dump(check_sarif(reports, project, _version(), docs=docs))
     if fmt == "junit":
         return check_junit(reports)
     if fmt == "markdown":
         return check_markdown(reports)
+    if fmt == "github":
+        from .reports.github import check_github
+
+        return check_github(reports, project)
     if fmt == "json":
         return check_json(reports, several=several)
     return "\n".join(stack_text(r) for r in reports)
@@ -302,16 +413,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .settings import load_settings
 
     codes = []
-    stacks = list_stacks(args.project)
+    project, python = (args.project, None) if args.project is not None else demo_project()
+    stacks = list_stacks(project)
     if not stacks:
-        raise InputError("no Pulumi.<stack>.yaml files in the stack config directory: nothing to show", file=str(args.project))
-    for report in check_all(args.project, stacks, preview=args.preview, settings=load_settings({}), jobs=1):
+        raise InputError("no Pulumi.<stack>.yaml files in the stack config directory: nothing to show", file=str(project))
+    for report in check_all(project, stacks, preview=args.preview, settings=load_settings({}), jobs=1, python=python):
         if report.graph is not None:
-            sys.stdout.write(table(report.graph, report.stack))
+            sys.stdout.write(table(report.graph, report.stack, width=_stdout_width()))
         sys.stdout.write(stack_text(report) + "\n")
         sys.stdout.flush()
         codes.append(report.exit_code)
     return worst(codes)
+
+
+def demo_project() -> tuple[Path, Path | None]:
+    """The example stacks: this checkout's (run by its own runtime.options), or the copy packaged
+    in the wheel, run by stayup's own interpreter (which has the components)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "demo"
+    if (packaged / "Pulumi.yaml").is_file():
+        return packaged, Path(sys.executable)
+    checkout = here.parents[3]
+    if (checkout / "Pulumi.yaml").is_file() and (checkout / "stacks").is_dir():
+        return checkout, None
+    raise InputError("the example stacks are not installed: give --project DIR")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -390,6 +515,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from .docs import generate
 
     stale = []
+    if not args.root.is_dir():
+        raise InputError("not a directory", file=str(args.root), key="--root")
     for path, text in generate(args.root.resolve()).items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current == text:
@@ -400,8 +527,51 @@ def cmd_docs(args: argparse.Namespace) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_output(text, path)
     if stale:
-        raise InputError("generated docs are stale; run `stayup docs`", file=", ".join(stale))
+        raise InputError("generated docs are stale; run `stayup docs --root .`", file=", ".join(stale))
     return 0
+
+
+def _add_terminal_args(parser: argparse.ArgumentParser) -> None:
+    quiet = parser.add_mutually_exclusive_group()
+    quiet.add_argument("--quiet", action="store_true", help="no progress lines on stderr, even on a terminal")
+    quiet.add_argument("--progress", action="store_true", help="progress lines on stderr even when it is not a terminal")
+    parser.add_argument("--no-color", action="store_true", help="no colour, even on a terminal (as NO_COLOR=1)")
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .reports.json import dump
+    from .reports.sarif import docs_url
+    from .reports.text import rules_text
+    from .rules import FAMILIES, RULES
+    from .settings import load_settings_file
+
+    settings = load_settings_file(args.policy_config)
+    listed = [
+        {
+            "id": rule.id,
+            "name": rule.name,
+            "family": FAMILIES[rule.family],
+            "enforcement": str(settings.for_rule(rule).enforcement),
+            "severity": rule.severity,
+            "doc": docs_url(rule, args.docs_url) or rule.url,
+        }
+        for rule in RULES
+    ]
+    write_output(dump(listed) if args.format == "json" else rules_text(listed, width=_stdout_width()), None)
+    return EXIT_PASS
+
+
+def _stdout_width() -> int:
+    from .reports.terminal import width
+
+    return width(sys.stdout)
+
+
+def cmd_pack_path(args: argparse.Namespace) -> int:
+    from .check import pack_dir
+
+    write_output(f"{pack_dir()}\n", None)
+    return EXIT_PASS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -409,6 +579,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="stayup",
         description="Resilience checks for Pulumi stacks: power zones, dual egress, failover health checks.",
     )
+    parser.add_argument("--version", action="version", version=f"stayup {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     graph = sub.add_parser("graph", help="run a stack's program offline and print its resource graph (JSON)")
@@ -426,6 +597,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     check.add_argument("--jobs", type=_positive_int, default=None, help="parallel processes for --all (default: CPU count)")
     check.add_argument("--recovery", type=Path, metavar="FILE", help="override the recovery model's constants for RT001 (YAML/JSON: elb_dns_ttl, aurora_failover_max, ...)")
+    check.add_argument(
+        "--report",
+        type=_report_spec,
+        action="append",
+        default=[],
+        metavar="FORMAT=PATH",
+        help="also write a report in FORMAT (text, json, sarif, junit, markdown, or github: workflow-command annotations) to PATH (`-`: stdout); repeat for several (stdout keeps --format)",
+    )
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="fail only on findings not in this baseline (matched by their SARIF fingerprint)")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE", help="write every current finding to FILE as the baseline, then judge against it")
+    check.add_argument("--docs-url", metavar="URL", default=os.environ.get("STAYUP_DOCS_URL") or None, help="absolute URL of docs/rules.md for the rules' help links (default: $STAYUP_DOCS_URL)")
+    _add_terminal_args(check)
     check.set_defaults(func=cmd_check)
 
     export = sub.add_parser("export", help="export a stack's graph as Terraform plan JSON (for checkov)")
@@ -451,14 +634,23 @@ def build_parser() -> argparse.ArgumentParser:
     radius.set_defaults(func=cmd_blast_radius)
 
     docs = sub.add_parser("docs", help="generate docs/rules.md and docs/components.md (--check: fail when stale)")
-    docs.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    docs.add_argument("--root", type=Path, required=True, metavar="DIR", help="where to write docs/, components/schema.json and README.md's generated parts (a stayup checkout)")
     docs.add_argument("--check", action="store_true")
     docs.set_defaults(func=cmd_docs)
 
     demo = sub.add_parser("demo", help="show what each example stack deploys per AZ, and check it")
-    demo.add_argument("--project", default=".", type=Path, help="Pulumi project directory (default: .)")
+    demo.add_argument("--project", type=Path, help="Pulumi project directory (default: stayup's own example stacks)")
     demo.add_argument("--preview", action="store_true", help="simulate a first `pulumi preview`")
     demo.set_defaults(func=cmd_demo)
+
+    rules = sub.add_parser("rules", help="list the rules: ID, name, family, enforcement and doc link")
+    rules.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON: show the enforcement it sets")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--docs-url", metavar="URL", default=os.environ.get("STAYUP_DOCS_URL") or None, help="absolute URL of docs/rules.md (default: $STAYUP_DOCS_URL)")
+    rules.set_defaults(func=cmd_rules)
+
+    pack = sub.add_parser("pack-path", help="print the directory of the CrossGuard policy pack (for `pulumi preview --policy-pack`)")
+    pack.set_defaults(func=cmd_pack_path)
     return parser
 
 

@@ -3,7 +3,9 @@ junit). Built once from the engine's results; formats never re-derive verdicts."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +82,13 @@ class StackReport:
     state: dict[str, Any] | None = None
     # `--recovery` overrides of the recovery model's constants (RT001 used the same).
     recovery: dict[str, float] | None = None
+    # Rule IDs by outcome: passed, failed, unknown, suppressed, not-applicable (no resource it
+    # judges), disabled. None when the engine does not report passes (CrossGuard).
+    rules: dict[str, list[str]] | None = None
+    # Findings the `--baseline` file accepts: reported, never counted in the verdict.
+    baselined: list[Entry] = field(default_factory=list)
+    baselined_unknown: list[Entry] = field(default_factory=list)
+    baseline: str | None = None  # the --baseline file judged against
 
     @property
     def all_clear(self) -> bool:
@@ -90,6 +99,12 @@ class StackReport:
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:
         return cls(stack, verdict="error", error=error, error_exit=exit_code)
+
+    def in_language(self, language: str | None) -> None:
+        """Every message made readable for the program's language (see `readable`)."""
+        for name in ("violations", "unknown", "suppressed"):
+            entries: list[Entry] = getattr(self, name)
+            setattr(self, name, [dataclasses.replace(e, message=readable(e.message, language)) for e in entries])
 
     @property
     def exit_code(self) -> int:
@@ -111,6 +126,12 @@ class StackReport:
             "suppressed": [e.to_json() for e in self.suppressed],
             "disabled": self.disabled,
             "passed": self.passed,
+            **({"rules": self.rules} if self.rules is not None else {}),
+            **(
+                {"baseline": {"file": self.baseline, "violations": [e.to_json() for e in self.baselined], "unknown": [e.to_json() for e in self.baselined_unknown]}}
+                if self.baseline is not None
+                else {}
+            ),
             "engine": self.engine,
             **({"runtime": self.runtime} if self.runtime else {}),
             **({"partial": self.partial} if self.partial else {}),
@@ -118,6 +139,37 @@ class StackReport:
             **({"opaque": self.opaque} if self.opaque else {}),
             **({"state": self.state} if self.state else {}),
         }
+
+
+# A Pulumi URN's fixed part (`urn:pulumi:stack::project::type::`); what follows is the name.
+_URN_PREFIX = re.compile(r"urn:pulumi:[^\s:]*::[^\s:]*::(?:[^\s:]|:(?!:))+::")
+_CODE = re.compile(r"`([A-Za-z0-9_.\[\]]+)`")
+_CAMEL = re.compile(r"\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b")
+
+
+def program_language(runtime: dict[str, Any] | None) -> str | None:
+    """python or nodejs, from where the program ran; None for a saved graph or a state file."""
+    if not runtime:
+        return None
+    if str(runtime.get("interpreter", "")).startswith("node"):
+        return "nodejs"
+    return "python" if "python" in runtime else None
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def readable(message: str, language: str | None) -> str:
+    """A message as the program's author reads it: resources by name (the URN has its own field)
+    and, for a Python program, property names as its SDK spells them (`multi_az`, not `multiAz`)
+    in code spans and in the fix."""
+    message = _URN_PREFIX.sub("", message)
+    if language != "python":
+        return message
+    message = _CODE.sub(lambda m: f"`{snake(m.group(1))}`", message)
+    head, sep, fix = message.partition("Fix: ")
+    return head + sep + _CAMEL.sub(lambda m: snake(m.group(0)), fix) if sep else message
 
 
 def _entry(graph: Graph, result: Result) -> Entry:
@@ -161,7 +213,26 @@ def stack_report(graph: Graph, results: list[Result], *, preview: bool, engine: 
         engine=engine,
         graph=graph,
         disabled=sorted(disabled or []),
+        rules=rule_outcomes(results, disabled or []) if engine != "crossguard" else None,
     )
+
+
+def rule_outcomes(results: list[Result], disabled: list[str]) -> dict[str, list[str]]:
+    """Each rule's outcome over the stack, worst first: failed (a violation), unknown, suppressed
+    (only suppressed findings), passed; not-applicable when it judged no resource at all."""
+    from ..rules import RULES
+
+    found: dict[str, set[str]] = {}
+    for r in results:
+        found.setdefault(r.rule.id, set()).add("suppressed" if r.suppression is not None else str(r.finding.outcome))
+    outcomes: dict[str, list[str]] = {"passed": [], "failed": [], "unknown": [], "suppressed": [], "not_applicable": [], "disabled": sorted(disabled)}
+    for rule in RULES:
+        if rule.id in disabled:
+            continue
+        seen = found.get(rule.id, set())
+        key = next((k for k, o in (("failed", "fail"), ("unknown", "unknown"), ("suppressed", "suppressed"), ("passed", "pass")) if o in seen), "not_applicable")
+        outcomes[key].append(rule.id)
+    return outcomes
 
 
 def overall(reports: list[StackReport]) -> str:

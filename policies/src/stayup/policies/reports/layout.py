@@ -86,8 +86,9 @@ def regions(graph: Graph) -> list[RegionLayout]:
     return [found[r] for r in sorted(found, key=lambda r: (r != primary, r))]
 
 
-def table(graph: Graph, title: str) -> str:
-    """A terminal table per region: AZ columns, one row per kind of thing deployed."""
+def table(graph: Graph, title: str, width: int = 160) -> str:
+    """A terminal table per region: AZ columns, one row per kind of thing deployed, laid out to
+    `width` columns (the terminal's)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -96,7 +97,7 @@ def table(graph: Graph, title: str) -> str:
         return Text("\n".join(visible(item) for item in items) or "-")
 
     buffer = StringIO()
-    console = Console(file=buffer, width=160, color_system=None, highlight=False)
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
     for layout in regions(graph):
         rich_table = Table(title=plain([f"{title}: {layout.region}"]), title_justify="left", show_lines=True)
         rich_table.add_column("")

@@ -63,6 +63,9 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
             lines += [f"Partial preview: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run.", ""]
         if report.disabled:
             lines += [f"Disabled by the policy config (not checked): {_cell(', '.join(report.disabled))}.", ""]
+        if report.baselined or report.baselined_unknown:
+            accepted = sorted({f"{e.rule} {e.urn.rsplit('::', 1)[-1]}" for e in [*report.baselined, *report.baselined_unknown]})
+            lines += [f"Accepted by the baseline {_code(report.baseline)} (not counted): {_cell(', '.join(accepted))}.", ""]
         entries = [("violation", e) for e in report.violations] + [("unknown", e) for e in report.unknown] + [("suppressed", e) for e in report.suppressed]
         if entries:
             lines += ["| Rule | Outcome | Enforcement | Resource | Where | Message |", "|---|---|---|---|---|---|"]

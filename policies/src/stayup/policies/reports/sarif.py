@@ -28,8 +28,12 @@ def repo_root(project: Path) -> Path:
         return project.resolve()  # no repository: paths relative to the project, whatever the working directory
 
 
-def docs_url(rule: Rule) -> str | None:
-    """An absolute link to the rule's doc when the repository is known (as in GitHub Actions)."""
+def docs_url(rule: Rule, base: str | None = None) -> str | None:
+    """An absolute link to the rule's doc: under `base` (the URL of docs/rules.md, from --docs-url
+    or the Action's docs-url input), else in the repository being checked when that is known (this
+    repository's own workflow), else none."""
+    if base:
+        return f"{base.split('#', 1)[0]}#{rule.url.split('#', 1)[1]}"
     server, repo = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
     if server and repo:
         return f"{server}/{repo}/blob/{os.environ.get('GITHUB_SHA', 'HEAD')}/{rule.url}"
@@ -64,7 +68,7 @@ def log(driver: dict[str, Any], results: list[dict[str, Any]], *, column_kind: b
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+def _rule_descriptor(rule: Rule, docs: str | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
@@ -74,13 +78,15 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": "error" if rule.core else "warning"},
         "properties": {"tags": [rule.family, *rule.tags], "severity": rule.severity},
     }
-    url = docs_url(rule)
+    url = docs_url(rule, docs)
     if url:
         entry["helpUri"] = url
+        entry["help"] = {"text": f"{rule.remediation} See {url}.", "markdown": f"{rule.remediation} See [{rule.id}]({url})."}
     return entry
 
 
-def check_sarif(reports: Iterable[StackReport], project: Path, version: str) -> dict[str, Any]:
+def check_sarif(reports: Iterable[StackReport], project: Path, version: str, *, docs: str | None = None) -> dict[str, Any]:
+    reports = list(reports)
     project = project.resolve()
     root = repo_root(project)
     index = {rule.id: i for i, rule in enumerate(RULES)}
@@ -90,6 +96,8 @@ def check_sarif(reports: Iterable[StackReport], project: Path, version: str) -> 
             continue
         entries = [(e, "fail") for e in report.violations] + [(e, "unknown") for e in report.unknown]
         entries += [(e, "suppressed") for e in report.suppressed]
+        accepted = {(e.rule, e.urn) for e in [*report.baselined, *report.baselined_unknown]}
+        entries += [(e, "fail") for e in report.baselined] + [(e, "unknown") for e in report.baselined_unknown]
         for entry, kind in entries:
             outcome = "fail" if kind == "suppressed" else kind
             result: dict[str, Any] = {
@@ -103,8 +111,11 @@ def check_sarif(reports: Iterable[StackReport], project: Path, version: str) -> 
             }
             if kind == "suppressed":
                 result["suppressions"] = [{"kind": "external", "justification": entry.reason}]
+            if report.baseline is not None and kind != "suppressed":
+                # With --baseline: what the baseline accepts is unchanged, the rest is new.
+                result["baselineState"] = "unchanged" if (entry.rule, entry.urn) in accepted else "new"
             results.append(result)
-    driver = {"name": "stayup", "version": version, "semanticVersion": version, "rules": [_rule_descriptor(r) for r in RULES]}
+    driver = {"name": "stayup", "version": version, "semanticVersion": version, "rules": [_rule_descriptor(r, docs) for r in RULES]}
     sarif = log(driver, results)
     # Unanswered lookups: tool notifications (what depends on them was reported unknown).
     notes = [
@@ -116,8 +127,18 @@ def check_sarif(reports: Iterable[StackReport], project: Path, version: str) -> 
         for report in reports
         for u in report.unanswered
     ]
-    if notes:
-        sarif["runs"][0]["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notes}]
+    # A stack that could not be checked is a finding too: the run did not succeed, and says why.
+    failures = [
+        {
+            "level": "error",
+            "message": {"text": f"[{report.stack}] {report.error}"},
+            "properties": {"stack": report.stack, "exit": report.exit_code},
+        }
+        for report in reports
+        if report.verdict == "error"
+    ]
+    if notes or failures:
+        sarif["runs"][0]["invocations"] = [{"executionSuccessful": not failures, "toolExecutionNotifications": failures + notes}]
     return sarif
 
 

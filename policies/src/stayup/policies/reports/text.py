@@ -18,6 +18,12 @@ def _short(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
+def short_message(entry: Entry) -> str:
+    """The message with the resource's URN replaced by its name: the URN is on the line above
+    (as the name) and in its own field of every machine format."""
+    return entry.message.replace(entry.urn, _short(entry.urn)) if entry.urn else entry.message
+
+
 def stack_text(report: StackReport) -> str:
     if report.verdict == "error":
         return _lines([f"stayup check · {report.stack} · ERROR", f"  {report.error}"])
@@ -50,9 +56,11 @@ def stack_text(report: StackReport) -> str:
     groups: dict[str, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
     for kind, entries in (("FAIL", report.violations), ("UNKNOWN", report.unknown), ("SUPPRESSED", report.suppressed)):
         for entry in entries:
+            # An advisory violation never fails the stack: WARN, never FAIL under a PASS header.
+            shown = "WARN" if kind == "FAIL" and entry.enforcement == "advisory" else kind
             resource = graph.resources.get(entry.urn) if graph is not None else None
             zones = resource_zones(graph, resource) if graph is not None and resource is not None else []
-            groups[", ".join(zones) or REGION_WIDE][(entry.rule, kind)].append(entry)
+            groups[", ".join(zones) or REGION_WIDE][(entry.rule, shown)].append(entry)
     for zone in sorted(groups, key=lambda z: (z == REGION_WIDE, z)):
         lines.append("")
         lines.append(f"  {zone}")
@@ -67,7 +75,10 @@ def stack_text(report: StackReport) -> str:
                 if kind == "SUPPRESSED":
                     lines.append(f"               suppressed: {entry.reason}" + (f" (until {entry.expires.isoformat()})" if entry.expires else ""))
                 else:
-                    lines.append(f"               {entry.message}")
+                    lines.append(f"               {short_message(entry)}")
+    if report.baselined or report.baselined_unknown:
+        accepted = sorted({f"{e.rule} {_short(e.urn)}" for e in [*report.baselined, *report.baselined_unknown]})
+        lines.append(f"  accepted by the baseline {report.baseline} (not counted): {', '.join(accepted)}")
     if report.disabled:
         lines.append(f"  DISABLED by the policy config (not checked): {', '.join(report.disabled)}")
     if report.all_clear:
@@ -116,4 +127,23 @@ def blast_text(result: BlastRadius, estimates: list[Estimate]) -> str:
     budget = result.budget
     if budget is not None:
         lines += ["", f"  downtime budget: {budget.shown()}"]
+    return _lines(lines)
+
+
+def rules_text(rules: list[dict[str, str]], *, width: int) -> str:
+    """`stayup rules`: one rule a line, columns aligned, when that fits the terminal; else the
+    doc link on a line of its own, and on a narrower terminal the family and enforcement too (a
+    link is never cut)."""
+    name_width = max(len(r["name"]) for r in rules)
+    family_width = max(len(r["family"]) for r in rules)
+    heads = [f"{r['id']}  {r['name']:<{name_width}}  {r['family']:<{family_width}}  {r['enforcement']:<9}" for r in rules]
+    lines = []
+    if all(len(head) + 2 + len(r["doc"]) <= width for head, r in zip(heads, rules, strict=True)):
+        lines = [f"{head}  {r['doc']}" for head, r in zip(heads, rules, strict=True)]
+    elif all(len(head.rstrip()) <= width for head in heads):
+        for head, r in zip(heads, rules, strict=True):
+            lines += [head.rstrip(), f"       {r['doc']}"]
+    else:
+        for r in rules:
+            lines += [f"{r['id']}  {r['name']}", f"       {r['family']}, {r['enforcement']}", f"       {r['doc']}"]
     return _lines(lines)
