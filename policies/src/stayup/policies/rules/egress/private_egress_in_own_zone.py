@@ -12,11 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...aws_types import SUBNET
+from ...aws_types import DEFAULT_ROUTE_TABLE, ROUTE, ROUTE_TABLE, SUBNET
 from ...facts import nat_coverage, subnet_egress, subnet_tier, subnet_zone
 from ...graph_schema import UNKNOWN
-from ...model import Graph
+from ...model import Graph, Resource
 from ..base import Finding, Rule
+
+
+def _table_name(graph: Graph, route: Resource) -> str:
+    """The route table to change: the table a separate route belongs to, or the table itself."""
+    if route.type == ROUTE:
+        tables = graph.linked(route, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+        return tables[0].name if len(tables) == 1 else str(route.get("routeTableId") or route.name)
+    return route.name
 
 
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
@@ -60,7 +68,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
                         target.via,
                         f"private subnet in {zone} sends 0.0.0.0/0 through NAT gateway {target.resource.urn} in {other}: "
                         f"its internet egress dies with another power zone",
-                        f"give {zone} its own NAT gateway and route this subnet's table to it, or use a regional NAT gateway.",
+                        f"give {zone} its own NAT gateway and this subnet a route table whose default route points at it (it now uses route table {_table_name(graph, target.route)}), or use a regional NAT gateway.",
                     )
                 )
         failing = [v for v in verdicts if v.outcome != "pass"]
