@@ -189,8 +189,8 @@ def test_json_messages_name_resources_in_python_spelling_and_list_rule_outcomes(
     assert (code, ne001["urn"], ne001["attribute"]) == (1, NE001_URN, "natGatewayId")
     assert ne001["message"] == (
         "Violation: private subnet in eu-west-3b sends 0.0.0.0/0 through NAT gateway nat in eu-west-3a: its internet egress dies "
-        "with another power zone (private-b, `nat_gateway_id`). Fix: give eu-west-3b its own NAT gateway and route this subnet's "
-        "table to it, or use a regional NAT gateway."
+        "with another power zone (private-b, `nat_gateway_id`). Fix: give eu-west-3b its own NAT gateway and this subnet a route "
+        "table whose default route points at it (it now uses route table private), or use a regional NAT gateway."
     )
     applicable = {"NE001", "NE002", "NE003"}
     assert report["rules"] == {

@@ -12,6 +12,7 @@ from rules.scenarios import all_cases
 from stayup.policies import checkov_door, tfplan
 from stayup.policies.engine import evaluate, outcome_set
 from stayup.policies.model import from_capture
+from stayup.policies.preview import catalogue
 from stayup.policies.rules import BY_ID
 from stayup.policies.settings import load_settings
 
@@ -21,87 +22,84 @@ CASES = all_cases()
 
 # --- mapping ---------------------------------------------------------------------------------
 
+# One sample per catalogued type with a Terraform type; its aliases export the same way.
 SAMPLES = {
-    "aws:ec2/vpc:Vpc": ({"cidrBlock": "10.0.0.0/16", "enableDnsHostnames": True}, {"cidr_block": "10.0.0.0/16", "enable_dns_hostnames": True}),
-    "aws:ec2/subnet:Subnet": ({"availabilityZone": "eu-west-3a", "mapPublicIpOnLaunch": False}, {"availability_zone": "eu-west-3a", "map_public_ip_on_launch": False}),
-    "aws:ec2/routeTable:RouteTable": ({"routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}]}, {"route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-1"}]}),
-    "aws:ec2/defaultRouteTable:DefaultRouteTable": ({"routes": []}, {"route": []}),
-    "aws:ec2/route:Route": ({"destinationCidrBlock": "0.0.0.0/0", "gatewayId": "igw-1"}, {"destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}),
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": ({"subnetId": "s", "routeTableId": "r"}, {"subnet_id": "s", "route_table_id": "r"}),
-    "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation": ({"vpcId": "v", "routeTableId": "r"}, {"vpc_id": "v", "route_table_id": "r"}),
-    "aws:ec2/natGateway:NatGateway": (
+    catalogue.VPC: ({"cidrBlock": "10.0.0.0/16", "enableDnsHostnames": True}, {"cidr_block": "10.0.0.0/16", "enable_dns_hostnames": True}),
+    catalogue.SUBNET: ({"availabilityZone": "eu-west-3a", "mapPublicIpOnLaunch": False}, {"availability_zone": "eu-west-3a", "map_public_ip_on_launch": False}),
+    catalogue.ROUTE_TABLE: ({"routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}]}, {"route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-1"}]}),
+    catalogue.DEFAULT_ROUTE_TABLE: ({"routes": []}, {"route": []}),
+    catalogue.ROUTE: ({"destinationCidrBlock": "0.0.0.0/0", "gatewayId": "igw-1"}, {"destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}),
+    catalogue.ASSOCIATION: ({"subnetId": "s", "routeTableId": "r"}, {"subnet_id": "s", "route_table_id": "r"}),
+    catalogue.MAIN_ASSOCIATION: ({"vpcId": "v", "routeTableId": "r"}, {"vpc_id": "v", "route_table_id": "r"}),
+    catalogue.NAT: (
         {"availabilityMode": "regional", "availabilityZoneAddresses": [{"availabilityZone": "eu-west-3a", "allocationIds": ["e"]}]},
         {"availability_mode": "regional", "availability_zone_address": [{"availability_zone": "eu-west-3a", "allocation_ids": ["e"]}]},
     ),
-    "aws:ec2/eip:Eip": ({"domain": "vpc"}, {"domain": "vpc"}),
-    "aws:ec2/internetGateway:InternetGateway": ({"vpcId": "v"}, {"vpc_id": "v"}),
-    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": ({"vpcId": "v"}, {"vpc_id": "v"}),
-    "aws:ec2/vpcEndpoint:VpcEndpoint": ({"vpcEndpointType": "Gateway"}, {"vpc_endpoint_type": "Gateway"}),
-    "aws:ec2/flowLog:FlowLog": ({"trafficType": "ALL"}, {"traffic_type": "ALL"}),
-    "aws:ec2/securityGroup:SecurityGroup": ({"description": "d"}, {"description": "d"}),
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ({"vpcId": "v"}, {"vpc_id": "v"}),
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ({"fromPort": 443.0, "cidrIpv4": "0.0.0.0/0"}, {"from_port": 443, "cidr_ipv4": "0.0.0.0/0"}),
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ({"toPort": 443.0}, {"to_port": 443}),
-    "aws:ec2/instance:Instance": ({"metadataOptions": {"httpTokens": "required"}}, {"metadata_options": [{"http_tokens": "required"}]}),
-    "aws:ec2/launchTemplate:LaunchTemplate": (
+    catalogue.EIP: ({"domain": "vpc"}, {"domain": "vpc"}),
+    catalogue.IGW: ({"vpcId": "v"}, {"vpc_id": "v"}),
+    catalogue.EGRESS_ONLY_IGW: ({"vpcId": "v"}, {"vpc_id": "v"}),
+    catalogue.VPC_ENDPOINT: ({"vpcEndpointType": "Gateway"}, {"vpc_endpoint_type": "Gateway"}),
+    catalogue.FLOW_LOG: ({"trafficType": "ALL"}, {"traffic_type": "ALL"}),
+    catalogue.SECURITY_GROUP: ({"description": "d"}, {"description": "d"}),
+    catalogue.DEFAULT_SECURITY_GROUP: ({"vpcId": "v"}, {"vpc_id": "v"}),
+    catalogue.SG_INGRESS_RULE: ({"fromPort": 443.0, "cidrIpv4": "0.0.0.0/0"}, {"from_port": 443, "cidr_ipv4": "0.0.0.0/0"}),
+    catalogue.SG_EGRESS_RULE: ({"toPort": 443.0}, {"to_port": 443}),
+    catalogue.INSTANCE: ({"metadataOptions": {"httpTokens": "required"}}, {"metadata_options": [{"http_tokens": "required"}]}),
+    catalogue.LAUNCH_TEMPLATE: (
         {"blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"encrypted": "true"}}]},
         {"block_device_mappings": [{"device_name": "/dev/xvda", "ebs": [{"encrypted": "true"}]}]},
     ),
-    "aws:lb/loadBalancer:LoadBalancer": ({"subnetMappings": [{"subnetId": "s"}], "loadBalancerType": "network"}, {"subnet_mapping": [{"subnet_id": "s"}], "load_balancer_type": "network"}),
-    "aws:lb/listener:Listener": (
+    catalogue.LOAD_BALANCER: ({"subnetMappings": [{"subnetId": "s"}], "loadBalancerType": "network"}, {"subnet_mapping": [{"subnet_id": "s"}], "load_balancer_type": "network"}),
+    catalogue.LISTENER: (
         {"port": 80.0, "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443"}}]},
         {"port": 80, "default_action": [{"type": "redirect", "redirect": [{"protocol": "HTTPS", "port": "443"}]}]},
     ),
-    "aws:lb/targetGroup:TargetGroup": ({"healthCheck": {"path": "/healthz", "interval": 10.0}}, {"health_check": [{"path": "/healthz", "interval": 10}]}),
-    "aws:lb/targetGroupAttachment:TargetGroupAttachment": ({"targetId": "i"}, {"target_id": "i"}),
-    "aws:autoscaling/group:Group": (
+    catalogue.TARGET_GROUP: ({"healthCheck": {"path": "/healthz", "interval": 10.0}}, {"health_check": [{"path": "/healthz", "interval": 10}]}),
+    catalogue.TARGET_ATTACHMENT: ({"targetId": "i"}, {"target_id": "i"}),
+    catalogue.ASG: (
         {"vpcZoneIdentifiers": ["s"], "tags": [{"key": "k", "value": "v", "propagateAtLaunch": True}], "launchTemplate": {"id": "lt"}},
         {"vpc_zone_identifier": ["s"], "tag": [{"key": "k", "value": "v", "propagate_at_launch": True}], "launch_template": [{"id": "lt"}]},
     ),
-    "aws:autoscaling/attachment:Attachment": ({"lbTargetGroupArn": "a"}, {"lb_target_group_arn": "a"}),
-    "aws:rds/instance:Instance": ({"multiAz": True, "dbSubnetGroupName": "g"}, {"multi_az": True, "db_subnet_group_name": "g"}),
-    "aws:rds/cluster:Cluster": ({"storageEncrypted": True}, {"storage_encrypted": True}),
-    "aws:rds/clusterInstance:ClusterInstance": ({"availabilityZone": "eu-west-3b"}, {"availability_zone": "eu-west-3b"}),
-    "aws:rds/subnetGroup:SubnetGroup": ({"subnetIds": ["s"]}, {"subnet_ids": ["s"]}),
-    "aws:elasticache/replicationGroup:ReplicationGroup": ({"multiAzEnabled": True}, {"multi_az_enabled": True}),
-    "aws:route53/zone:Zone": ({"name": "example.com"}, {"name": "example.com"}),
-    "aws:route53/record:Record": (
+    catalogue.ASG_ATTACHMENT: ({"lbTargetGroupArn": "a"}, {"lb_target_group_arn": "a"}),
+    catalogue.RDS_INSTANCE: ({"multiAz": True, "dbSubnetGroupName": "g"}, {"multi_az": True, "db_subnet_group_name": "g"}),
+    catalogue.RDS_CLUSTER: ({"storageEncrypted": True}, {"storage_encrypted": True}),
+    catalogue.RDS_CLUSTER_INSTANCE: ({"availabilityZone": "eu-west-3b"}, {"availability_zone": "eu-west-3b"}),
+    catalogue.DB_SUBNET_GROUP: ({"subnetIds": ["s"]}, {"subnet_ids": ["s"]}),
+    catalogue.CACHE_GROUP: ({"multiAzEnabled": True}, {"multi_az_enabled": True}),
+    catalogue.ROUTE53_ZONE: ({"name": "example.com"}, {"name": "example.com"}),
+    catalogue.RECORD: (
         {"failoverRoutingPolicies": [{"type": "PRIMARY"}], "aliases": [{"evaluateTargetHealth": True}], "healthCheckId": "h"},
         {"failover_routing_policy": [{"type": "PRIMARY"}], "alias": [{"evaluate_target_health": True}], "health_check_id": "h"},
     ),
-    "aws:route53/healthCheck:HealthCheck": ({"requestInterval": 10.0, "resourcePath": "/healthz"}, {"request_interval": 10, "resource_path": "/healthz"}),
-    "aws:ecs/service:Service": ({"desiredCount": 2.0, "networkConfiguration": {"subnets": ["s"]}}, {"desired_count": 2, "network_configuration": [{"subnets": ["s"]}]}),
-    "aws:appautoscaling/target:Target": ({"minCapacity": 2.0, "resourceId": "service/c/s"}, {"min_capacity": 2, "resource_id": "service/c/s"}),
-    "aws:appautoscaling/scheduledAction:ScheduledAction": ({"scalableTargetAction": {"minCapacity": 1.0}}, {"scalable_target_action": [{"min_capacity": 1}]}),
-    "aws:autoscaling/schedule:Schedule": ({"minSize": 1.0, "autoscalingGroupName": "g"}, {"min_size": 1, "autoscaling_group_name": "g"}),
-    "aws:ec2/eipAssociation:EipAssociation": ({"instanceId": "i-1"}, {"instance_id": "i-1"}),
-    "aws:ec2/securityGroupRule:SecurityGroupRule": ({"type": "ingress", "fromPort": 443.0}, {"type": "ingress", "from_port": 443}),
-    "aws:eks/cluster:Cluster": ({"vpcConfig": {"subnetIds": ["s"]}}, {"vpc_config": [{"subnet_ids": ["s"]}]}),
-    "aws:eks/nodeGroup:NodeGroup": ({"scalingConfig": {"minSize": 2.0}}, {"scaling_config": [{"min_size": 2}]}),
-    "aws:cloudwatch/logGroup:LogGroup": ({"retentionInDays": 365.0}, {"retention_in_days": 365}),
-    "aws:iam/role:Role": ({"assumeRolePolicy": "{}"}, {"assume_role_policy": "{}"}),
-    "aws:iam/rolePolicy:RolePolicy": ({"policy": "{}"}, {"policy": "{}"}),
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ({"policyArn": "arn"}, {"policy_arn": "arn"}),
-    "aws:iam/instanceProfile:InstanceProfile": ({"role": "r"}, {"role": "r"}),
-    "aws:kms/key:Key": ({"enableKeyRotation": True}, {"enable_key_rotation": True}),
-    "aws:ssm/parameter:Parameter": ({"type": "SecureString", "value": "[secret]"}, {"type": "SecureString", "value": "(sensitive)"}),
-    "aws:elb/loadBalancer:LoadBalancer": (
+    catalogue.HEALTH_CHECK: ({"requestInterval": 10.0, "resourcePath": "/healthz"}, {"request_interval": 10, "resource_path": "/healthz"}),
+    catalogue.ECS_SERVICE: ({"desiredCount": 2.0, "networkConfiguration": {"subnets": ["s"]}}, {"desired_count": 2, "network_configuration": [{"subnets": ["s"]}]}),
+    catalogue.SCALABLE_TARGET: ({"minCapacity": 2.0, "resourceId": "service/c/s"}, {"min_capacity": 2, "resource_id": "service/c/s"}),
+    catalogue.SCALING_SCHEDULE: ({"scalableTargetAction": {"minCapacity": 1.0}}, {"scalable_target_action": [{"min_capacity": 1}]}),
+    catalogue.ASG_SCHEDULE: ({"minSize": 1.0, "autoscalingGroupName": "g"}, {"min_size": 1, "autoscaling_group_name": "g"}),
+    catalogue.EIP_ASSOCIATION: ({"instanceId": "i-1"}, {"instance_id": "i-1"}),
+    catalogue.SG_RULE: ({"type": "ingress", "fromPort": 443.0}, {"type": "ingress", "from_port": 443}),
+    catalogue.EKS_CLUSTER: ({"vpcConfig": {"subnetIds": ["s"]}}, {"vpc_config": [{"subnet_ids": ["s"]}]}),
+    catalogue.EKS_NODE_GROUP: ({"scalingConfig": {"minSize": 2.0}}, {"scaling_config": [{"min_size": 2}]}),
+    catalogue.LOG_GROUP: ({"retentionInDays": 365.0}, {"retention_in_days": 365}),
+    catalogue.IAM_ROLE: ({"assumeRolePolicy": "{}"}, {"assume_role_policy": "{}"}),
+    catalogue.IAM_ROLE_POLICY: ({"policy": "{}"}, {"policy": "{}"}),
+    catalogue.IAM_ROLE_POLICY_ATTACHMENT: ({"policyArn": "arn"}, {"policy_arn": "arn"}),
+    catalogue.IAM_INSTANCE_PROFILE: ({"role": "r"}, {"role": "r"}),
+    catalogue.KMS_KEY: ({"enableKeyRotation": True}, {"enable_key_rotation": True}),
+    catalogue.SSM_PARAMETER: ({"type": "SecureString", "value": "[secret]"}, {"type": "SecureString", "value": "(sensitive)"}),
+    catalogue.CLASSIC_ELB: (
         {"availabilityZones": ["eu-west-3a"], "healthCheck": {"target": "HTTP:80/healthz", "interval": 10.0}, "listeners": [{"lbPort": 80.0}]},
         {"availability_zones": ["eu-west-3a"], "health_check": [{"target": "HTTP:80/healthz", "interval": 10}], "listener": [{"lb_port": 80}]},
     ),
-    "aws:elb/attachment:Attachment": ({"elb": "e", "instance": "i-1"}, {"elb": "e", "instance": "i-1"}),
-    "aws:alb/loadBalancer:LoadBalancer": ({"subnets": ["s"]}, {"subnets": ["s"]}),
-    "aws:alb/listener:Listener": ({"port": 443.0}, {"port": 443}),
-    "aws:alb/targetGroup:TargetGroup": ({"port": 8080.0}, {"port": 8080}),
+    catalogue.CLASSIC_ELB_ATTACHMENT: ({"elb": "e", "instance": "i-1"}, {"elb": "e", "instance": "i-1"}),
 }
 TERRAFORM = {
-    "aws:rds/instance:Instance": "aws_db_instance",
-    "aws:rds/cluster:Cluster": "aws_rds_cluster",
-    "aws:lb/loadBalancer:LoadBalancer": "aws_lb",
-    "aws:alb/loadBalancer:LoadBalancer": "aws_lb",
-    "aws:elb/loadBalancer:LoadBalancer": "aws_elb",
-    "aws:autoscaling/group:Group": "aws_autoscaling_group",
-    "aws:route53/record:Record": "aws_route53_record",
+    catalogue.RDS_INSTANCE: "aws_db_instance",
+    catalogue.RDS_CLUSTER: "aws_rds_cluster",
+    catalogue.LOAD_BALANCER: "aws_lb",
+    catalogue.CLASSIC_ELB: "aws_elb",
+    catalogue.ASG: "aws_autoscaling_group",
+    catalogue.RECORD: "aws_route53_record",
 }
 
 
@@ -110,14 +108,15 @@ def one(type_, props):
 
 
 def test_every_mapped_type_has_a_sample():
-    assert set(SAMPLES) == set(tfplan.TYPES)
+    assert set(SAMPLES) == {catalogue.canonical(t) for t in tfplan.TYPES}
+    assert {t for t in tfplan.TYPES if t not in SAMPLES} == {a for t in SAMPLES for a in catalogue.TYPES[t].aliases}
 
 
-@pytest.mark.parametrize("type_", sorted(SAMPLES))
+@pytest.mark.parametrize("type_", sorted(tfplan.TYPES))
 def test_mapping(type_):
-    props, expected = SAMPLES[type_]
+    props, expected = SAMPLES[catalogue.canonical(type_)]
     (resource,) = tfplan.export(one(type_, props))["planned_values"]["root_module"]["resources"]
-    assert resource["type"] == tfplan.TYPES[type_][0] == TERRAFORM.get(type_, resource["type"])
+    assert resource["type"] == tfplan.TYPES[type_][0] == TERRAFORM.get(catalogue.canonical(type_), resource["type"])
     assert (resource["address"], resource["mode"], resource["name"]) == (f"{resource['type']}.r_1", "managed", "r_1")
     assert {k: v for k, v in resource["values"].items() if k not in (tfplan.GRAPH_ATTRIBUTE, tfplan.URN_ATTRIBUTE)} == expected
 
@@ -135,7 +134,7 @@ def test_unknowns_references_and_unsupported_types():
     assert "public_ip" not in change["change"]["after"]
     # awsx components have no Terraform type: listed, so NE004 is not claimed through checkov.
     assert plan["stayup"]["unsupported"] == [
-        {"urn": "urn:pulumi:fx::fixture::pulumi:pulumi:Stack$awsx:ec2:Vpc::awsx-vpc", "type": "awsx:ec2:Vpc"},
+        {"urn": "urn:pulumi:fx::fixture::pulumi:pulumi:Stack$awsx:ec2:Vpc::awsx-vpc", "type": catalogue.AWSX_VPC},
         {"urn": "urn:x::aws:sqs/queue:Queue::q", "type": "aws:sqs/queue:Queue"},
     ]
 

@@ -20,38 +20,40 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the graph builder, one level up
 from builder import UNKNOWN, Builder, drop, happy, mutate, relink, urn
+from stayup.policies import aws_types
 from stayup.policies.engine import evaluate, outcome_set
 from stayup.policies.model import from_capture
 from stayup.policies.reports import stack_report
 from stayup.policies.rules import BY_ID
 from stayup.policies.settings import load_settings
 
-SUBNET = "aws:ec2/subnet:Subnet"
-NAT = "aws:ec2/natGateway:NatGateway"
-ROUTE = "aws:ec2/route:Route"
-RT = "aws:ec2/routeTable:RouteTable"
-LB = "aws:lb/loadBalancer:LoadBalancer"
-CLB = "aws:elb/loadBalancer:LoadBalancer"
-TG = "aws:lb/targetGroup:TargetGroup"
-ASG = "aws:autoscaling/group:Group"
-ECS = "aws:ecs/service:Service"
-TARGET = "aws:appautoscaling/target:Target"
-SCHEDULED = "aws:appautoscaling/scheduledAction:ScheduledAction"
-EIP = "aws:ec2/eip:Eip"
-SG = "aws:ec2/securityGroup:SecurityGroup"
-EKS = "aws:eks/nodeGroup:NodeGroup"
-DBSG = "aws:rds/subnetGroup:SubnetGroup"
-RDS = "aws:rds/instance:Instance"
-CLUSTER = "aws:rds/cluster:Cluster"
-MEMBER = "aws:rds/clusterInstance:ClusterInstance"
-CACHE = "aws:elasticache/replicationGroup:ReplicationGroup"
-INSTANCE = "aws:ec2/instance:Instance"
-ATTACH = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
-RECORD = "aws:route53/record:Record"
-HC = "aws:route53/healthCheck:HealthCheck"
-AWSX = "awsx:ec2:Vpc"
-VPC = "aws:ec2/vpc:Vpc"
-STACK = "pulumi:pulumi:Stack"
+# Type tokens under the short names the cases use; the tokens are the catalogue's (aws_types).
+SUBNET = aws_types.SUBNET
+NAT = aws_types.NAT
+ROUTE = aws_types.ROUTE
+RT = aws_types.ROUTE_TABLE
+LB = aws_types.LOAD_BALANCER
+CLB = aws_types.CLASSIC_ELB
+TG = aws_types.TARGET_GROUP
+ASG = aws_types.ASG
+ECS = aws_types.ECS_SERVICE
+TARGET = aws_types.SCALABLE_TARGET
+SCHEDULED = aws_types.SCALING_SCHEDULE
+EIP = aws_types.EIP
+SG = aws_types.SECURITY_GROUP
+EKS = aws_types.EKS_NODE_GROUP
+DBSG = aws_types.DB_SUBNET_GROUP
+RDS = aws_types.RDS_INSTANCE
+CLUSTER = aws_types.RDS_CLUSTER
+MEMBER = aws_types.RDS_CLUSTER_INSTANCE
+CACHE = aws_types.CACHE_GROUP
+INSTANCE = aws_types.INSTANCE
+ATTACH = aws_types.TARGET_ATTACHMENT
+RECORD = aws_types.RECORD
+HC = aws_types.HEALTH_CHECK
+AWSX = aws_types.AWSX_VPC
+VPC = aws_types.VPC
+STACK = aws_types.STACK
 
 BASE = happy()
 REVIEW = (dt.date.today() + dt.timedelta(days=90)).isoformat()  # suppressions expire within 366 days
@@ -145,7 +147,7 @@ def main_table_cross_zone(b: Builder) -> Builder:
     """Private subnet b has no association: it uses the VPC's main table, routed to NAT a."""
     b = drop_named(b, "assoc-private-b")
     b = nat_b_via_a(b)
-    b.add("aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", "main", {"vpcId": "id-vpc", "routeTableId": "id-rt-private-b"}, {"vpcId": "vpc", "routeTableId": "rt-private-b"})
+    b.add(aws_types.MAIN_ASSOCIATION, "main", {"vpcId": "id-vpc", "routeTableId": "id-rt-private-b"}, {"vpcId": "vpc", "routeTableId": "rt-private-b"})
     return b
 
 

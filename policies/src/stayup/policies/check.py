@@ -64,21 +64,14 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
     else:
         results = evaluate(graph, settings)
     disabled = [rule.id for rule in RULES if settings.for_rule(rule).enforcement == Enforcement.DISABLED]
-    report = stack_report(graph, results, preview=preview, engine=engine, disabled=disabled)
+    # Resources declared in apply callbacks a preview skipped, or that never ran (their input stayed
+    # unknown): the graph is partial.
+    skipped = [s for s in (captured.get("skipped") or []) + (captured.get("unrun") or []) if isinstance(s, dict)]
+    report = stack_report(graph, results, preview=preview, engine=engine, disabled=disabled, opaque=opaque_components(captured), partial=skipped)
     report.runtime = captured.get("runtime")
     report.in_language(program_language(report.runtime))
     report.unanswered = unanswered(captured)
-    report.opaque = opaque_components(captured)
     report.state = captured.get("state")
-    if report.opaque and report.verdict == "pass":
-        report.verdict = "unknown"  # what their children would decide was never seen
-    # Apply callbacks that never ran (their input stayed unknown): what they declare is missing too.
-    skipped = (captured.get("skipped") or []) + (captured.get("unrun") or [])
-    if skipped:
-        # A partial graph cannot pass: what the skipped applies declare was never checked.
-        report.partial = [s for s in skipped if isinstance(s, dict)]
-        if report.verdict == "pass":
-            report.verdict = "unknown"
     return report
 
 

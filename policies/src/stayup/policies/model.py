@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .aws_types import TYPE_ALIASES
+from .aws_types import GET_SUBNET, GET_SUBNET_IDS, GET_SUBNETS, SUBNET, TYPE_ALIASES
 from .graph_schema import (
     SECRET,
     SECRET_SIG,
@@ -340,16 +340,16 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
         if not isinstance(invoke, Mapping):
             continue
         result = invoke.get("result")
-        if invoke.get("token") == "aws:ec2/getSubnet:getSubnet" and isinstance(result, Mapping):
+        if invoke.get("token") == GET_SUBNET and isinstance(result, Mapping):
             external[str(result.get("id"))] = result
         # getSubnetIds is pulumi-aws 5's form of getSubnets.
-        if invoke.get("token") in ("aws:ec2/getSubnets:getSubnets", "aws:ec2/getSubnetIds:getSubnetIds") and isinstance(result, Mapping) and isinstance(result.get("subnets"), list):
+        if invoke.get("token") in (GET_SUBNETS, GET_SUBNET_IDS) and isinstance(result, Mapping) and isinstance(result.get("subnets"), list):
             for subnet in result["subnets"]:
                 if isinstance(subnet, Mapping) and isinstance(subnet.get("id"), str):
                     external[subnet["id"]] = subnet
     for item in graph.get("existing") or []:
         # Resources of the real account named in --answers: subnets are placed by their AZ.
-        if isinstance(item, Mapping) and item.get("type") == "aws:ec2/subnet:Subnet" and isinstance(item.get("id"), str):
+        if isinstance(item, Mapping) and item.get("type") == SUBNET and isinstance(item.get("id"), str):
             properties = item.get("properties")
             external[item["id"]] = {"id": item["id"], **(properties if isinstance(properties, Mapping) else {})}
     return Graph(

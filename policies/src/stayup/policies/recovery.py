@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .aws_types import HEALTH_CHECK, LOAD_BALANCER
+from .aws_types import ASG, HEALTH_CHECK, LOAD_BALANCER
 from .errors import InputError
 from .facts import NOT_KNOWN, Unknown, number, text, word
 from .graph_schema import UNKNOWN
@@ -521,7 +521,7 @@ def capacity_steps(tier: Tier, dark: set[str], c: Constants) -> list[Step]:
         if not set(group.zones) & dark:
             continue
         resource = group.resource
-        if resource.type != "aws:autoscaling/group:Group":
+        if resource.type != ASG:
             steps.append(Step("capacity", resource.urn, resource.name, OPEN, detail="AWS publishes no time to replace lost tasks or nodes", attribute="desiredCount"))
             continue
         grace = number(resource.get("healthCheckGracePeriod"))

@@ -1,9 +1,9 @@
 """The resource graph as Terraform plan JSON, the format checkov reads with
 `--framework terraform_plan`.
 
-Pulumi and Terraform names do not map mechanically (`aws:rds/instance:Instance` is
-`aws_db_instance`, `vpcZoneIdentifiers` is `vpc_zone_identifier`), so every supported type is
-listed explicitly with its property renames; other properties go camelCase -> snake_case. Links
+Pulumi and Terraform names do not map mechanically (the RDS instance type is `aws_db_instance`,
+`vpcZoneIdentifiers` is `vpc_zone_identifier`), so every supported type names its Terraform type
+and property renames in the type catalogue; other properties go camelCase -> snake_case. Links
 become `configuration` references so checkov builds its graph edges. Types with no mapping are
 listed in the output, never dropped silently.
 """
@@ -16,71 +16,18 @@ import re
 from typing import Any
 
 from .graph_schema import SECRET, UNKNOWN, masked
+from .preview import catalogue
 
 TERRAFORM_VERSION = "1.9.8"
 
-# Pulumi type -> (Terraform type, {camelCase property -> Terraform attribute} where not mechanical).
+# Pulumi type -> (Terraform type, {camelCase property -> Terraform attribute} where not mechanical),
+# for every catalogued type with a Terraform type, under its token and its aliases.
 TYPES: dict[str, tuple[str, dict[str, str]]] = {
-    "aws:ec2/vpc:Vpc": ("aws_vpc", {}),
-    "aws:ec2/subnet:Subnet": ("aws_subnet", {}),
-    "aws:ec2/routeTable:RouteTable": ("aws_route_table", {"routes": "route"}),
-    "aws:ec2/defaultRouteTable:DefaultRouteTable": ("aws_default_route_table", {"routes": "route"}),
-    "aws:ec2/route:Route": ("aws_route", {}),
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": ("aws_route_table_association", {}),
-    "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation": ("aws_main_route_table_association", {}),
-    "aws:ec2/natGateway:NatGateway": ("aws_nat_gateway", {"availabilityZoneAddresses": "availability_zone_address"}),
-    "aws:ec2/eip:Eip": ("aws_eip", {}),
-    "aws:ec2/internetGateway:InternetGateway": ("aws_internet_gateway", {}),
-    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": ("aws_egress_only_internet_gateway", {}),
-    "aws:ec2/vpcEndpoint:VpcEndpoint": ("aws_vpc_endpoint", {}),
-    "aws:ec2/flowLog:FlowLog": ("aws_flow_log", {}),
-    "aws:ec2/securityGroup:SecurityGroup": ("aws_security_group", {}),
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("aws_default_security_group", {}),
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("aws_vpc_security_group_ingress_rule", {}),
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("aws_vpc_security_group_egress_rule", {}),
-    "aws:ec2/instance:Instance": ("aws_instance", {}),
-    "aws:ec2/launchTemplate:LaunchTemplate": ("aws_launch_template", {}),
-    "aws:lb/loadBalancer:LoadBalancer": ("aws_lb", {"subnetMappings": "subnet_mapping", "accessLogs": "access_logs"}),
-    "aws:lb/listener:Listener": ("aws_lb_listener", {"defaultActions": "default_action"}),
-    "aws:lb/targetGroup:TargetGroup": ("aws_lb_target_group", {}),
-    "aws:lb/targetGroupAttachment:TargetGroupAttachment": ("aws_lb_target_group_attachment", {}),
-    "aws:elb/loadBalancer:LoadBalancer": ("aws_elb", {"listeners": "listener", "accessLogs": "access_logs"}),
-    "aws:elb/attachment:Attachment": ("aws_elb_attachment", {}),
-    "aws:autoscaling/group:Group": (
-        "aws_autoscaling_group",
-        {"vpcZoneIdentifiers": "vpc_zone_identifier", "tags": "tag", "trafficSources": "traffic_source"},
-    ),
-    "aws:autoscaling/attachment:Attachment": ("aws_autoscaling_attachment", {}),
-    "aws:rds/instance:Instance": ("aws_db_instance", {}),
-    "aws:rds/cluster:Cluster": ("aws_rds_cluster", {}),
-    "aws:rds/clusterInstance:ClusterInstance": ("aws_rds_cluster_instance", {}),
-    "aws:rds/subnetGroup:SubnetGroup": ("aws_db_subnet_group", {}),
-    "aws:elasticache/replicationGroup:ReplicationGroup": ("aws_elasticache_replication_group", {}),
-    "aws:route53/zone:Zone": ("aws_route53_zone", {}),
-    "aws:route53/record:Record": (
-        "aws_route53_record",
-        {"aliases": "alias", "failoverRoutingPolicies": "failover_routing_policy"},
-    ),
-    "aws:route53/healthCheck:HealthCheck": ("aws_route53_health_check", {}),
-    "aws:ecs/service:Service": ("aws_ecs_service", {"loadBalancers": "load_balancer"}),
-    "aws:appautoscaling/target:Target": ("aws_appautoscaling_target", {}),
-    "aws:appautoscaling/scheduledAction:ScheduledAction": ("aws_appautoscaling_scheduled_action", {}),
-    "aws:autoscaling/schedule:Schedule": ("aws_autoscaling_schedule", {}),
-    "aws:ec2/eipAssociation:EipAssociation": ("aws_eip_association", {}),
-    "aws:ec2/securityGroupRule:SecurityGroupRule": ("aws_security_group_rule", {}),
-    "aws:eks/cluster:Cluster": ("aws_eks_cluster", {}),
-    "aws:eks/nodeGroup:NodeGroup": ("aws_eks_node_group", {}),
-    "aws:cloudwatch/logGroup:LogGroup": ("aws_cloudwatch_log_group", {}),
-    "aws:iam/role:Role": ("aws_iam_role", {}),
-    "aws:iam/rolePolicy:RolePolicy": ("aws_iam_role_policy", {}),
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("aws_iam_role_policy_attachment", {}),
-    "aws:iam/instanceProfile:InstanceProfile": ("aws_iam_instance_profile", {}),
-    "aws:kms/key:Key": ("aws_kms_key", {}),
-    "aws:ssm/parameter:Parameter": ("aws_ssm_parameter", {}),
+    token: (entry.terraform, dict(entry.renames))
+    for entry in catalogue.TYPES.values()
+    if entry.terraform is not None
+    for token in (entry.token, *entry.aliases)
 }
-TYPES["aws:alb/loadBalancer:LoadBalancer"] = TYPES["aws:lb/loadBalancer:LoadBalancer"]
-TYPES["aws:alb/listener:Listener"] = TYPES["aws:lb/listener:Listener"]
-TYPES["aws:alb/targetGroup:TargetGroup"] = TYPES["aws:lb/targetGroup:TargetGroup"]
 
 # Nested blocks whose Terraform name differs from the mechanical one, wherever they appear.
 NESTED = {

@@ -8,6 +8,32 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from . import catalogue
+from .catalogue import (
+    EIP,
+    GET_AMI,
+    GET_AVAILABILITY_ZONES,
+    GET_CALLER_IDENTITY,
+    GET_PARTITION,
+    GET_POLICY_DOCUMENT,
+    GET_REGION,
+    GET_SUBNET,
+    GET_SUBNET_IDS,
+    GET_SUBNETS,
+    GET_VPC,
+    INSTANCE,
+    LAUNCH_TEMPLATE,
+    LOAD_BALANCER,
+    NAT,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    RECORD,
+    ROUTE53_ZONE,
+    SUBNET,
+    TARGET_GROUP,
+    VPC,
+)
+
 # The world the answers come from: stayup's zone table (regions.py), sent with each job
 # (load_world), so this module needs nothing from stayup itself. A zone is [name, id, type,
 # group, status] (older hosts send [name, id]: an AZ).
@@ -47,75 +73,20 @@ def partition(region: str) -> tuple[str, str]:
     return "aws", "amazonaws.com"
 
 
-# Pulumi type token module -> ARN service where the two differ.
-_ARN_SERVICE = {
-    "lb": "elasticloadbalancing",
-    "alb": "elasticloadbalancing",
-    "elb": "elasticloadbalancing",
-    "route53": "route53",
-    "cloudwatch": "logs",
-    "rds": "rds",
-    "acm": "acm",
-}
-_GLOBAL_SERVICES = {"route53", "iam", "cloudfront"}
-
-# Physical id prefixes AWS uses, by type token.
-_ID_PREFIX = {
-    "aws:ec2/vpc:Vpc": "vpc-",
-    "aws:ec2/subnet:Subnet": "subnet-",
-    "aws:ec2/routeTable:RouteTable": "rtb-",
-    "aws:ec2/defaultRouteTable:DefaultRouteTable": "rtb-",
-    "aws:ec2/internetGateway:InternetGateway": "igw-",
-    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": "eigw-",
-    "aws:ec2/natGateway:NatGateway": "nat-",
-    "aws:ec2/eip:Eip": "eipalloc-",
-    "aws:ec2/securityGroup:SecurityGroup": "sg-",
-    "aws:ec2/instance:Instance": "i-",
-    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
-    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
-    "aws:ec2/flowLog:FlowLog": "fl-",
-    "aws:ec2/networkInterface:NetworkInterface": "eni-",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
-    "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation": "rtbassoc-",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
-    "aws:route53/zone:Zone": "Z",
-}
-
-
-# Properties the provider fills with "<logical name>-<7 hex>" when the program sets none. The engine
-# computes them before a preview, so they are known even then.
-AUTONAMED = {
-    "aws:iam/role:Role": "name",
-    "aws:iam/instanceProfile:InstanceProfile": "name",
-    "aws:iam/policy:Policy": "name",
-    "aws:lb/loadBalancer:LoadBalancer": "name",
-    "aws:lb/targetGroup:TargetGroup": "name",
-    "aws:autoscaling/group:Group": "name",
-    "aws:ec2/launchTemplate:LaunchTemplate": "name",
-    "aws:ec2/securityGroup:SecurityGroup": "name",
-    "aws:rds/cluster:Cluster": "clusterIdentifier",
-    "aws:rds/clusterInstance:ClusterInstance": "identifier",
-    "aws:rds/instance:Instance": "identifier",
-    "aws:rds/subnetGroup:SubnetGroup": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:ssm/parameter:Parameter": "name",
-    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
-    "aws:ecs/service:Service": "name",
-    "aws:ecs/cluster:Cluster": "name",
-    "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
-    "aws:eks/cluster:Cluster": "name",
-}
+# What the mocks read of the type catalogue, by token (aliases included): physical id prefixes, and
+# the properties the provider fills with "<logical name>-<7 hex>" when the program sets none (the
+# engine computes them before a preview, so they are known even then).
+_ID_PREFIX = {token: e.id_prefix for e in catalogue.TYPES.values() if e.id_prefix is not None for token in (e.token, *e.aliases)}
+AUTONAMED = {token: e.autoname for e in catalogue.TYPES.values() if e.autoname is not None for token in (e.token, *e.aliases)}
 
 
 def autoname(type_: str, name: str, urn: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """The inputs as the provider's Check returns them: with the auto-name filled in."""
-    prop = AUTONAMED.get(type_)
-    if prop is None or prop in inputs:
+    entry = catalogue.entry(type_)
+    if entry is None or entry.autoname is None or entry.autoname in inputs:
         return inputs
-    limit = 32 if type_ in ("aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup") else 63
-    value = f"{name[: limit - 8]}-{digest(urn, length=7)}"
-    return {**inputs, prop: value.lower() if type_.startswith("aws:rds/") else value}
+    value = f"{name[: entry.autoname_limit - 8]}-{digest(urn, length=7)}"
+    return {**inputs, entry.autoname: value.lower() if entry.autoname_lower else value}
 
 
 def digest(*parts: str, length: int = 17) -> str:
@@ -133,9 +104,9 @@ def physical_id(type_: str, name: str, urn: str) -> str:
 
 def arn_for(type_: str, physical: str, region: str) -> str:
     module = type_.split(":")[1].split("/")[0] if type_.count(":") >= 2 else "unknown"
-    service = _ARN_SERVICE.get(module, module)
+    service = catalogue.ARN_SERVICES.get(module, module)
     kind = type_.split("/")[-1].split(":")[0] if "/" in type_ else module
-    where = "" if service in _GLOBAL_SERVICES else region
+    where = "" if service in catalogue.GLOBAL_SERVICES else region
     account = "" if service == "route53" else MOCK_ACCOUNT_ID
     return f"arn:{partition(region)[0]}:{service}:{where}:{account}:{kind.lower()}/{physical}"
 
@@ -160,7 +131,8 @@ def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], re
         out["region"] = region
     if "tags" in inputs:
         out["tagsAll"] = inputs["tags"]
-    if type_ == "aws:ec2/subnet:Subnet":
+    kind = catalogue.canonical(type_)  # each branch fills the catalogue entry's `computed` outputs
+    if kind == SUBNET:
         zone = inputs.get("availabilityZone")
         zone_id = inputs.get("availabilityZoneId")
         if isinstance(zone, str) and zone in ZONE_IDS:
@@ -169,7 +141,7 @@ def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], re
             out["availabilityZone"] = ZONE_NAMES_BY_ID[zone_id]
         elif zone is None and zone_id is None:
             undecided |= {"availabilityZone", "availabilityZoneId"}
-    elif type_ == "aws:ec2/vpc:Vpc":
+    elif kind == VPC:
         out["ipv6CidrBlock"] = f"2600:1f18:{digest(urn, length=4)}:{digest(name, length=2)}00::/56" if inputs.get("assignGeneratedIpv6CidrBlock") else ""
         main_table = "rtb-" + digest(urn, "main")
         out.update(
@@ -179,35 +151,35 @@ def computed_outputs(type_: str, urn: str, name: str, inputs: dict[str, Any], re
             defaultNetworkAclId="acl-" + digest(urn, "default"),
             ownerId=MOCK_ACCOUNT_ID,
         )
-    elif type_ == "aws:ec2/eip:Eip":
+    elif kind == EIP:
         out.update(publicIp=public_ip(urn), allocationId=pid)
-    elif type_ == "aws:ec2/natGateway:NatGateway":
+    elif kind == NAT:
         if inputs.get("connectivityType", "public") == "public" and inputs.get("availabilityMode") != "regional":
             out["publicIp"] = public_ip(urn)
-    elif type_ == "aws:ec2/instance:Instance":
+    elif kind == INSTANCE:
         out["privateIp"] = f"10.0.{int(digest(urn, length=2), 16) % 250}.{int(digest(name, length=2), 16) % 250 + 4}"
         if inputs.get("associatePublicIpAddress"):
             out["publicIp"] = public_ip(urn)
-    elif type_ in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+    elif kind == LOAD_BALANCER:
         lb_name = inputs.get("name", name)
         out.update(
             dnsName=f"{lb_name}-{digest(urn, length=10)}.{region}.elb.{partition(region)[1]}",
             zoneId="Z" + digest(region, length=13).upper(),
             arnSuffix=f"app/{lb_name}/{digest(urn, length=16)}",
         )
-    elif type_ in ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"):
+    elif kind == TARGET_GROUP:
         out["arnSuffix"] = f"targetgroup/{inputs.get('name', name)}/{digest(urn, length=16)}"
-    elif type_ == "aws:ec2/launchTemplate:LaunchTemplate":
+    elif kind == LAUNCH_TEMPLATE:
         out.update(latestVersion=1, defaultVersion=1)
-    elif type_ == "aws:rds/cluster:Cluster":
+    elif kind == RDS_CLUSTER:
         host = f"{name}.cluster-{digest(urn, length=12)}.{region}.rds.{partition(region)[1]}"
         out.update(endpoint=host, readerEndpoint=host.replace(".cluster-", ".cluster-ro-"), port=5432)
-    elif type_ == "aws:rds/instance:Instance":
+    elif kind == RDS_INSTANCE:
         host = f"{name}.{digest(urn, length=12)}.{region}.rds.{partition(region)[1]}"
         out.update(endpoint=f"{host}:5432", address=host)
-    elif type_ == "aws:route53/zone:Zone":
+    elif kind == ROUTE53_ZONE:
         out.update(zoneId=pid, nameServers=[f"ns-{i}.awsdns-{i:02d}.org" for i in range(1, 5)])
-    elif type_ == "aws:route53/record:Record":
+    elif kind == RECORD:
         out["fqdn"] = inputs.get("name", name)
     return out, undecided
 
@@ -245,13 +217,6 @@ def default_subnets(region: str) -> list[dict[str, Any]]:
     return subnets
 
 
-# pulumi-aws 5 tokens that later versions renamed or removed, answered like their successors.
-_OLDER_TOKENS = {
-    "aws:index/getAmi:getAmi": "aws:ec2/getAmi:getAmi",  # aws.get_ami, deprecated in 5, gone in 6
-    "aws:ec2/getSubnetIds:getSubnetIds": "aws:ec2/getSubnets:getSubnets",  # removed in 6
-}
-
-
 def _true(value: Any) -> bool:
     # Older programs pass booleans as strings (`default="true"`); the provider accepts both.
     return value is True or value == "true"
@@ -263,10 +228,10 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
     if region not in REGIONS:
         return None
     arn_partition, dns_suffix = partition(region)
-    older, token = token, _OLDER_TOKENS.get(token, token)
-    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+    older, token = token, catalogue.OLDER_INVOKES.get(token, token)
+    if token == GET_AVAILABILITY_ZONES:
         return availability_zones(args, region)
-    if token == "aws:index/getRegion:getRegion":
+    if token == GET_REGION:
         return {
             "id": region,
             "name": region,
@@ -274,17 +239,17 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
             "description": region,
             "endpoint": f"ec2.{region}.{dns_suffix}",
         }
-    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+    if token == GET_CALLER_IDENTITY:
         return {
             "id": MOCK_ACCOUNT_ID,
             "accountId": MOCK_ACCOUNT_ID,
             "arn": f"arn:{arn_partition}:iam::{MOCK_ACCOUNT_ID}:user/stayup-offline",
             "userId": "AIDASTAYUPOFFLINE",
         }
-    if token == "aws:index/getPartition:getPartition":
+    if token == GET_PARTITION:
         reverse = ".".join(reversed(dns_suffix.split(".")))
         return {"id": arn_partition, "partition": arn_partition, "dnsSuffix": dns_suffix, "reverseDnsPrefix": reverse}
-    if token == "aws:ec2/getAmi:getAmi":
+    if token == GET_AMI:
         ami = "ami-" + digest("ami", region, str(args.get("nameRegex", "")))
         return {
             "id": ami,
@@ -295,27 +260,27 @@ def answer_invoke(token: str, args: dict[str, Any], region: str) -> dict[str, An
             "rootDeviceName": "/dev/xvda",
             "virtualizationType": "hvm",
         }
-    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+    if token == GET_POLICY_DOCUMENT:
         return policy_document(args)
     # Network lookups are answered only when they can only mean the default VPC: anything else
     # (tags, other VPCs) exists only in the real account, and stayup does not invent it.
-    if token == "aws:ec2/getVpc:getVpc":
+    if token == GET_VPC:
         vpc = default_vpc(region)
         narrowed = set(args) - {"default", "id", "region", "state"}
         if narrowed or not (_true(args.get("default")) or args.get("id") == vpc["id"]) or args.get("state", "available") != "available":
             return None
         return vpc
-    if token == "aws:ec2/getSubnets:getSubnets":
+    if token == GET_SUBNETS:
         subnets = _default_subnets_matching(args, region)
         if subnets is None:
             return None
         # `subnets` is not part of the SDK's result type (the program never sees it): it tells the
         # rules where each returned subnet is.
         found = {"id": region, "ids": [s["id"] for s in subnets], "filters": args.get("filters"), "subnets": subnets}
-        if older == "aws:ec2/getSubnetIds:getSubnetIds":
+        if older == GET_SUBNET_IDS:
             found.update(id=args.get("vpcId"), vpcId=args.get("vpcId"))
         return found
-    if token == "aws:ec2/getSubnet:getSubnet":
+    if token == GET_SUBNET:
         subnets = _default_subnets_matching(args, region)
         if subnets is None or len(subnets) != 1:
             return None

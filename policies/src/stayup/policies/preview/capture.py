@@ -37,6 +37,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from . import aws_mocks, components
 from .aws_mocks import AUTONAMED, answer_invoke, autoname, computed_outputs, unanswered
+from .catalogue import EKS_CLUSTER, GET_SUBNETS, GET_VPC
 
 # Markers stayup writes for values it cannot see (set from the job; graph_schema owns them).
 UNKNOWN = "<unknown>"
@@ -380,13 +381,13 @@ class Recorder(pulumi_mocks.MockMonitor):
         def default_subnets() -> list[str]:
             # The default VPC's subnets, recorded as a lookup so rules can place them.
             subnets = aws_mocks.default_subnets(region) if region in aws_mocks.REGIONS else []
-            self.invokes.append({"token": "aws:ec2/getSubnets:getSubnets", "args": {"component": urn}, "mocked": True,
+            self.invokes.append({"token": GET_SUBNETS, "args": {"component": urn}, "mocked": True,
                                  "result": {"ids": [s["id"] for s in subnets], "subnets": subnets}, "source": record["source"]})
             return [s["id"] for s in subnets]
 
         def default_vpc() -> tuple[str, list[str]]:
             vpc = aws_mocks.default_vpc(region)
-            self.invokes.append({"token": "aws:ec2/getVpc:getVpc", "args": {"component": urn, "default": True}, "mocked": True,
+            self.invokes.append({"token": GET_VPC, "args": {"component": urn, "default": True}, "mocked": True,
                                  "result": vpc, "source": record["source"]})
             return vpc["id"], default_subnets()
 
@@ -413,7 +414,7 @@ class Recorder(pulumi_mocks.MockMonitor):
 
     def _cluster_subnets(self, cluster: Any) -> tuple[Any, list[str]]:
         """The subnets of the synthesized control plane of the eks cluster a node group joins."""
-        plane = next((r for r in self.records.values() if r["parent"] == cluster and r["type"] == "aws:eks/cluster:Cluster"), None)
+        plane = next((r for r in self.records.values() if r["parent"] == cluster and r["type"] == EKS_CLUSTER), None)
         if plane is None:
             return None, []
         return plane["inputs"]["vpcConfig"]["subnetIds"], plane["propertyDependencies"].get("vpcConfig", [])

@@ -17,10 +17,41 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import aws_mocks
+from .catalogue import (
+    ASG,
+    ASSOCIATION,
+    AWSX_ALB,
+    AWSX_DEFAULT_VPC,
+    AWSX_EC2_SERVICE,
+    AWSX_FARGATE_SERVICE,
+    AWSX_NLB,
+    AWSX_TARGET_ATTACHMENT,
+    AWSX_VPC,
+    ECS_SERVICE,
+    ECS_TASK_DEFINITION,
+    EIP,
+    EKS_CLUSTER,
+    EKS_COMPONENT_CLUSTER,
+    EKS_COMPONENT_NODE_GROUP,
+    EKS_COMPONENT_NODE_GROUP_V2,
+    EKS_MANAGED_NODE_GROUP,
+    EKS_NODE_GROUP,
+    IGW,
+    LAUNCH_TEMPLATE,
+    LISTENER,
+    LOAD_BALANCER,
+    NAT,
+    ROUTE,
+    ROUTE_TABLE,
+    SUBNET,
+    TARGET_ATTACHMENT,
+    TARGET_GROUP,
+    VPC,
+)
 
 AWSX_VERSIONS = "awsx 2.x-3.x"
 # Components that only look things up: their outputs are known at a preview too.
-LOOKUPS = ("awsx:ec2:DefaultVpc",)
+LOOKUPS = (AWSX_DEFAULT_VPC,)
 # (type, name, inputs, links {property: [child URNs]}, dependencies {property: [URNs outside]}) -> URN
 Add = Callable[..., str]
 
@@ -67,8 +98,8 @@ def awsx_vpc(name: str, inputs: dict[str, Any], region: str, add: Add, unknown: 
     except ValueError:
         return None
 
-    vpc = add("aws:ec2/vpc:Vpc", name, {"cidrBlock": cidr, "enableDnsHostnames": True, "enableDnsSupport": True}, {})
-    igw = add("aws:ec2/internetGateway:InternetGateway", name, {}, {"vpcId": [vpc]}) if "Public" in specs else None
+    vpc = add(VPC, name, {"cidrBlock": cidr, "enableDnsHostnames": True, "enableDnsSupport": True}, {})
+    igw = add(IGW, name, {}, {"vpcId": [vpc]}) if "Public" in specs else None
     ids: dict[str, list[str]] = {"Public": [], "Private": [], "Isolated": []}
     publics: list[str] = []
     nats: list[str] = []
@@ -76,20 +107,20 @@ def awsx_vpc(name: str, inputs: dict[str, Any], region: str, add: Add, unknown: 
     for kind in specs:
         for index, zone in enumerate(zones, 1):
             subnet_name = f"{name}-{kind.lower()}-{index}"
-            subnet = add("aws:ec2/subnet:Subnet", subnet_name, {"availabilityZone": zone, "cidrBlock": str(next(block, blocks[-1])),
+            subnet = add(SUBNET, subnet_name, {"availabilityZone": zone, "cidrBlock": str(next(block, blocks[-1])),
                                                                 "mapPublicIpOnLaunch": kind == "Public"}, {"vpcId": [vpc]})
             ids[kind].append(subnet)
-            table = add("aws:ec2/routeTable:RouteTable", subnet_name, {}, {"vpcId": [vpc]})
-            add("aws:ec2/routeTableAssociation:RouteTableAssociation", subnet_name, {}, {"subnetId": [subnet], "routeTableId": [table]})
+            table = add(ROUTE_TABLE, subnet_name, {}, {"vpcId": [vpc]})
+            add(ASSOCIATION, subnet_name, {}, {"subnetId": [subnet], "routeTableId": [table]})
             if kind == "Public" and igw is not None:
                 publics.append(subnet)
-                add("aws:ec2/route:Route", subnet_name, {"destinationCidrBlock": "0.0.0.0/0"}, {"routeTableId": [table], "gatewayId": [igw]})
+                add(ROUTE, subnet_name, {"destinationCidrBlock": "0.0.0.0/0"}, {"routeTableId": [table], "gatewayId": [igw]})
                 if strategy == "OnePerAz" or (strategy == "Single" and index == 1):
-                    eip = add("aws:ec2/eip:Eip", f"{name}-{index}", {"domain": "vpc"}, {})
-                    nats.append(add("aws:ec2/natGateway:NatGateway", f"{name}-{index}", {}, {"subnetId": [subnet], "allocationId": [eip]}))
+                    eip = add(EIP, f"{name}-{index}", {"domain": "vpc"}, {})
+                    nats.append(add(NAT, f"{name}-{index}", {}, {"subnetId": [subnet], "allocationId": [eip]}))
             elif kind == "Private" and nats:
                 nat = nats[index - 1] if strategy == "OnePerAz" and index <= len(nats) else nats[0]
-                add("aws:ec2/route:Route", subnet_name, {"destinationCidrBlock": "0.0.0.0/0"}, {"routeTableId": [table], "natGatewayId": [nat]})
+                add(ROUTE, subnet_name, {"destinationCidrBlock": "0.0.0.0/0"}, {"routeTableId": [table], "natGatewayId": [nat]})
     return {
         "vpc": vpc,
         "vpcId": vpc,
@@ -123,12 +154,12 @@ def awsx_ecs_service(
     if not isinstance(network, dict) and (launch == "FARGATE" or network is not None):
         return None
     mode = "awsvpc" if launch == "FARGATE" else "bridge"
-    task = add("aws:ecs/taskDefinition:TaskDefinition", name, {"requiresCompatibilities": [launch], "networkMode": mode}, {})
+    task = add(ECS_TASK_DEFINITION, name, {"requiresCompatibilities": [launch], "networkMode": mode}, {})
     given: dict[str, Any] = {"launchType": launch, "desiredCount": desired}
     for key in ("networkConfiguration", "cluster", "loadBalancers", "deploymentMinimumHealthyPercent"):
         if key in inputs:
             given[key] = inputs[key]
-    service = add("aws:ecs/service:Service", name, given, {"taskDefinition": [task]},
+    service = add(ECS_SERVICE, name, given, {"taskDefinition": [task]},
                   {key: depends.get(key, []) for key in ("networkConfiguration", "cluster", "loadBalancers") if depends.get(key)})
     return {"service": service, "taskDefinition": task}
 
@@ -142,7 +173,7 @@ def awsx_load_balancer(name: str, kind: str, inputs: dict[str, Any], add: Add, d
         subnets = default_subnets()
     application = kind == "application"
     given: dict[str, Any] = {"loadBalancerType": kind, "subnets": subnets, **{k: inputs[k] for k in ("internal", "enableCrossZoneLoadBalancing") if k in inputs}}
-    balancer = add("aws:lb/loadBalancer:LoadBalancer", name, given, {}, {"subnets": depends.get("subnetIds", [])} if depends.get("subnetIds") else {})
+    balancer = add(LOAD_BALANCER, name, given, {}, {"subnets": depends.get("subnetIds", [])} if depends.get("subnetIds") else {})
     raw = inputs.get("defaultTargetGroup")
     target_args: dict[str, Any] = raw if isinstance(raw, dict) else {}
     target: dict[str, Any] = {
@@ -152,8 +183,8 @@ def awsx_load_balancer(name: str, kind: str, inputs: dict[str, Any], add: Add, d
     }
     if "healthCheck" in target_args:
         target["healthCheck"] = target_args["healthCheck"]
-    group = add("aws:lb/targetGroup:TargetGroup", name, target, {}, {"healthCheck": depends.get("defaultTargetGroup", [])} if depends.get("defaultTargetGroup") else {})
-    listener = add("aws:lb/listener:Listener", f"{name}-0", {"port": 80, "protocol": "HTTP" if application else "TCP",
+    group = add(TARGET_GROUP, name, target, {}, {"healthCheck": depends.get("defaultTargetGroup", [])} if depends.get("defaultTargetGroup") else {})
+    listener = add(LISTENER, f"{name}-0", {"port": 80, "protocol": "HTTP" if application else "TCP",
                                                             "defaultActions": [{"type": "forward"}]},
                    {"loadBalancerArn": [balancer], "defaultActions": [group]})
     return {"loadBalancer": balancer, "defaultTargetGroup": group, "listeners": [listener]}
@@ -168,7 +199,7 @@ def awsx_target_group_attachment(name: str, inputs: dict[str, Any], add: Add, de
     if group_key is None or target_key is None:
         return None
     outside = {"targetGroupArn": depends.get(group_key, []), "targetId": depends.get(target_key, [])}
-    attachment = add("aws:lb/targetGroupAttachment:TargetGroupAttachment", name,
+    attachment = add(TARGET_ATTACHMENT, name,
                      {"targetGroupArn": inputs[group_key], "targetId": inputs[target_key]}, {}, {k: v for k, v in outside.items() if v})
     return {"targetGroupAttachment": attachment}
 
@@ -190,7 +221,7 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
         subnets = default_subnets()
     subnet_deps = sorted({u for k in keys for u in depends.get(k, [])})
     links = {"vpcConfig": subnet_deps} if subnet_deps else {}
-    plane = add("aws:eks/cluster:Cluster", f"{name}-eksCluster", {"vpcConfig": {"subnetIds": subnets}}, {}, links)
+    plane = add(EKS_CLUSTER, f"{name}-eksCluster", {"vpcConfig": {"subnetIds": subnets}}, {}, links)
     if inputs.get("skipDefaultNodeGroup") is True or inputs.get("fargate") not in (None, False):
         return {"eksCluster": plane}
     node_deps = depends.get("privateSubnetIds") or subnet_deps
@@ -204,8 +235,8 @@ def eks_cluster(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, 
 def _node_group(name: str, prefix: str, inputs: dict[str, Any], add: Add, subnets: Any, links: dict[str, list[str]]) -> str:
     """Self-managed EKS nodes: a launch template and an auto scaling group sized by desiredCapacity
     (pulumi-eks's default 2), minSize (1) and maxSize (2)."""
-    template = add("aws:ec2/launchTemplate:LaunchTemplate", f"{prefix}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
-    return add("aws:autoscaling/group:Group", name, {
+    template = add(LAUNCH_TEMPLATE, f"{prefix}-launchTemplate", {"instanceType": inputs.get("instanceType", "t3.medium")}, {})
+    return add(ASG, name, {
         "vpcZoneIdentifiers": subnets,
         "desiredCapacity": inputs.get("desiredCapacity", 2),
         "minSize": inputs.get("minSize", 1),
@@ -229,7 +260,7 @@ def eks_managed_node_group(name: str, inputs: dict[str, Any], add: Add, depends:
         return None
     raw = inputs.get("scalingConfig")
     scaling: dict[str, Any] = {"desiredSize": 2, "minSize": 1, "maxSize": 2, **(raw if isinstance(raw, dict) else {})}
-    return {"nodeGroup": add("aws:eks/nodeGroup:NodeGroup", name, {"subnetIds": subnets, "scalingConfig": scaling}, {}, links)}
+    return {"nodeGroup": add(EKS_NODE_GROUP, name, {"subnetIds": subnets, "scalingConfig": scaling}, {}, links)}
 
 
 def eks_node_group(name: str, inputs: dict[str, Any], add: Add, depends: dict[str, list[str]], cluster_subnets: Callable[[Any], tuple[Any, list[str]]]) -> dict[str, Any] | None:
@@ -263,16 +294,16 @@ class Component:
 Expander = Callable[[Component], "dict[str, Any] | None"]
 # One expander per modelled component type; a type not here is opaque, never guessed at.
 EXPANDERS: dict[str, tuple[str, Expander]] = {
-    "awsx:ec2:Vpc": (AWSX_VERSIONS, lambda c: awsx_vpc(c.name, c.inputs, c.region, c.add, c.unknown)),
-    "awsx:ec2:DefaultVpc": (AWSX_VERSIONS, lambda c: awsx_default_vpc(c.default_vpc) if c.region_known else None),
-    "awsx:ecs:FargateService": (AWSX_VERSIONS, lambda c: awsx_ecs_service(c.name, "FARGATE", c.inputs, c.add, c.depends, c.default_subnets)),
-    "awsx:ecs:EC2Service": (AWSX_VERSIONS, lambda c: awsx_ecs_service(c.name, "EC2", c.inputs, c.add, c.depends, c.default_subnets)),
-    "awsx:lb:ApplicationLoadBalancer": (AWSX_VERSIONS, lambda c: awsx_load_balancer(c.name, "application", c.inputs, c.add, c.depends, c.default_subnets)),
-    "awsx:lb:NetworkLoadBalancer": (AWSX_VERSIONS, lambda c: awsx_load_balancer(c.name, "network", c.inputs, c.add, c.depends, c.default_subnets)),
-    "awsx:lb:TargetGroupAttachment": (AWSX_VERSIONS, lambda c: awsx_target_group_attachment(c.name, c.inputs, c.add, c.depends)),
-    "eks:index:Cluster": (EKS_VERSIONS, lambda c: eks_cluster(c.name, c.inputs, c.add, c.depends, c.default_subnets)),
-    "eks:index:ManagedNodeGroup": (EKS_VERSIONS, lambda c: eks_managed_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
-    "eks:index:NodeGroup": (EKS_VERSIONS, lambda c: eks_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
-    "eks:index:NodeGroupV2": (EKS_VERSIONS, lambda c: eks_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
+    AWSX_VPC: (AWSX_VERSIONS, lambda c: awsx_vpc(c.name, c.inputs, c.region, c.add, c.unknown)),
+    AWSX_DEFAULT_VPC: (AWSX_VERSIONS, lambda c: awsx_default_vpc(c.default_vpc) if c.region_known else None),
+    AWSX_FARGATE_SERVICE: (AWSX_VERSIONS, lambda c: awsx_ecs_service(c.name, "FARGATE", c.inputs, c.add, c.depends, c.default_subnets)),
+    AWSX_EC2_SERVICE: (AWSX_VERSIONS, lambda c: awsx_ecs_service(c.name, "EC2", c.inputs, c.add, c.depends, c.default_subnets)),
+    AWSX_ALB: (AWSX_VERSIONS, lambda c: awsx_load_balancer(c.name, "application", c.inputs, c.add, c.depends, c.default_subnets)),
+    AWSX_NLB: (AWSX_VERSIONS, lambda c: awsx_load_balancer(c.name, "network", c.inputs, c.add, c.depends, c.default_subnets)),
+    AWSX_TARGET_ATTACHMENT: (AWSX_VERSIONS, lambda c: awsx_target_group_attachment(c.name, c.inputs, c.add, c.depends)),
+    EKS_COMPONENT_CLUSTER: (EKS_VERSIONS, lambda c: eks_cluster(c.name, c.inputs, c.add, c.depends, c.default_subnets)),
+    EKS_MANAGED_NODE_GROUP: (EKS_VERSIONS, lambda c: eks_managed_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
+    EKS_COMPONENT_NODE_GROUP: (EKS_VERSIONS, lambda c: eks_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
+    EKS_COMPONENT_NODE_GROUP_V2: (EKS_VERSIONS, lambda c: eks_node_group(c.name, c.inputs, c.add, c.depends, c.cluster_subnets)),
 }
 EXPANDED = tuple(EXPANDERS)

@@ -197,13 +197,27 @@ def _entry(graph: Graph, result: Result) -> Entry:
     )
 
 
-def stack_report(graph: Graph, results: list[Result], *, preview: bool, engine: str = "inprocess", disabled: list[str] | None = None) -> StackReport:
+def stack_report(
+    graph: Graph,
+    results: list[Result],
+    *,
+    preview: bool,
+    engine: str = "inprocess",
+    disabled: list[str] | None = None,
+    opaque: list[dict[str, Any]] | None = None,
+    partial: list[dict[str, Any]] | None = None,
+) -> StackReport:
+    """The stack's one verdict: the rules', made unknown by what was never seen (components
+    stayup cannot look inside, resources declared in apply callbacks that never ran)."""
     active = [r for r in results if r.suppression is None]
+    decided = verdict(results)
     return StackReport(
         stack=graph.stack,
         project=graph.project,
         preview=preview,
-        verdict=verdict(results),
+        verdict="unknown" if decided == "pass" and (opaque or partial) else decided,
+        opaque=list(opaque or []),
+        partial=list(partial or []),
         resources=len(graph),
         violations=[_entry(graph, r) for r in active if r.finding.outcome == Outcome.FAIL],
         unknown=[_entry(graph, r) for r in active if r.finding.outcome == Outcome.UNKNOWN],
