@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     from stayup.policies.analyzer_client import Analyzer
     from stayup.policies.check import pack_dir
     from stayup.policies.engine import evaluate, paused_gc
-    from stayup.policies.host import capture_stack
+    from stayup.policies.languages import capture_stack
     from stayup.policies.model import from_capture
     from stayup.policies.settings import load_settings
     from stayup.policies.tfplan import export

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import graph_schema, regions
-from .environment import Interpreter, cache_dir, resolve
+from .environment import Interpreter, cache_dir
 from .errors import InputError, ProgramError, SetupError, StayupError
 from .install import ensure_cache
 from .processes import GRACE
-from .project import StackConfig, load_answers, load_stack
+from .project import StackConfig
 
 SHIM = Path(__file__).resolve().parent / "preview"
 SHIM_PACKAGE = "stayup_capture"
@@ -347,23 +347,3 @@ def capture(config: StackConfig, *, preview: bool = False, interpreter: Interpre
     """One stack's graph, its program run in its own process and environment."""
     with hosts(interpreter, answers) as pool:
         return pool.run(config, preview=preview, deadline=deadline)
-
-
-def capture_stack(
-    project_dir: Path,
-    stack: str,
-    *,
-    overrides: tuple[str, ...] | list[str] = (),
-    preview: bool = False,
-    python: Path | None = None,
-    install: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    deadline: Deadline | None = None,
-    answers: Path | None = None,
-) -> dict[str, Any]:
-    """Reads the stack's config (and answers file), finds the program's interpreter and captures its graph."""
-    deadline = deadline or Deadline(timeout)
-    config = load_stack(project_dir, stack, tuple(overrides))
-    facts = load_answers(answers) if answers is not None else None
-    interpreter = resolve(config.project_dir, config.runtime, python=python, install=install, timeout=max(deadline.remaining(), 1.0))
-    return capture(config, preview=preview, interpreter=interpreter, deadline=deadline, answers=facts)
