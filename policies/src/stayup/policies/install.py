@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ else:  # pragma: no cover - Python 3.10
 INSTALL_TIMEOUT = 1800.0
 # The oldest SDKs stayup runs programs on: one definition, the capture host checks it too.
 SUPPORTED = {dist: Version(".".join(map(str, release))) for dist, release in OLDEST.items()}
+COMPLETE = ".stayup-complete"  # the marker of a finished cache entry
 # How environments are built; a change here rebuilds every cached one.
 _BUILD = "seeded"
 # What `python -m venv` seeds: pip, and setuptools that still ships pkg_resources.
@@ -318,21 +319,27 @@ def environment(project_dir: Path, runtime: Runtime, *, base: Path, timeout: flo
     digest.update("\0".join(plan.inferred).encode())
     target = cache_dir() / f"{plan.kind}-py{version}-{digest.hexdigest()[:16]}"
     origin = f"installed environment {target} ({plan.describe()})"
-    if (target / ".stayup-complete").exists():
-        return target / "bin" / "python", origin
+    build_once(target, lambda building: _build(plan, project_dir, building, base))
+    return target / "bin" / "python", origin
+
+
+def build_once(target: Path, build: Callable[[Path], None]) -> None:
+    """Builds a cache entry in a scratch directory beside it and renames it into place when
+    complete: a failed or interrupted build leaves nothing to reuse, concurrent runs one entry."""
+    if (target / COMPLETE).exists():
+        return
     ensure_cache(target.parent)
     building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
-        _build(plan, project_dir, building, base)
-        (building / ".stayup-complete").write_text(version + "\n", encoding="utf-8")
+        build(building)
+        (building / COMPLETE).write_text("complete\n", encoding="utf-8")
         try:
             os.rename(building, target)
         except OSError:
-            if not (target / ".stayup-complete").exists():  # another run finished first otherwise
+            if not (target / COMPLETE).exists():  # another run finished first otherwise
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return target / "bin" / "python", origin
 
 
 def _build(plan: Recipe, project_dir: Path, venv: Path, base: Path) -> None:

@@ -46,7 +46,7 @@ from urllib.parse import unquote, urlparse
 from . import inputs, regions
 from .errors import InputError, ProgramError, SetupError
 from .host import Deadline, Forward, _early_exit, _say, job_for
-from .install import INSTALL_TIMEOUT, cache_dir
+from .install import COMPLETE, INSTALL_TIMEOUT, build_once, cache_dir
 from .install import run as run_tool
 from .processes import GRACE
 from .project import NodeOptions, StackConfig
@@ -140,17 +140,13 @@ def installed(project_dir: Path, options: NodeOptions) -> tuple[Path, str]:
         digest.update(b"\0" + name.encode() + b"\0" + texts[name].encode())
     target = cache_dir().absolute() / f"node-{manager}-{digest.hexdigest()[:16]}"
     how = f"from {', '.join(n for n in names if n != '.npmrc')}"
-    if (target / ".stayup-complete").exists():
+    if (target / COMPLETE).exists():
         return target / "node_modules", how
     tool = shutil.which(manager)
     if tool is None:
         raise InputError(f"{manager} is not on PATH; install it, or run `{manager} install` yourself and drop --install", file=str(project_dir / lock), key="--install")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create the environment cache {target.parent}: {exc.strerror or exc}", file=str(target.parent), key="cache") from None
-    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    try:
+
+    def build(building: Path) -> None:
         for name, text in texts.items():
             (building / name).write_text(text, encoding="utf-8")
         argv = [tool, *(_INSTALL[manager] if lock in texts else ["install", "--ignore-scripts", "--no-audit", "--no-fund"])]
@@ -162,14 +158,8 @@ def installed(project_dir: Path, options: NodeOptions) -> tuple[Path, str]:
             raise SetupError(f"cannot install the program's node_modules (`{manager} {argv[1]}`): {reason[:600]}", file=str(project_dir / (lock if lock in texts else "package.json")))
         if not (building / "node_modules" / RUN_MODULE).is_file():
             raise SetupError("the installed node_modules have no @pulumi/pulumi; add it to the dependencies", file=str(project_dir / "package.json"))
-        (building / ".stayup-complete").write_text(manager + "\n", encoding="utf-8")
-        try:
-            os.rename(building, target)
-        except OSError:
-            if not (target / ".stayup-complete").exists():  # another run finished first otherwise
-                raise
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
+
+    build_once(target, build)
     return target / "node_modules", how
 
 
