@@ -82,16 +82,21 @@ def placeholder(value: str) -> str | None:
     return None
 
 
+def canonical_text(value: str, path: list[Any], file: str) -> str:
+    """A string as read from a file: any unknown form is UNKNOWN; a placeholder is an error."""
+    if value in UNKNOWN_FORMS:
+        return UNKNOWN
+    problem = placeholder(value)
+    if problem is not None:
+        raise InputError(problem, file=file, key=json_path(path))
+    return value
+
+
 def canonical_unknowns(value: Any, path: list[Any], file: str) -> Any:
     """The value with every unknown form as UNKNOWN (containers are changed in place); a
     placeholder is a one-line error naming the file and JSON path."""
     if isinstance(value, str):
-        if value in UNKNOWN_FORMS:
-            return UNKNOWN
-        problem = placeholder(value)
-        if problem is not None:
-            raise InputError(problem, file=file, key=json_path(path))
-        return value
+        return canonical_text(value, path, file)
     if isinstance(value, dict):
         for key, item in value.items():
             if isinstance(item, (str, dict, list)):

@@ -56,12 +56,11 @@ from .graph_schema import (
     SCHEMA_VERSION,
     SECRET,
     UNKNOWN,
-    UNKNOWN_FORMS,
     ZONE_KEYS,
     any_value,
+    canonical_text,
     check_stack_name,
     json_path,
-    placeholder,
     zone_refusal,
     zones_at,
 )
@@ -134,12 +133,7 @@ def _value(value: Any, file: str, path: list[Any]) -> Any:
     """A state property value as the graph holds it: secrets become SECRET, every unknown form
     UNKNOWN; a placeholder or a signature the engine does not know is an error naming the path."""
     if isinstance(value, str):
-        if value in UNKNOWN_FORMS:
-            return UNKNOWN
-        problem = placeholder(value)
-        if problem is not None:
-            raise InputError(problem, file=file, key=json_path(path))
-        return value
+        return canonical_text(value, path, file)
     if isinstance(value, dict):
         sig = value.get(_SIG)
         if sig is None:
