@@ -77,7 +77,9 @@ def test_a_program_that_ends_itself_is_exit_3(tmp_path, how):
     result = stayup("check", "--project", str(project), "--stack", "dev", "--format", "json")
     code = {"os._exit(0)": "exited (code 0)", "os._exit(7)": "exited (code 7)", "sys.exit(0)": "exited (code 0)", "os.kill(os.getpid(), 9)": "was killed by SIGKILL"}[how]
     where = "__main__.py:19" if how == "sys.exit(0)" else str(project / "__main__.py")
-    assert (result.returncode, result.stdout, result.stderr) == (3, "", f"stayup: error: {where}: the program {code} before its resources were registered\n")
+    line = f"{where}: the program {code} before its resources were registered"
+    # The error is in the report (a stack that cannot be checked is a finding too) and on stderr.
+    assert (result.returncode, json.loads(result.stdout), result.stderr) == (3, {"stack": "dev", "verdict": "error", "error": line, "exit": 3}, f"stayup: error: {line}\n")
 
 
 def test_all_reports_every_stack_when_one_worker_dies(tmp_path):
@@ -87,7 +89,10 @@ def test_all_reports_every_stack_when_one_worker_dies(tmp_path):
         result = stayup("check", "--project", str(project), "--all", "--jobs", jobs, "--format", "json")
         report = json.loads(result.stdout)
         assert result.returncode == 3
-        assert result.stderr == ""
+        assert result.stderr == (
+            f"stayup: error: crashes: {project / '__main__.py'}: the program was killed by SIGSEGV before its resources were registered\n"
+            f"stayup: error: dies: {project / '__main__.py'}: the program exited (code 0) before its resources were registered\n"
+        )
         by_stack = {s["stack"]: s for s in report["stacks"]}
         assert list(by_stack) == ["crashes", "dev", "dies", "zz"]
         assert by_stack["dies"] == {"stack": "dies", "verdict": "error", "exit": 3, "error": f"{project / '__main__.py'}: the program exited (code 0) before its resources were registered"}

@@ -27,7 +27,6 @@ class Interpreter:
     python: Path
     origin: str  # how it was chosen, in words for the report header
     own: bool = False  # stayup's own interpreter: the program's packages may be missing
-    cached: bool = False  # an environment stayup built (--install): stayup's to write bytecode into
 
     @property
     def key(self) -> str:
@@ -80,4 +79,4 @@ def _poetry_env(project_dir: Path, project_file: str) -> Interpreter:
 def installed(project_dir: Path, runtime: Runtime, *, base: Path, timeout: float = 60.0) -> Interpreter:
     """The program's environment built as `pulumi install` would (see install.py)."""
     python, origin = installer.environment(project_dir, runtime, base=base, timeout=timeout)
-    return Interpreter(python, origin, cached=True)
+    return Interpreter(python, origin)

@@ -134,10 +134,11 @@ class Host:
         venv = interpreter.python.parent.parent
         if (venv / "pyvenv.cfg").exists():
             env["VIRTUAL_ENV"] = str(venv)
-        if interpreter.cached:
-            # Bytecode written once into stayup's own environments: with PYTHONDONTWRITEBYTECODE
-            # (common in CI) every run would compile the provider SDK again (0.3-0.6 s a run).
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        # Bytecode goes to stayup's cache, never beside the program's files (its repository stays
+        # as it was) and is written even under PYTHONDONTWRITEBYTECODE (common in CI), so a run
+        # does not compile the provider SDK again (0.3-0.6 s a run).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache_dir().parent / "bytecode")
         try:
             self.process = subprocess.Popen(
                 [str(interpreter.python), "-u", "-c", BOOT, str(shim), str(theirs.fileno())],
