@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 from conftest import PROGRAMS, ROOT
@@ -137,3 +139,17 @@ def test_a_directory_named_like_the_file_is_refused(capsys, tmp_path):
     (project / ".checkov.yaml").mkdir()
     assert main(["checkov", "--project", str(project), "--stack", "dev"]) == 2
     assert capsys.readouterr().err == f"stayup: error: {project / '.checkov.yaml'}: is a directory, not a file\n"
+
+
+def test_checkov_says_what_it_is_doing_when_asked(capsys, tmp_path):
+    """Progress on stderr (forced here; on a terminal by default): the program, then checkov."""
+    project = web_project(tmp_path)
+    code = main(["checkov", "--project", str(project), "--stack", "dev", "--format", "json", "--progress"])
+    captured = capsys.readouterr()
+    graph = json.loads(subprocess.run([sys.executable, "-m", "stayup.policies", "graph", "--project", str(project), "--stack", "dev"],
+                                      check=True, capture_output=True, text=True).stdout)
+    assert code == 1
+    assert captured.err == (
+        "stayup: running the program of stack dev\n"
+        f"stayup: running checkov on {len(graph['resources'])} resources (its start alone takes a few seconds)\n"
+    )

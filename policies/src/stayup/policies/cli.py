@@ -457,11 +457,15 @@ def cmd_checkov(args: argparse.Namespace) -> int:
     from .reports.escape import visible
     from .reports.json import dump
     from .reports.sarif import checkov_sarif
+    from .reports.terminal import Progress
     from .settings import load_settings_file
 
     settings = load_settings_file(args.policy_config)  # validates first: one-line errors, never a traceback
     suppressions = checkov_door.load_suppressions(args.project)  # the checked project's own, never stayup's
+    say = Progress.for_args(args.quiet, args.progress)
+    say(f"running the program of stack {args.stack}")
     graph = _capture(args)
+    say(f"running checkov on {len(graph.get('resources') or [])} resources (its start alone takes a few seconds)")
     outcome = checkov_door.run({args.stack: graph}, settings=settings, suppressions=suppressions, timeout=args.timeout)
     result = checkov_door.summary(outcome, suppressions)
     if args.format == "json":
@@ -622,6 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
     checkov.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON for stayup's rules")
     checkov.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     checkov.add_argument("--output", type=Path, help="write to FILE instead of stdout")
+    _add_terminal_args(checkov)
     checkov.set_defaults(func=cmd_checkov)
 
     radius = sub.add_parser("blast-radius", help="simulate each AZ going dark; estimate availability (exit 1: a loss is not survived)")
