@@ -16,6 +16,7 @@ from .graph_schema import masked, opaque_components
 from .host import DEFAULT_TIMEOUT, Deadline
 from .languages import Runner, capture_stack, runners
 from .model import from_capture
+from .preview.catalogue import NOT_MODELLED
 from .project import StackConfig, load_answers, load_stack
 from .reports import StackReport, program_language, stack_report
 from .rules import RULES, Enforcement
@@ -71,6 +72,7 @@ def check_graph(captured: dict[str, Any], *, settings: PolicySettings, engine: s
     report.runtime = captured.get("runtime")
     report.in_language(program_language(report.runtime))
     report.unanswered = unanswered(captured)
+    report.not_modelled = not_modelled(captured)
     report.state = captured.get("state")
     return report
 
@@ -134,6 +136,15 @@ def check_all(
             raise
         finally:
             workers.shutdown(wait=True, cancel_futures=True)
+
+
+def not_modelled(captured: dict[str, Any]) -> list[dict[str, Any]]:
+    """Resources of types that decide resilience but no rule judges yet: listed, never ignored."""
+    return [
+        {"urn": r["urn"], "type": r["type"], "name": r.get("name"), "decided_by": NOT_MODELLED[r["type"]], "source": r.get("source")}
+        for r in captured.get("resources") or []
+        if isinstance(r, dict) and r.get("type") in NOT_MODELLED
+    ]
 
 
 def unanswered(captured: dict[str, Any]) -> list[dict[str, Any]]:

@@ -76,6 +76,8 @@ class StackReport:
     unanswered: list[dict[str, Any]] = field(default_factory=list)
     # Multi-language components stayup cannot see inside: nothing they contain was judged.
     opaque: list[dict[str, Any]] = field(default_factory=list)
+    # Resources of types that decide resilience but no rule judges yet (listed, never ignored).
+    not_modelled: list[dict[str, Any]] = field(default_factory=list)
     # Rules the policy config disabled: never "every rule passed" while some did not run.
     disabled: list[str] = field(default_factory=list)
     # Checked from a `pulumi stack export`: its file and what was left out (non-AWS, absent, pending).
@@ -94,7 +96,7 @@ class StackReport:
     def all_clear(self) -> bool:
         """Nothing failed, nothing unknown (no opaque component, no partial graph), nothing
         suppressed and every rule ran."""
-        return self.verdict == "pass" and not (self.violations or self.unknown or self.suppressed or self.disabled or self.opaque or self.partial)
+        return self.verdict == "pass" and not (self.violations or self.unknown or self.suppressed or self.disabled or self.opaque or self.partial or self.not_modelled)
 
     @classmethod
     def failed_to_run(cls, stack: str, error: str, exit_code: int) -> StackReport:
@@ -137,6 +139,7 @@ class StackReport:
             **({"partial": self.partial} if self.partial else {}),
             "unanswered": self.unanswered,
             **({"opaque": self.opaque} if self.opaque else {}),
+            **({"not_modelled": self.not_modelled} if self.not_modelled else {}),
             **({"state": self.state} if self.state else {}),
         }
 

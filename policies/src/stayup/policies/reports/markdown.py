@@ -59,6 +59,8 @@ def check_markdown(reports: Iterable[StackReport]) -> str:
             lines += [f"Unanswered lookups (what depends on them is unknown; pin them with `--answers`): {calls}", ""]
         for component in report.opaque:
             lines += [f"Opaque component {_code(component['type'])}: its children are not seen offline; power zones, egress and health checks inside it are unknown.", ""]
+        for item in report.not_modelled:
+            lines += [f"Not judged: {_code(item['type'])} {_code(str(item['name']))}: no rule models it yet ({_cell(item['decided_by'])} decides whether it survives a zone loss).", ""]
         if report.partial:
             lines += [f"Partial preview: {len(report.partial)} resources are declared inside `apply` callbacks a first preview does not run.", ""]
         if report.disabled:

@@ -45,6 +45,10 @@ def stack_text(report: StackReport) -> str:
         where = component.get("source") or {}
         at = f" ({where.get('file')}:{where.get('line')})" if where.get("file") else ""
         lines.append(f"  UNKNOWN: opaque component {component['type']}{at}: its children (power zones, egress, health checks) are not seen offline")
+    for item in report.not_modelled:
+        where = item.get("source") or {}
+        at = f" ({where.get('file')}:{where.get('line')})" if where.get("file") else ""
+        lines.append(f"  NOT JUDGED: {item['type']} {item['name']}{at}: no rule models it yet ({item['decided_by']} decides whether it survives a zone loss)")
     if report.unanswered:
         calls = ", ".join(f"{u['token']} ({u['file']}:{u['line']})" if u.get("file") else str(u["token"]) for u in report.unanswered)
         lines.append(f"  unanswered lookups (what depends on them is unknown; see --answers): {calls}")
@@ -84,7 +88,9 @@ def stack_text(report: StackReport) -> str:
     if report.all_clear:
         lines.append("  every rule passed: power zones, egress, health checks and static stability hold.")
     elif not (report.violations or report.unknown):
-        lines.append("  no violations, but not every rule was checked or every finding counted (see DISABLED / SUPPRESSED above).")
+        seen = [word for word, present in (("NOT JUDGED", report.not_modelled), ("UNKNOWN", report.opaque or report.partial),
+                                           ("DISABLED", report.disabled), ("SUPPRESSED", report.suppressed)) if present]
+        lines.append(f"  no violations, but not every resource or rule was judged, or every finding counted (see {' / '.join(seen)} above).")
     return _lines(lines)
 
 
