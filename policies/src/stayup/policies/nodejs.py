@@ -48,7 +48,7 @@ from .errors import InputError, ProgramError, SetupError
 from .host import Deadline, Forward, _early_exit, _say, job_for
 from .install import COMPLETE, INSTALL_TIMEOUT, build_once, cache_dir
 from .install import run as run_tool
-from .processes import GRACE
+from .processes import stop_group
 from .project import NodeOptions, StackConfig
 
 ORGANIZATION = "organization"  # what the CLI's local backend passes
@@ -434,14 +434,7 @@ def _run(
                 process.wait(timeout=deadline.remaining())
             except subprocess.TimeoutExpired:
                 timed_out = True
-                for signum, wait in ((signal.SIGTERM, GRACE), (signal.SIGKILL, 10.0)):
-                    with contextlib.suppress(OSError):
-                        os.killpg(process.pid, signum)
-                    try:
-                        process.wait(timeout=wait)
-                        break
-                    except subprocess.TimeoutExpired:
-                        continue
+                stop_group(process)
     finally:
         placeholder.close()
         # Whatever the program left behind (a server, a child) goes with its group; so does the
