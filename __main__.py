@@ -121,17 +121,19 @@ FailoverDns(
 pulumi.export("zones", primary_network.zones)
 pulumi.export("endpoints", endpoints)
 pulumi.export("hostname", hostname)
-# The availability objective stayup's DR001 rule checks the stack's structure against.
-slo = config.get("slo")
-if slo:
-    try:
-        pulumi.export("slo", float(slo))
-    except ValueError:
-        raise pulumi.InputPropertyError("stayup:slo", f"expected a percentage such as 99.99, got {slo!r}") from None
-# The recovery time objective (seconds after one AZ goes dark) stayup's RT001 rule checks the design against.
-rto = config.get("rto")
-if rto:
-    try:
-        pulumi.export("rto", float(rto))
-    except ValueError:
-        raise pulumi.InputPropertyError("stayup:rto", f"expected a number of seconds such as 120, got {rto!r}") from None
+
+
+def export_objective(key: str, example: str) -> None:
+    """A declared objective as the number stayup's rules read from the stack output `key`."""
+    value = config.get(key)
+    if value:
+        try:
+            pulumi.export(key, float(value))
+        except ValueError:
+            raise pulumi.InputPropertyError(f"stayup:{key}", f"expected {example}, got {value!r}") from None
+
+
+# The availability objective stayup's DR001 rule checks the stack's structure against, and the
+# recovery time objective (seconds after one AZ goes dark) its RT001 rule checks the design against.
+export_objective("slo", "a percentage such as 99.99")
+export_objective("rto", "a number of seconds such as 120")

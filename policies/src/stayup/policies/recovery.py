@@ -547,14 +547,19 @@ def capacity_steps(tier: Tier, dark: set[str], c: Constants) -> list[Step]:
     return steps
 
 
+def _primary_open(kind: str, resource: Resource, hit: bool | Unknown, attribute: str) -> Step | None:
+    """No failover step when the primary is not in the dark AZ; an open one when that is not known."""
+    if isinstance(hit, Unknown):
+        return Step(kind, resource.urn, resource.name, OPEN, detail="whether its primary is in the dark AZ is not known", attribute=attribute)
+    return None
+
+
 def database_step(db: Database, dark: set[str], c: Constants) -> Step | None:
     """The failover a database's writer needs when its AZ goes dark (None: its writer is not there)."""
     resource = db.resource
     hit = db.primary_dark(dark)
-    if hit is False:
-        return None
-    if isinstance(hit, Unknown):
-        return Step("database failover", resource.urn, resource.name, OPEN, detail="whether its primary is in the dark AZ is not known", attribute="availabilityZone")
+    if hit is not True:
+        return _primary_open("database failover", resource, hit, "availabilityZone")
     if db.kind == "rds-cluster":
         value = _seconds("rds_cluster_failover", c) or 0.0
         return Step("database failover", resource.urn, resource.name, KNOWN, value, value, "Multi-AZ DB cluster promotes a reader", "dbClusterInstanceClass", (RDS_CLUSTER,))
@@ -573,10 +578,8 @@ def database_step(db: Database, dark: set[str], c: Constants) -> Step | None:
 def cache_step(cache: Cache, dark: set[str], c: Constants) -> Step | None:
     resource = cache.resource
     hit = cache.primary_dark(dark)
-    if hit is False:
-        return None
-    if isinstance(hit, Unknown):
-        return Step("cache failover", resource.urn, resource.name, OPEN, detail="whether its primary is in the dark AZ is not known", attribute="preferredCacheClusterAzs")
+    if hit is not True:
+        return _primary_open("cache failover", resource, hit, "preferredCacheClusterAzs")
     low, high = _seconds("elasticache_failover_min", c) or 0.0, _seconds("elasticache_failover_max", c) or 0.0
     return Step("cache failover", resource.urn, resource.name, KNOWN, low, high, "ElastiCache promotes a replica in another AZ", "automaticFailoverEnabled", (CACHE_NOW, CACHE_2015))
 
