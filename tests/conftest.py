@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from stayup.policies.environment import resolve
-from stayup.policies.host import Deadline, Pool
+from stayup.policies.host import Deadline, Pool, keep_hosts
 from stayup.policies.project import load_stack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +24,14 @@ def capture(config, *, preview: bool = False, timeout: float = 300.0) -> dict[st
     interpreter = resolve(config.project_dir, config.runtime)
     pool = _POOLS.setdefault(interpreter.key, Pool(interpreter))
     return pool.run(config, preview=preview, deadline=Deadline(timeout))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_hosts_across_commands():
+    """Commands run in this process (`main([...])`) share warm capture hosts per interpreter and
+    environment, as a long-lived caller would; pytest's per-test variable does not count."""
+    with keep_hosts(ignoring=("PYTEST_CURRENT_TEST",)):
+        yield
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -286,8 +286,35 @@ def _error(error: dict[str, Any], config: StackConfig, interpreter: Interpreter)
     return ProgramError(error["message"], file=file)
 
 
+# Hosts kept for the next command of the same process (see keep_hosts); None: each command's own.
+_KEPT: dict[tuple[str, ...], Pool] | None = None
+_KEPT_IGNORING: frozenset[str] = frozenset()
+
+
+@contextlib.contextmanager
+def keep_hosts(ignoring: tuple[str, ...] = ()) -> Iterator[None]:
+    """Within the block, a command's warm hosts outlive it and serve the next command run in this
+    process with the same interpreter and environment (variables named in `ignoring` aside), as
+    `--all` shares them between stacks: for callers that run many checks in one process. Every
+    kept host ends with the block."""
+    global _KEPT, _KEPT_IGNORING
+    _KEPT, _KEPT_IGNORING = {}, frozenset(ignoring)
+    try:
+        yield
+    finally:
+        kept, _KEPT = _KEPT, None
+        for pool in kept.values():
+            pool.close()
+
+
 @contextlib.contextmanager
 def hosts(interpreter: Interpreter, answers: dict[str, Any] | None = None) -> Iterator[Pool]:
+    if _KEPT is not None:
+        # A host inherits the environment it started in, so only an identical one is reused.
+        environment = hashlib.sha256(json.dumps(sorted((k, v) for k, v in os.environ.items() if k not in _KEPT_IGNORING)).encode()).hexdigest()
+        kept = _KEPT.setdefault((repr(interpreter), environment, str(stage_shim())), Pool(interpreter))
+        yield kept.sharing(answers)
+        return
     pool = Pool(interpreter, answers)
     try:
         yield pool
@@ -306,6 +333,12 @@ class Pool:
         self.warm: set[str] = set()
         self.all: list[Host] = []
         self.lock = threading.Lock()
+
+    def sharing(self, answers: dict[str, Any] | None) -> Pool:
+        """A pool over the same hosts with its own answers (one command's view of kept hosts)."""
+        view = Pool(self.interpreter, answers)
+        view.idle, view.warm, view.all, view.lock = self.idle, self.warm, self.all, self.lock
+        return view
 
     def run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None = None) -> dict[str, Any]:
         graph, deferred, unanswered = self._run(config, preview=preview, deadline=deadline, label=label)
