@@ -93,7 +93,7 @@ def test_check_step_every_stack_as_sarif_fails_on_a_violation(tmp_path):
 def test_check_step_rejects_an_unknown_format(tmp_path, fmt):
     code, outputs, printed = run_check_step(tmp_path, format=fmt)
     assert (code, outputs) == (2, {})
-    assert printed == f"::error::format must be sarif, json, markdown, junit or text, got '{fmt}'\n"
+    assert printed == f"::error::format must be one of text, json, sarif, junit, markdown, github, got '{fmt}'\n"
 
 
 def test_check_step_appends_the_markdown_report_to_the_job_summary(tmp_path):

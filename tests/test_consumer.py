@@ -67,8 +67,8 @@ def all_in_one_wheel(tmp_path_factory):
     return wheel
 
 
-@pytest.mark.parametrize("python", ["3.10", "3.13"])
-@pytest.mark.parametrize("wheels", ["members", "all-in-one"])
+# Each wheel set on one end of the supported range: both ends and both sets, in two installs.
+@pytest.mark.parametrize(("python", "wheels"), [("3.10", "members"), ("3.13", "all-in-one")])
 def test_wheels_install_and_check_on_every_supported_python(consumer_env, all_in_one_wheel, tmp_path, python, wheels):
     """stayup installed next to the program, in the program's interpreter: the oldest and newest
     supported Pythons, from the two member wheels or from the all-in-one wheel."""

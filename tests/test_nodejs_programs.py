@@ -42,7 +42,7 @@ from pathlib import Path
 import pytest
 from conftest import PROGRAMS, ROOT
 from stayup.policies.cli import main
-from stayup.policies.graph_schema import UNKNOWN
+from stayup.policies.values import UNKNOWN
 
 pytestmark = pytest.mark.slow  # installs npm packages and runs Node.js programs: `make test` runs it, `make test-fast` does not
 

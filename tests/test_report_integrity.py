@@ -422,7 +422,7 @@ def test_an_error_naming_a_hostile_resource_is_one_line(capsys, tmp_path):
         (["check", "--all", "--jobs", "0"], "argument --jobs: expected a positive whole number, got '0' (see `stayup check --help`)"),
         (["check", "--all", "--jobs", "-3"], "argument --jobs: expected a positive whole number, got '-3' (see `stayup check --help`)"),
         (["check", "--all", "--jobs", "two"], "argument --jobs: expected a positive whole number, got 'two' (see `stayup check --help`)"),
-        (["check", "--all", "--format", "html"], "argument --format: invalid choice: 'html' (choose from 'text', 'json', 'sarif', 'junit', 'markdown') (see `stayup check --help`)"),
+        (["check", "--all", "--format", "html"], "argument --format: invalid choice: 'html' (choose from 'text', 'json', 'sarif', 'junit', 'markdown', 'github') (see `stayup check --help`)"),
         (["check", "--all", "--frobnicate"], "unrecognized arguments: --frobnicate (see `stayup --help`)"),
         (["check"], "check needs exactly one of --stack NAME, --all, --graph FILE or --state FILE (see `stayup check --help`)"),
         (["nonsense"], "argument COMMAND: invalid choice: 'nonsense' (choose from 'graph', 'check', 'export', 'checkov', 'blast-radius', 'docs', 'demo', 'rules', 'pack-path') (see `stayup --help`)"),

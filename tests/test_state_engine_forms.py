@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from stayup.policies.cli import main
-from stayup.policies.graph_schema import UNKNOWN
+from stayup.policies.values import UNKNOWN
 
 sys.path.insert(0, str(ROOT / "tests" / "policies"))
 from builder import happy

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from stayup.policies.cli import main
-from stayup.policies.graph_schema import UNKNOWN
 from stayup.policies.state import graph_of_state
+from stayup.policies.values import UNKNOWN
 
 SOUND = ROOT / "tests" / "data" / "state" / "shop-prod.json"
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from stayup.policies.graph_schema import UNKNOWN
+from stayup.policies.values import UNKNOWN
 
 STACK_URN = "urn:pulumi:fx::fixture::pulumi:pulumi:Stack::fixture-fx"
 

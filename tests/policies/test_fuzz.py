@@ -11,11 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stayup.policies import availability, blast
 from stayup.policies.engine import evaluate, verdict
-from stayup.policies.facts import NOT_KNOWN
-from stayup.policies.graph_schema import SECRET, UNKNOWN
 from stayup.policies.model import from_capture
 from stayup.policies.rules import RULES
 from stayup.policies.settings import load_settings
+from stayup.policies.values import NOT_KNOWN, SECRET, UNKNOWN
 
 TYPES = [
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/defaultRouteTable:DefaultRouteTable",

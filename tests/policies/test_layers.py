@@ -9,13 +9,14 @@ import graphlib
 from pathlib import Path
 
 import stayup.policies
+from stayup.policies import values
 
 PACKAGE = Path(stayup.policies.__file__).resolve().parent
 # Lower layers first; a module may import only from its own layer or below. A dotted name places one
 # module of a package apart from the rest: the type catalogue is pure data on the ground floor, though
 # it lives in preview/ (copied into the program's interpreter, it may import nothing of the pack).
 LAYERS = [
-    {"errors", "inputs", "graph_schema", "regions", "aws_types", "schemas", "processes", "preview.catalogue"},
+    {"values", "errors", "inputs", "graph_schema", "regions", "aws_types", "schemas", "processes", "preview.catalogue"},
     {"model"},
     {"facts"},
     {"topology"},
@@ -24,7 +25,7 @@ LAYERS = [
     {"settings"},
     {"engine"},
     {"reports", "tfplan", "analyzer_client", "crossguard", "project", "install", "environment", "host", "nodejs", "languages", "preview", "docs", "state"},
-    {"check", "checkov_door", "checkov_checks"},
+    {"check", "checkov_door", "checkov_checks", "formats"},
     {"cli", "__main__"},
 ]
 
@@ -111,3 +112,91 @@ def test_capture_shim_needs_only_the_standard_library_and_the_pulumi_sdk():
             elif isinstance(node, ast.ImportFrom | ast.Import):
                 names = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
                 assert {n.split(".")[0] for n in names} <= allowed, (path.name, names)
+
+
+# The markers and readers `values` owns: every module takes them from there, never through another.
+VALUE_NAMES = frozenset({"UNKNOWN", "UNKNOWN_FORMS", "SECRET", "SECRET_SIG_KEY", "SECRET_SIG", "UNANSWERED", "Unknown", "NOT_KNOWN", "text", "word", "number", "number_or"})
+
+
+def _sources() -> list[tuple[str, Path, ast.Module]]:
+    return [(_name(path), path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(PACKAGE.rglob("*.py"))]
+
+
+def _from_stem(module: str, path: Path, node: ast.ImportFrom) -> str | None:
+    """The package module an ImportFrom reads from (relative to stayup.policies), None outside it."""
+    if node.level:
+        package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+        base = package[: len(package) - node.level + 1] if node.level > 1 else package
+        return ".".join([*base, *(node.module.split(".") if node.module else [])])
+    if node.module == "stayup.policies":
+        return ""
+    if node.module and node.module.startswith("stayup.policies."):
+        return node.module.removeprefix("stayup.policies.")
+    return None
+
+
+def _is_module(name: str) -> bool:
+    where = PACKAGE / name.replace(".", "/")
+    return where.with_suffix(".py").exists() or where.is_dir()
+
+
+def test_values_stand_on_the_standard_library_alone():
+    """The ground floor: values imports nothing of the pack, only the standard library."""
+    import sys
+
+    tree = ast.parse((PACKAGE / "values.py").read_text(encoding="utf-8"))
+    imported = [node.module or "." for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert imports()["values"] == set()
+    assert [name for name in imported if name.split(".")[0] not in sys.stdlib_module_names] == []
+    assert _layer("values") == 0
+
+
+def test_the_marker_strings_are_written_only_in_values():
+    """One definition of each wire sentinel: any other module reads it from values."""
+    sentinels = [*sorted(values.UNKNOWN_FORMS), values.UNANSWERED, values.SECRET_SIG_KEY, values.SECRET_SIG]
+    source = (PACKAGE / "values.py").read_text(encoding="utf-8")
+    assert [s for s in sentinels if s not in source] == []
+    written = sorted((name, s) for name, path, _ in _sources() if name != "values" for s in sentinels if s in path.read_text(encoding="utf-8"))
+    assert written == []
+
+
+def test_markers_and_readers_come_from_values_only():
+    """No module imports a marker or reader through another module (no re-exports), nor reads one
+    as an attribute of another pack module (`graph_schema.UNKNOWN`)."""
+    offenders = []
+    for module, path, tree in _sources():
+        through: set[str] = set()  # pack modules bound by name in this module, other than values
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or (stem := _from_stem(module, path, node)) is None:
+                continue
+            for alias in node.names:
+                target = f"{stem}.{alias.name}" if stem else alias.name
+                if _is_module(target):
+                    if target != "values":
+                        through.add(alias.asname or alias.name)
+                elif alias.name in VALUE_NAMES and stem != "values":
+                    offenders.append((module, f"from {stem} import {alias.name}"))
+        offenders += [
+            (module, f"{node.value.id}.{node.attr}")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in through and node.attr in VALUE_NAMES
+        ]
+    assert sorted(offenders) == []
+
+
+def test_no_rule_names_the_unknown_marker():
+    """Rules read values through values' readers (is_unknown, flag, known, ...), never by comparing
+    to the raw marker. Outcome.UNKNOWN is an outcome: base.py's class attribute defines it."""
+    offenders = []
+    for module, _, tree in _sources():
+        if module.split(".")[0] != "rules":
+            continue
+        members = {id(t) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for s in c.body if isinstance(s, ast.Assign) for t in s.targets}
+        offenders += [
+            (module, node.lineno)
+            for node in ast.walk(tree)
+            if (isinstance(node, ast.Name) and node.id == "UNKNOWN" and id(node) not in members)
+            or (isinstance(node, ast.alias) and "UNKNOWN" in (node.name, node.asname))
+        ]
+    assert offenders == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from conftest import PROGRAMS, by_type, capture, graph_of, named
-from stayup.policies.graph_schema import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, masked
+from stayup.policies.graph_schema import masked
 from stayup.policies.project import load_stack
+from stayup.policies.values import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN
 
 STACK = "urn:pulumi:dev::separate-routes::pulumi:pulumi:Stack::separate-routes-dev"
 

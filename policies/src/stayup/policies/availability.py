@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aws_types import LOAD_BALANCER, STACK
-from .facts import number
-from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .topology import Tier, failover_names, health_checked, tiers
+from .values import UNKNOWN, number
 
 # Published SLAs (RULES.md); override with `--sla FILE` (JSON or YAML of the same keys).
 DEFAULT_SLA = {

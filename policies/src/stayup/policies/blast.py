@@ -18,8 +18,6 @@ from . import recovery as rec
 from .availability import declared_slo
 from .aws_types import LOAD_BALANCER, SUBNET
 from .facts import (
-    NOT_KNOWN,
-    Unknown,
     egress_after_loss,
     nat_coverage,
     subnet_tier,
@@ -27,11 +25,11 @@ from .facts import (
     vpc_of,
     zones_of,
 )
-from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .recovery import Budget, Recovery
 from .regions import region_of_zone
 from .topology import Tier, component_of, failover_names, health_checked, tiers, zone_floor
+from .values import NOT_KNOWN, UNKNOWN, Unknown
 
 Serves = bool | Unknown  # True, False or NOT_KNOWN
 

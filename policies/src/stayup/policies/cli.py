@@ -24,9 +24,10 @@ from .errors import (
     StayupError,
     worst,
 )
+from .formats import CHECK_FORMATS
 
 if TYPE_CHECKING:
-    from .reports import Entry, StackReport
+    from .reports import StackReport
     from .settings import PolicySettings
 
 
@@ -205,13 +206,10 @@ def _version() -> str:
     return "0.0.0"
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
-
-
 def _report_spec(text: str) -> tuple[str, Path]:
     fmt, sep, path = text.partition("=")
-    if not sep or not path or fmt not in REPORT_FORMATS:
-        raise argparse.ArgumentTypeError(f"expected FORMAT=PATH with FORMAT one of {', '.join(REPORT_FORMATS)}, got {text!r}")
+    if not sep or not path or fmt not in CHECK_FORMATS:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=PATH with FORMAT one of {', '.join(CHECK_FORMATS)}, got {text!r}")
     return fmt, Path(path)
 
 
@@ -276,7 +274,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         baseline = (str(args.write_baseline), {b["fingerprint"] for b in baseline_entries(reports)})
     if baseline is not None:
         for report in reports:
-            apply_baseline(report, *baseline)
+            report.accept(*baseline)
     for fmt, path in args.report:
         write_output(render_check(reports, fmt, several=several, project=args.project, docs=args.docs_url), path)
     # A single stack's error in text is that one line on stderr (no report repeating it); the
@@ -333,38 +331,6 @@ def load_baseline(path: Path) -> tuple[str, set[str]]:
     return str(path), {f["fingerprint"] for f in findings}
 
 
-def apply_baseline(report: StackReport, source: str, prints: set[str]) -> None:
-    """Findings in the baseline are reported as accepted and no longer decide the verdict."""
-    from .reports.sarif import fingerprint
-
-    report.baseline = source
-    if report.verdict == "error":
-        return
-    accepted = [e for e in [*report.violations, *report.unknown] if fingerprint(report.stack, e.rule, e.urn) in prints]
-    if not accepted:
-        return
-    report.baselined = [e for e in report.violations if e in accepted]
-    report.baselined_unknown = [e for e in report.unknown if e in accepted]
-    report.violations = [e for e in report.violations if e not in accepted]
-    report.unknown = [e for e in report.unknown if e not in accepted]
-    if report.rules is not None:
-        for rule in sorted({e.rule for e in accepted}):
-            if not any(e.rule == rule for e in [*report.violations, *report.unknown]):
-                for key in ("failed", "unknown"):
-                    if rule in report.rules[key]:
-                        report.rules[key].remove(rule)
-                report.rules.setdefault("baselined", []).append(rule)
-
-    def mandatory(entries: list[Entry]) -> bool:
-        return any(e.enforcement == "mandatory" for e in entries)
-
-    undecided = bool(report.opaque or report.partial)
-    if report.verdict == "fail" and not mandatory(report.violations):
-        report.verdict = "unknown" if mandatory(report.unknown) or undecided else "pass"
-    elif report.verdict == "unknown" and not mandatory(report.unknown) and not undecided:
-        report.verdict = "pass"
-
-
 def _recovery_file(args: argparse.Namespace) -> dict[str, float] | None:
     from .recovery import load_recovery
 
@@ -383,25 +349,9 @@ def with_recovery(settings: PolicySettings, recovery: dict[str, float]) -> Polic
 
 
 def render_check(reports: list[StackReport], fmt: str, *, several: bool, project: Path, docs: str | None = None) -> str:
-    from .reports.json import check_json, dump
-    from .reports.junit import check_junit
-    from .reports.markdown import check_markdown
-    from .reports.sarif import check_sarif
-    from .reports.text import stack_text
+    from .formats import Run
 
-    if fmt == "sarif":
-        return dump(check_sarif(reports, project, _version(), docs=docs))
-    if fmt == "junit":
-        return check_junit(reports)
-    if fmt == "markdown":
-        return check_markdown(reports)
-    if fmt == "github":
-        from .reports.github import check_github
-
-        return check_github(reports, project)
-    if fmt == "json":
-        return check_json(reports, several=several)
-    return "\n".join(stack_text(r) for r in reports)
+    return CHECK_FORMATS[fmt].render(reports, Run(several, project, _version(), docs))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -597,7 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--graph", type=Path, metavar="FILE", help="check a saved `stayup graph` file instead of running the program")
     check.add_argument("--policy-config", type=Path, metavar="FILE", help="policy config JSON (the --policy-pack-config format)")
     check.add_argument("--engine", choices=("inprocess", "crossguard"), default="inprocess", help="evaluate in process, or through the real analyzer protocol")
-    check.add_argument("--format", choices=("text", "json", "sarif", "junit", "markdown"), default="text")
+    check.add_argument("--format", choices=tuple(CHECK_FORMATS), default="text")
     check.add_argument("--output", type=Path, help="write to FILE instead of stdout")
     check.add_argument("--jobs", type=_positive_int, default=None, help="parallel processes for --all (default: CPU count)")
     check.add_argument("--recovery", type=Path, metavar="FILE", help="override the recovery model's constants for RT001 (YAML/JSON: elb_dns_ttl, aurora_failover_max, ...)")
@@ -607,7 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FORMAT=PATH",
-        help="also write a report in FORMAT (text, json, sarif, junit, markdown, or github: workflow-command annotations) to PATH (`-`: stdout); repeat for several (stdout keeps --format)",
+        help=f"also write a report in FORMAT ({', '.join(CHECK_FORMATS)}; github: workflow-command annotations) to PATH (`-`: stdout); repeat for several (stdout keeps --format)",
     )
     check.add_argument("--baseline", type=Path, metavar="FILE", help="fail only on findings not in this baseline (matched by their SARIF fingerprint)")
     check.add_argument("--write-baseline", type=Path, metavar="FILE", help="write every current finding to FILE as the baseline, then judge against it")

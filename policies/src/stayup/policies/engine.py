@@ -9,10 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .graph_schema import SECRET
 from .model import Graph, paused_gc
 from .rules import RULES, Enforcement, Finding, Outcome, Rule
 from .settings import PolicySettings, Suppression, load_settings
+from .values import SECRET
 
 
 @dataclass(slots=True)
@@ -65,14 +65,18 @@ def masked_finding(graph: Graph, finding: Finding) -> Finding:
     return dataclasses.replace(finding, message=message)
 
 
-def verdict(results: Iterable[Result]) -> str:
-    """fail: a mandatory violation; unknown: a mandatory rule could not decide; else pass."""
-    active = [r for r in results if r.suppression is None and r.enforcement == "mandatory"]
-    if any(r.finding.outcome == "fail" for r in active):
+def decide(*, failed: bool, undecided: bool) -> str:
+    """The one verdict rule. fail: a mandatory violation; unknown: a mandatory rule could not
+    decide, or part of the stack was never seen (`undecided`); else pass."""
+    if failed:
         return "fail"
-    if any(r.finding.outcome == "unknown" for r in active):
-        return "unknown"
-    return "pass"
+    return "unknown" if undecided else "pass"
+
+
+def verdict(results: Iterable[Result]) -> str:
+    """The verdict of rule results alone (nothing unseen), by `decide`."""
+    active = [r for r in results if r.suppression is None and r.enforcement == "mandatory"]
+    return decide(failed=any(r.finding.outcome == "fail" for r in active), undecided=any(r.finding.outcome == "unknown" for r in active))
 
 
 def outcome_set(results: Iterable[Result]) -> set[tuple[str, str, str]]:

@@ -3,10 +3,10 @@ route goes, which zones a NAT gateway serves. All links are followed through dep
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .aws_types import (
     ASG,
@@ -34,58 +34,31 @@ from .aws_types import (
     TARGET_GROUP,
     VPC,
 )
-from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .regions import ZONE_NAMES_BY_ID
+from .values import NOT_KNOWN, UNKNOWN, Unknown, number, text
+
+_Fact = TypeVar("_Fact")
+
+
+def once(fact: Callable[[Graph, Resource], _Fact]) -> Callable[[Graph, Resource], _Fact]:
+    """A fact several rules ask of the same resource, worked out once per graph (rules never
+    change the graph). Its result is shared: callers must not change it."""
+
+    @functools.wraps(fact)
+    def remembered(graph: Graph, resource: Resource) -> _Fact:
+        key = (fact.__name__, resource.urn)
+        try:
+            found: _Fact = graph.facts[key]
+        except KeyError:
+            found = graph.facts[key] = fact(graph, resource)
+        return found
+
+    return remembered
+
 
 ROUTE_TABLE_TYPES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
 ANY_IPV4 = "0.0.0.0/0"
-
-
-class Unknown(enum.Enum):
-    """A value that decides a verdict but is not known: computed during deployment, the answer of
-    a lookup stayup could not give, or a secret it cannot read. Never the same as absent (None):
-    the accessors below return it, so the type checker makes every rule handle it."""
-
-    VALUE = "unknown"
-
-
-NOT_KNOWN = Unknown.VALUE
-
-
-def text(value: Any) -> str | None:
-    """A known string, else None: for ids and names that only locate things (a link missing
-    because of it is handled where links are followed). Verdicts read `word`."""
-    return value if isinstance(value, str) and value != UNKNOWN else None
-
-
-def word(value: Any) -> str | Unknown | None:
-    """A known string setting; None when absent (or not a string); NOT_KNOWN when unknown."""
-    if value == UNKNOWN:
-        return NOT_KNOWN
-    return value if isinstance(value, str) else None
-
-
-def number(value: Any) -> float | Unknown | None:
-    """A known number (numeric strings too); None when absent or not a number; NOT_KNOWN when unknown."""
-    if value == UNKNOWN:
-        return NOT_KNOWN
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def number_or(value: Any, default: float) -> float:
-    """For ordering and display only, never for a verdict: the number, else `default`."""
-    found = number(value)
-    return found if isinstance(found, float) else default
 
 
 def zone_name(value: Any) -> str | None:
@@ -181,6 +154,7 @@ def _named_zones(zones: Any) -> ZoneSpread:
     return ZoneSpread(frozenset(z for z in names if z), sum(1 for z in names if z is None), len(names))
 
 
+@once
 def zones_of(graph: Graph, resource: Resource) -> ZoneSpread | None:
     """Zones a tier resource spans through its subnets (None: not a tier resource)."""
     t = resource.type
@@ -345,6 +319,7 @@ def route_table_of(graph: Graph, subnet: Resource) -> Resource | str | None:
     return None
 
 
+@once
 def subnet_egress(graph: Graph, subnet: Resource) -> list[RouteTarget] | str:
     """Default-route targets of the subnet's route table ([] = no internet route), or UNKNOWN."""
     table = route_table_of(graph, subnet)

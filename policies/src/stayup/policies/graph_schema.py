@@ -4,10 +4,10 @@ A graph is JSON: {"schema": 1, "project", "stack", "region", "preview", "resourc
 "invokes": [...]}. Resources are sorted by URN; each has urn, type, name, parent, custom, remote,
 provider, inputs, outputs, dependencies, propertyDependencies and source {file, line} (or null).
 
-A value not known yet is the engine's own sentinel, UNKNOWN, and nothing else: the other forms an
-engine writes for it (UNKNOWN_FORMS) become UNKNOWN when a graph file or a state export is read,
-and the way other tools *display* an unknown value (`(known after apply)`, `<computed>`,
-`output<string>`, ...) is refused there (exit 2, naming the JSON path), never read as a value.
+Values carry the markers of `values`: every form an engine writes for a value not known yet
+(UNKNOWN_FORMS) becomes UNKNOWN when a graph file or a state export is read, and the way other tools
+*display* an unknown value (`(known after apply)`, `<computed>`, `output<string>`, ...) is refused
+there (exit 2, naming the JSON path), never read as a value.
 """
 
 from __future__ import annotations
@@ -16,27 +16,10 @@ import re
 from typing import Any
 
 from .errors import InputError
+from .values import SECRET, UNKNOWN, UNKNOWN_FORMS, any_value, is_wrapped_secret
 
 SCHEMA_VERSION = 1
 
-# The engine's own wire sentinel for a value not known until deployment.
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-# Every other form a value not known yet takes on the wire: the engine's typed unknowns
-# (pulumi-policy's list) and the Terraform bridge's (hcl2shim.UnknownVariableValue, which a bridged
-# provider such as pulumi-aws can leave in a state). Read as UNKNOWN wherever a file is read.
-UNKNOWN_FORMS = frozenset(
-    {
-        UNKNOWN,
-        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-        "030794c1-ac77-496b-92df-f27374a8bd58",
-        "e48ece36-62e2-4504-bad9-02848725956a",
-        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-        "74D93920-ED26-11E3-AC10-0800200C9A66",
-        "74d93920-ed26-11e3-ac10-0800200c9a66",
-    }
-)
 # How other tools show a value they do not know or do not show (Terraform, Pulumi's diff display,
 # the CDK): never written by the engine or `stayup graph`, so never read as a value.
 _PLACEHOLDER = re.compile(
@@ -44,15 +27,6 @@ _PLACEHOLDER = re.compile(
     r"|(?:output|computed)<[A-Za-z0-9_.<>\[\], ]*>|\$\{Token\[[^\]]*\]\}"
 )
 _PLACEHOLDER_STARTS = frozenset("<([oc$")
-# What a program receives from a lookup stayup cannot answer exactly (a VPC found by tags, say):
-# every value it passes on is recorded as UNKNOWN, and the invoke as "mocked": false.
-UNANSWERED = "stayup-unanswered-7d1f0c2e-lookup"
-# Secrets are never written: every secret value is replaced by this placeholder.
-SECRET = "[secret]"
-# In memory, between the capture and the rules, a secret keeps the engine's wire form (these two
-# constants are Pulumi's), so a rule can decide on a value the program itself wrote as secret.
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 # Properties that name AZs, read the same way by every entry.
 ZONE_KEYS = ("availabilityZone", "availabilityZoneId", "availabilityZones", "availabilityZoneAddresses")
 # Stack names as Pulumi allows them (they end up in URNs, file names and reports).
@@ -135,10 +109,6 @@ def zone_refusal(zone: str, region: str | None) -> str | None:
     return problem
 
 
-def is_wrapped_secret(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG
-
-
 def _mask(value: Any) -> Any:
     if is_wrapped_secret(value):
         return SECRET
@@ -147,17 +117,6 @@ def _mask(value: Any) -> Any:
     if isinstance(value, list):
         return [_mask(v) for v in value]
     return value
-
-
-def any_value(value: Any, test: Any) -> bool:
-    """Whether `test` holds for the value or any value nested in it."""
-    if test(value):
-        return True
-    if isinstance(value, dict):
-        return any(any_value(v, test) for v in value.values())
-    if isinstance(value, list):
-        return any(any_value(v, test) for v in value)
-    return False
 
 
 def opaque_components(graph: dict[str, Any]) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from . import graph_schema, regions
+from . import graph_schema, regions, values
 from .environment import Interpreter, cache_dir
 from .errors import InputError, ProgramError, SetupError, StayupError
 from .install import ensure_cache
@@ -113,7 +113,7 @@ def job_for(config: StackConfig, preview: bool, answers: dict[str, Any] | None =
         "secret_keys": sorted(config.secret_keys),
         "preview": preview,
         "schema": graph_schema.SCHEMA_VERSION,
-        "markers": {"unknown": graph_schema.UNKNOWN, "secret": graph_schema.SECRET, "unanswered": graph_schema.UNANSWERED},
+        "markers": {"unknown": values.UNKNOWN, "secret": values.SECRET, "unanswered": values.UNANSWERED},
         "world": {"account": regions.MOCK_ACCOUNT_ID, "regions": {r: [list(z) for z in zones] for r, zones in regions.REGIONS.items()}},
     }
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .aws_types import GET_SUBNET, GET_SUBNET_IDS, GET_SUBNETS, SUBNET, TYPE_ALIASES
-from .graph_schema import (
+from .values import (
     SECRET,
     SECRET_SIG,
     SECRET_SIG_KEY,
@@ -28,17 +28,10 @@ from .graph_schema import (
     is_wrapped_secret,
 )
 
-# Every form the engine (and a bridged provider) gives a value unknown at preview.
-UNKNOWN_SENTINELS = UNKNOWN_FORMS
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, str) and value in UNKNOWN_SENTINELS
-
 
 def normalise_value(value: Any) -> Any:
     if isinstance(value, str):
-        return UNKNOWN if value in UNKNOWN_SENTINELS else value
+        return UNKNOWN if value in UNKNOWN_FORMS else value
     if isinstance(value, Mapping):
         return {str(k): normalise_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -46,7 +39,7 @@ def normalise_value(value: Any) -> Any:
     return value
 
 
-@dataclass
+@dataclass(slots=True)
 class Resource:
     urn: str
     type: str
@@ -109,7 +102,7 @@ def reveal(value: Any) -> Any:
     if is_wrapped_secret(value):
         return reveal(value.get("value", UNKNOWN))
     if isinstance(value, str):
-        return UNKNOWN if value == SECRET or value in UNKNOWN_SENTINELS else value
+        return UNKNOWN if value == SECRET or value in UNKNOWN_FORMS else value
     if isinstance(value, Mapping):
         return {str(k): reveal(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -165,20 +158,23 @@ class Graph:
             self._by_type[resource.type].append(resource)
         # Links to resources outside the graph are dropped, as pulumi-policy does.
         known = self.resources
+        inside = known.__contains__
         for resource in known.values():
-            if not all(u in known for u in resource.dependencies):
-                resource.dependencies = tuple(u for u in resource.dependencies if u in known)
+            if not all(map(inside, resource.dependencies)):
+                resource.dependencies = tuple(filter(inside, resource.dependencies))
             for key, urns in resource.property_dependencies.items():
-                if not all(u in known for u in urns):
-                    resource.property_dependencies[key] = tuple(u for u in urns if u in known)
+                if not all(map(inside, urns)):
+                    resource.property_dependencies[key] = tuple(filter(inside, urns))
             if resource.parent not in known:
                 resource.parent = None
         self._through_components()
         # Subnets known only from invokes (e.g. the default VPC's), by id.
         self.external_subnets: dict[str, Mapping[str, Any]] = dict(external_subnets or {})
-        self._referrers: dict[tuple[str, str], list[Resource]] | None = None
+        self._referrers: dict[tuple[str, str, str], list[Resource]] | None = None
         self._secret_texts: list[str] | None = None
         self._by_id: dict[tuple[str, str], Resource] | None = None
+        # Facts about one resource, worked out once: rules never change the graph (see facts.once).
+        self.facts: dict[tuple[str, str], Any] = {}
 
     def _through_components(self) -> None:
         """A value read from a component's output (`vpc.private_subnet_ids[0]`) depends on the
@@ -260,13 +256,13 @@ class Graph:
     def referrers(self, target: Resource, type_: str, key: str) -> list[Resource]:
         """Resources of `type_` whose property `key` depends on `target`."""
         if self._referrers is None:
-            index: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+            index: dict[tuple[str, str, str], list[Resource]] = defaultdict(list)
             for resource in self.resources.values():
                 for prop, urns in resource.property_dependencies.items():
                     for urn in urns:
-                        index[(urn, f"{resource.type}#{prop}")].append(resource)
+                        index[(urn, resource.type, prop)].append(resource)
             self._referrers = index
-        return self._referrers.get((target.urn, f"{type_}#{key}"), [])
+        return self._referrers.get((target.urn, type_, key), [])
 
     def parent_chain(self, resource: Resource) -> list[Resource]:
         chain, seen = [], {resource.urn}
@@ -307,7 +303,10 @@ _NO_SECRETS: frozenset[str] = frozenset()
 def _from_capture(graph: Mapping[str, Any]) -> Graph:
     resources = []
     for r in graph.get("resources") or []:
-        if not isinstance(r, Mapping) or not isinstance(r.get("urn"), str) or not isinstance(r.get("type"), str):
+        if not isinstance(r, Mapping):
+            continue
+        urn, type_ = r.get("urn"), r.get("type")
+        if not isinstance(urn, str) or not isinstance(type_, str):
             continue
         outputs = r.get("outputs")
         props: dict[str, Any] = outputs if isinstance(outputs, dict) else {}
@@ -322,17 +321,17 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
             props = {k: (reveal(v) if k in secret_keys else v) for k, v in props.items()}
         resources.append(
             Resource(
-                urn=r["urn"],
-                type=r["type"],
-                name=str(r.get("name") or r["urn"].rsplit("::", 1)[-1]),
+                urn=urn,
+                type=type_,
+                name=str(r.get("name") or urn.rsplit("::", 1)[-1]),
                 # Captures use only the canonical UNKNOWN marker: no copy needed (rules never mutate).
                 props=props,
-                parent=r.get("parent") if isinstance(r.get("parent"), str) else None,
+                parent=parent if isinstance(parent := r.get("parent"), str) else None,
                 dependencies=_urns(r.get("dependencies")),
                 property_dependencies=_property_urns(r.get("propertyDependencies")),
-                source=r.get("source") if isinstance(r.get("source"), Mapping) else None,
+                source=source if isinstance(source := r.get("source"), dict) else None,
                 secrets=secret_keys,
-                synthesized=r["synthesized"] if isinstance(r.get("synthesized"), str) else None,
+                synthesized=synthesized if isinstance(synthesized := r.get("synthesized"), str) else None,
             )
         )
     external: dict[str, Mapping[str, Any]] = {}
@@ -361,11 +360,14 @@ def _from_capture(graph: Mapping[str, Any]) -> Graph:
     )
 
 
+_ONLY_TEXT = {str}
+
+
 def _urns(value: Any) -> tuple[str, ...]:
     """A capture's URN list (already sorted and unique there); anything malformed is dropped."""
     if not isinstance(value, list):
         return ()
-    if all(type(v) is str for v in value):
+    if set(map(type, value)) <= _ONLY_TEXT:
         return tuple(value)
     return tuple(sorted({v for v in value if isinstance(v, str)}))
 
@@ -373,7 +375,7 @@ def _urns(value: Any) -> tuple[str, ...]:
 def _property_urns(value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, Mapping):
         return {}
-    return {str(k): _urns(v) for k, v in value.items()}
+    return {k if type(k) is str else str(k): _urns(v) for k, v in value.items()}
 
 
 def _holds_secret(value: Any) -> bool:

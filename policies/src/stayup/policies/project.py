@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .graph_schema import SECRET, any_value
 from .graph_schema import check_stack_name as _check_stack_name
 from .inputs import read_yaml
 from .regions import REGIONS, unknown_region
+from .values import SECRET, any_value
 
 SECRET_PLACEHOLDER = SECRET  # what the program sees for a `secure:` value
 _TYPES = {"string", "integer", "boolean", "array", "object"}

@@ -24,10 +24,9 @@ from typing import Any
 
 from .aws_types import ASG, HEALTH_CHECK, LOAD_BALANCER
 from .errors import InputError
-from .facts import NOT_KNOWN, Unknown, number, text, word
-from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .topology import Cache, Database, TargetGroupUse, Tier
+from .values import NOT_KNOWN, UNKNOWN, Unknown, number, text, word
 
 READ = "2026-12-06"
 

@@ -7,7 +7,7 @@ records are read as the engine reads them:
   listed in `additionalSecretOutputs` are secrets: never printed, and they decide nothing. An
   `inputs` or `outputs` that is one secret as a whole makes every property it may hold a secret;
 - a value not known is unknown, in the engine's form or another engine's (the Terraform bridge's):
-  `graph_schema.UNKNOWN_FORMS`. Another tool's placeholder (`(known after apply)`) and a signature
+  `values.UNKNOWN_FORMS`. Another tool's placeholder (`(known after apply)`) and a signature
   the engine does not know are exit 2 naming the JSON path, never read as a value;
 - resource references are their ids, assets and archives a placeholder;
 - resources marked `delete` (an old copy awaiting deletion) or `pendingReplacement` (deleted, not
@@ -54,10 +54,7 @@ from .aws_types import (
 from .errors import InputError
 from .graph_schema import (
     SCHEMA_VERSION,
-    SECRET,
-    UNKNOWN,
     ZONE_KEYS,
-    any_value,
     canonical_text,
     check_stack_name,
     json_path,
@@ -65,9 +62,9 @@ from .graph_schema import (
     zones_at,
 )
 from .inputs import GRAPH_LIMIT, load_json, read_json, read_stream
+from .values import SECRET, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, any_value
 
-_SIG = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_SIG = SECRET_SIG_KEY  # the engine signs every special value (secret, resource, asset, ...) under it
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 _ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
@@ -138,7 +135,7 @@ def _value(value: Any, file: str, path: list[Any]) -> Any:
         sig = value.get(_SIG)
         if sig is None:
             return {str(k): _value(v, file, [*path, k]) for k, v in sorted(value.items())}
-        if sig == _SECRET_SIG:
+        if sig == SECRET_SIG:
             return SECRET
         if sig == _RESOURCE_SIG:
             ref = value.get("id") or value.get("urn")

@@ -15,8 +15,9 @@ import json
 import re
 from typing import Any
 
-from .graph_schema import SECRET, UNKNOWN, masked
+from .graph_schema import masked
 from .preview import catalogue
+from .values import SECRET, UNKNOWN
 
 TERRAFORM_VERSION = "1.9.8"
 

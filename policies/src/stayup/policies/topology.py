@@ -27,23 +27,18 @@ from .aws_types import (
     TARGET_GROUP,
 )
 from .facts import (
-    NOT_KNOWN,
-    Unknown,
     ZoneSpread,
     capacity_floor,
     instance_zone,
     nat_coverage,
-    number,
-    number_or,
     subnet_tier,
     subnet_zone,
-    text,
     zone_name,
     zones_of,
 )
-from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .regions import region_of_zone
+from .values import NOT_KNOWN, UNKNOWN, Unknown, number, number_or, text
 
 PEAK_TAG = "stayup:peak"
 

@@ -8,10 +8,9 @@ from typing import Any
 
 from .aws_types import STACK
 from .errors import InputError
-from .facts import Unknown, number
-from .graph_schema import UNKNOWN
 from .model import Graph, Resource
 from .regions import REGIONS, zone_problem
+from .values import UNKNOWN, Unknown, number
 
 _ZONE_KEYS = ("availabilityZone", "availabilityZoneId", "availabilityZones", "availabilityZoneAddresses")
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Result, verdict
+from ..engine import Result, decide
 from ..errors import EXIT_FOR_VERDICT, EXIT_VIOLATION
 from ..model import Graph
 from ..rules import Outcome
@@ -91,6 +91,38 @@ class StackReport:
     baselined: list[Entry] = field(default_factory=list)
     baselined_unknown: list[Entry] = field(default_factory=list)
     baseline: str | None = None  # the --baseline file judged against
+
+    def decide(self) -> None:
+        """The verdict from the findings that count (never the baselined or suppressed ones) and
+        what was never seen: the only place a stack's verdict is set, besides an error."""
+        def mandatory(entries: list[Entry]) -> bool:
+            return any(e.enforcement == "mandatory" for e in entries)
+
+        self.verdict = decide(failed=mandatory(self.violations), undecided=mandatory(self.unknown) or bool(self.opaque or self.partial))
+
+    def accept(self, source: str, prints: set[str]) -> None:
+        """Judges against a `--baseline` file: findings whose fingerprint it lists are reported as
+        accepted and no longer count."""
+        from .sarif import fingerprint
+
+        self.baseline = source
+        if self.verdict == "error":
+            return
+        accepted = [e for e in [*self.violations, *self.unknown] if fingerprint(self.stack, e.rule, e.urn) in prints]
+        if not accepted:
+            return
+        self.baselined = [e for e in self.violations if e in accepted]
+        self.baselined_unknown = [e for e in self.unknown if e in accepted]
+        self.violations = [e for e in self.violations if e not in accepted]
+        self.unknown = [e for e in self.unknown if e not in accepted]
+        if self.rules is not None:
+            for rule in sorted({e.rule for e in accepted}):
+                if not any(e.rule == rule for e in [*self.violations, *self.unknown]):
+                    for key in ("failed", "unknown"):
+                        if rule in self.rules[key]:
+                            self.rules[key].remove(rule)
+                    self.rules.setdefault("baselined", []).append(rule)
+        self.decide()
 
     @property
     def all_clear(self) -> bool:
@@ -213,12 +245,10 @@ def stack_report(
     """The stack's one verdict: the rules', made unknown by what was never seen (components
     stayup cannot look inside, resources declared in apply callbacks that never ran)."""
     active = [r for r in results if r.suppression is None]
-    decided = verdict(results)
-    return StackReport(
+    report = StackReport(
         stack=graph.stack,
         project=graph.project,
         preview=preview,
-        verdict="unknown" if decided == "pass" and (opaque or partial) else decided,
         opaque=list(opaque or []),
         partial=list(partial or []),
         resources=len(graph),
@@ -232,6 +262,8 @@ def stack_report(
         disabled=sorted(disabled or []),
         rules=rule_outcomes(results, disabled or []) if engine != "crossguard" else None,
     )
+    report.decide()
+    return report
 
 
 def rule_outcomes(results: list[Result], disabled: list[str]) -> dict[str, list[str]]:

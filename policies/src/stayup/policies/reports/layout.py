@@ -10,11 +10,11 @@ from io import StringIO
 
 from ..aws_types import LOAD_BALANCER, SUBNET
 from ..blast import rounded
-from ..facts import Unknown, subnet_egress
-from ..graph_schema import UNKNOWN
+from ..facts import subnet_egress
 from ..model import Graph
 from ..regions import region_of_zone
 from ..topology import Placement, failover_health, placements, tiers
+from ..values import UNKNOWN, Unknown
 from .escape import visible
 
 REGION_WIDE = "region-wide"

@@ -7,9 +7,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..facts import Unknown, number
 from ..model import Resource
 from ..topology import baseline, zone_floor
+from ..values import Unknown, number
 from .base import Finding, Rule
 
 UDP_PROTOCOLS = ("UDP", "TCP_UDP")

@@ -16,15 +16,15 @@ from typing import Any
 
 from ...availability import budget, declared_slo
 from ...aws_types import STACK
-from ...graph_schema import UNKNOWN
 from ...model import Graph
 from ...validate import slo_problem
+from ...values import is_unknown
 from ..base import Finding, Rule
 
 
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     stacks = graph.of_type(STACK)
-    if stacks and stacks[0].get("slo") == UNKNOWN:
+    if stacks and is_unknown(stacks[0].get("slo")):
         yield RULE.unknown(stacks[0], "slo", "the declared SLO is not known")
         return
     problem = slo_problem(graph)

@@ -26,10 +26,9 @@ from typing import Any
 
 from ...aws_types import STACK
 from ...blast import ServiceOutcome, simulate
-from ...facts import Unknown, number
-from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
 from ...recovery import DOWN, NEVER_RECOVERS, NOT_DECIDED, Step, constants_markdown, seconds_range
+from ...values import Unknown, number
 from ..base import Finding, Rule
 
 # docs/rules.md shows the docstring: the constants table comes from the recovery model itself.
@@ -75,7 +74,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     rto = _rto(stack)
     if rto is None:
         return
-    if isinstance(rto, Unknown) or stack.get("rto") == UNKNOWN:
+    if isinstance(rto, Unknown):  # number() reads the unknown marker as NOT_KNOWN
         yield RULE.unknown(stack, "rto", "the declared RTO is not known")
         return
     if isinstance(rto, str):

@@ -15,8 +15,8 @@ from typing import Any
 
 from ...aws_types import SUBNET
 from ...facts import nat_coverage, subnet_egress, subnet_tier, subnet_zone, vpc_of
-from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
+from ...values import is_unknown, known
 from ..base import Finding, Rule
 
 
@@ -35,7 +35,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     undecided: dict[str | None, int] = {}  # per VPC: subnets whose tier or routes are not known
     for subnet in graph.of_type(SUBNET):
         tier = subnet_tier(graph, subnet)
-        if tier == UNKNOWN:
+        if is_unknown(tier):
             vpc = vpc_of(graph, subnet)
             undecided[vpc.urn if vpc else None] = undecided.get(vpc.urn if vpc else None, 0) + 1
             continue
@@ -63,7 +63,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             yield RULE.passed(owner)
             continue
         nat_zones = {z for c in covers for z in (c.zones or ())}
-        wanted = min(need, len({z for z in entry.zones if z != UNKNOWN}) or 1)
+        wanted = min(need, len(known(entry.zones)) or 1)
         open_subnets = undecided.get(owner.urn, 0) + undecided.get(None, 0)
         if len(nat_zones) >= wanted and (len(nat_zones) >= need or not open_subnets):
             yield RULE.passed(owner)

@@ -11,8 +11,8 @@ from typing import Any
 
 from ...aws_types import NAT, SUBNET
 from ...facts import subnet_tier
-from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...values import is_unknown
 from ..base import Finding, Rule
 
 
@@ -27,7 +27,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         tier = subnet_tier(graph, subnets[0])
         if tier == "public":
             yield RULE.passed(nat)
-        elif tier == UNKNOWN:
+        elif is_unknown(tier):
             yield RULE.unknown(nat, "subnetId", "whether its subnet reaches an internet gateway is not known")
         else:
             yield RULE.failed(

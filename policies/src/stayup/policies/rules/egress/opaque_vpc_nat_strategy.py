@@ -16,9 +16,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import AWSX_VPC, NAT
-from ...facts import text
-from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
+from ...values import NOT_KNOWN, is_unknown, text
 from ..base import Finding, Rule
 
 
@@ -26,7 +25,7 @@ def _has_private_subnets(vpc: Resource) -> bool | None:
     specs = vpc.get("subnetSpecs")
     if specs is None:
         return True  # awsx default: public and private subnets
-    if specs == UNKNOWN or not isinstance(specs, list):
+    if not isinstance(specs, list):  # unknown, or not a list of specs
         return None
     return any(isinstance(s, dict) and s.get("type") in ("Private", "private") for s in specs)
 
@@ -42,9 +41,9 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             # Its outputs (a deployed stack's state, CrossGuard): the NAT gateways it created are
             # in the graph, and NE001-NE003 judge them where they are.
             continue
-        strategy = "OnePerAz" if nat is None else (nat.get("strategy", "OnePerAz") if isinstance(nat, dict) else UNKNOWN)
+        strategy = "OnePerAz" if nat is None else (nat.get("strategy", "OnePerAz") if isinstance(nat, dict) else NOT_KNOWN)
         private = _has_private_subnets(vpc)
-        if strategy == UNKNOWN or private is None:
+        if is_unknown(strategy) or private is None:
             yield RULE.unknown(vpc, "natGateways.strategy", "the NAT strategy or subnet layout is not known")
         elif text(strategy) in ("Single", "None") and private:
             yield RULE.failed(

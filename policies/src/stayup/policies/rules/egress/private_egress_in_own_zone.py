@@ -14,8 +14,8 @@ from typing import Any
 
 from ...aws_types import DEFAULT_ROUTE_TABLE, ROUTE, ROUTE_TABLE, SUBNET
 from ...facts import nat_coverage, subnet_egress, subnet_tier, subnet_zone
-from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
+from ...values import is_unknown
 from ..base import Finding, Rule
 
 
@@ -32,7 +32,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         tier = subnet_tier(graph, subnet)
         if tier in ("public", "isolated"):
             continue
-        if tier == UNKNOWN:
+        if is_unknown(tier):
             yield RULE.unknown(subnet, "routeTableId", "its route table or default route target cannot be resolved")
             continue
         zone = subnet_zone(subnet)
@@ -45,7 +45,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
                 verdicts.append(RULE.unknown(target.route, target.via, "the NAT gateway is not part of this program"))
                 continue
             cover = nat_coverage(graph, target.resource)
-            if cover.unknown or zone == UNKNOWN:
+            if cover.unknown or is_unknown(zone):
                 verdicts.append(RULE.unknown(subnet, "availabilityZone", "the subnet's or the NAT's AZ is not known"))
             elif cover.regional and (cover.zones is None or zone in cover.zones):
                 verdicts.append(RULE.passed(subnet))

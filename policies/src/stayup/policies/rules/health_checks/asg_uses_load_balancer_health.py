@@ -12,15 +12,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import ASG, ASG_ATTACHMENT
-from ...facts import number
-from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
+from ...values import any_unknown, is_unknown, number
 from ..base import Finding, Rule
 
 
 def attached(graph: Graph, group: Resource) -> bool:
     arns = group.get("targetGroupArns")
-    if (isinstance(arns, list) and arns) or (arns == UNKNOWN and group.property_dependencies.get("targetGroupArns")):
+    if (isinstance(arns, list) and arns) or (is_unknown(arns) and group.property_dependencies.get("targetGroupArns")):
         return True
     if group.get("trafficSources") or group.get("loadBalancers"):  # target groups, or Classic ELBs by name
         return True
@@ -33,7 +32,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if not attached(graph, group):
             continue
         kind, grace = group.get("healthCheckType"), group.get("healthCheckGracePeriod")
-        if UNKNOWN in (kind, grace):
+        if any_unknown((kind, grace)):
             yield RULE.unknown(group, "healthCheckType", "the health check settings are not known")
         elif kind != "ELB":
             yield RULE.failed(

@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import RECORD
-from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...values import any_unknown
 from ..base import Finding, Rule
 
 
@@ -21,7 +21,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if not isinstance(aliases, list) or not aliases:
             continue
         values = [a.get("evaluateTargetHealth") for a in aliases if isinstance(a, dict)]
-        if UNKNOWN in values:
+        if any_unknown(values):
             yield RULE.unknown(record, "aliases.evaluateTargetHealth", "evaluateTargetHealth is not known")
         elif all(v is True for v in values):
             yield RULE.passed(record)

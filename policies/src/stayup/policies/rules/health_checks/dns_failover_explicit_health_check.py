@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import RECORD
-from ...facts import Unknown, text
 from ...model import Graph
 from ...topology import failover_health, failover_role
+from ...values import Unknown, text
 from ..base import Finding, Rule
 
 

@@ -17,10 +17,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import RECORD
-from ...facts import Unknown, text
-from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
 from ...topology import failover_role, health_checked
+from ...values import Unknown, is_unknown, text
 from ..base import Finding, Rule
 
 
@@ -32,8 +31,12 @@ def _zone_key(record: Resource) -> Any:
 def _may_complete(undecided: list[Resource], zone: Any, name: str, kind: Any) -> bool:
     """Whether a record whose name or failover role is not known may be the missing partner."""
     for record in undecided:
-        other = text(record.get("name"))
-        if (other is None or other.rstrip(".").lower() == name) and record.get("type") in (kind, UNKNOWN) and _zone_key(record) in (zone, UNKNOWN):
+        other, other_kind, other_zone = text(record.get("name")), record.get("type"), _zone_key(record)
+        if (
+            (other is None or other.rstrip(".").lower() == name)
+            and (other_kind == kind or is_unknown(other_kind))
+            and (other_zone == zone or is_unknown(other_zone))
+        ):
             return True
     return False
 
@@ -46,7 +49,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if role is None:
             continue
         name = text(record.get("name"))
-        if name is None or role == UNKNOWN:
+        if name is None or is_unknown(role):
             undecided.append(record)
             yield RULE.unknown(record, "name", "the record name or failover role is not known")
             continue

@@ -15,9 +15,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import HEALTH_CHECK, LOAD_BALANCER
-from ...facts import Unknown, number, text
-from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...values import Unknown, any_unknown, flag, is_unknown, number, text
 from ..base import Finding, Rule
 
 _PROBES = ("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP")
@@ -26,7 +25,7 @@ _PROBES = ("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP")
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for hc in graph.of_type(HEALTH_CHECK):
         kind = hc.get("type")
-        if kind == UNKNOWN:
+        if is_unknown(kind):
             yield RULE.unknown(hc, "type", "the health check type is not known")
             continue
         if kind not in _PROBES:
@@ -36,8 +35,9 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         targets = graph.linked(hc, "fqdn", LOAD_BALANCER)
         kinds = {t.get("loadBalancerType", "application") for t in targets}
         on_alb = "application" in kinds
-        on_unknown = UNKNOWN in kinds
+        on_unknown = any_unknown(kinds)
         path = hc.get("resourcePath")
+        disabled = flag(hc.get("disabled"))
         if isinstance(interval, float) and interval > params["maxRequestInterval"]:
             yield RULE.failed(hc, "requestInterval", f"request interval is {interval:g} s", "use requestInterval: 10.")
         elif isinstance(threshold, float) and threshold > params["maxFailureThreshold"]:
@@ -51,7 +51,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             )
         elif kind == "TCP" and on_unknown:
             yield RULE.unknown(hc, "type", "whether the checked load balancer is an application load balancer is not known")
-        elif kind != "TCP" and path == UNKNOWN:
+        elif kind != "TCP" and is_unknown(path):
             yield RULE.unknown(hc, "resourcePath", "the resource path is not known")
         elif kind != "TCP" and (not text(path) or path == "/"):
             yield RULE.failed(hc, "resourcePath", f"{kind} health check probes {path or '/'} instead of a readiness path", "set resourcePath to a readiness endpoint such as /healthz.")
@@ -59,9 +59,9 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             yield RULE.unknown(hc, "requestInterval", "the request interval is not known")
         elif isinstance(threshold, Unknown):
             yield RULE.unknown(hc, "failureThreshold", "the failure threshold is not known")
-        elif hc.get("disabled") == UNKNOWN:
+        elif isinstance(disabled, Unknown):
             yield RULE.unknown(hc, "disabled", "whether the health check is disabled is not known")
-        elif hc.get("disabled") is True:
+        elif disabled is True:
             yield RULE.failed(hc, "disabled", "the health check is disabled: Route 53 considers the endpoint always healthy", "remove disabled: true.")
         else:
             yield RULE.passed(hc)

@@ -19,9 +19,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import CLASSIC_ELB, TARGET_GROUP
-from ...facts import text
-from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...values import Unknown, flag, is_unknown, text
 from ..base import Finding, Rule
 from ..shared import UDP_PROTOCOLS, timing_verdict
 
@@ -29,7 +28,7 @@ from ..shared import UDP_PROTOCOLS, timing_verdict
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for balancer in graph.of_type(CLASSIC_ELB):
         hc = balancer.get("healthCheck")
-        if hc == UNKNOWN:
+        if is_unknown(hc):
             yield RULE.unknown(balancer, "healthCheck", "the health check is not known until deployment")
         elif not isinstance(hc, dict):
             # AWS then probes TCP:80 every 30 s (ELB API default): not a check of the application.
@@ -41,19 +40,20 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if group.get("targetType") == "lambda" or protocol in UDP_PROTOCOLS:
             continue
         hc = group.get("healthCheck")
-        if hc == UNKNOWN:
+        if is_unknown(hc):
             yield RULE.unknown(group, "healthCheck", "the health check is not known until deployment")
             continue
         if not isinstance(hc, dict):
             yield RULE.failed(group, "healthCheck", "target group has no explicit health check")
             continue
-        if hc.get("enabled") is False:
+        enabled = flag(hc.get("enabled"))
+        if enabled is False:
             yield RULE.failed(group, "healthCheck.enabled", "the health check is disabled: unhealthy targets keep receiving traffic")
             continue
-        if group.get("protocol") == UNKNOWN:
+        if is_unknown(group.get("protocol")):
             yield RULE.unknown(group, "protocol", "the target group protocol (UDP is HC002's) is not known")
             continue
-        if hc.get("enabled") == UNKNOWN:
+        if isinstance(enabled, Unknown):
             yield RULE.unknown(group, "healthCheck.enabled", "whether the health check is enabled is not known")
             continue
         yield timing_verdict(RULE, group, hc, params)

@@ -14,9 +14,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import TARGET_GROUP
-from ...facts import text
-from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...values import any_unknown, flag, is_unknown, text
 from ..base import Finding, Rule
 from ..shared import UDP_PROTOCOLS
 
@@ -29,10 +28,10 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             group.get("targetType") == "lambda"
             or protocol in UDP_PROTOCOLS
             or not isinstance(hc, dict)
-            or hc.get("enabled") is False
+            or flag(hc.get("enabled")) is False
         ):
             continue  # HC001 / HC002 judge missing, disabled and UDP checks
-        if UNKNOWN in (group.get("protocol"), hc.get("protocol")):
+        if any_unknown((group.get("protocol"), hc.get("protocol"))):
             yield RULE.unknown(
                 group, "healthCheck.protocol", "whether the health check is HTTP is not known"
             )
@@ -43,7 +42,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if check_protocol not in ("HTTP", "HTTPS"):
             continue
         path = hc.get("path")
-        if path == UNKNOWN:
+        if is_unknown(path):
             yield RULE.unknown(group, "healthCheck.path", "the health check path is not known")
         elif not text(path) or path == "/":
             yield RULE.failed(

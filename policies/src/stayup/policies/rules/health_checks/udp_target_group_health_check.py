@@ -13,25 +13,24 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import TARGET_GROUP
-from ...facts import text
-from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...values import flag, is_unknown, text
 from ..base import Finding, Rule
 from ..shared import UDP_PROTOCOLS, timing_verdict
 
 
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for group in graph.of_type(TARGET_GROUP):
-        if group.get("protocol") == UNKNOWN:
+        if is_unknown(group.get("protocol")):
             yield RULE.unknown(group, "protocol", "the target group protocol is not known (UDP needs a TCP or HTTP check)")
             continue
         if text(group.get("protocol")) not in UDP_PROTOCOLS:
             continue
         hc = group.get("healthCheck")
-        if hc == UNKNOWN or (isinstance(hc, dict) and hc.get("protocol") == UNKNOWN):
+        if is_unknown(hc) or (isinstance(hc, dict) and is_unknown(hc.get("protocol"))):
             yield RULE.unknown(group, "healthCheck.protocol", "the health check protocol is not known")
             continue
-        if not isinstance(hc, dict) or hc.get("enabled") is False:
+        if not isinstance(hc, dict) or flag(hc.get("enabled")) is False:
             yield RULE.failed(group, "healthCheck", "UDP target group has no enabled health check")
             continue
         if text(hc.get("protocol")) not in ("TCP", "HTTP", "HTTPS"):

@@ -10,9 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import CACHE_GROUP
-from ...facts import Unknown, number
-from ...graph_schema import UNKNOWN
 from ...model import Graph, Resource
+from ...values import Unknown, any_unknown, flag, number
 from ..base import Finding, Rule
 
 
@@ -26,16 +25,16 @@ def _nodes(group: Resource) -> float | Unknown | None:
 
 def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
     for group in graph.of_type(CACHE_GROUP):
-        failover, multi = group.get("automaticFailoverEnabled"), group.get("multiAzEnabled")
+        failover, multi = flag(group.get("automaticFailoverEnabled")), flag(group.get("multiAzEnabled"))
         nodes = _nodes(group)
         # A setting known to be off is a violation whatever the unknown ones turn out to be.
-        if failover is not True and failover != UNKNOWN:
+        if failover is not True and not isinstance(failover, Unknown):
             yield RULE.failed(group, "automaticFailoverEnabled", "automatic failover is off", "set automaticFailoverEnabled: true.")
-        elif multi is not True and multi != UNKNOWN:
+        elif multi is not True and not isinstance(multi, Unknown):
             yield RULE.failed(group, "multiAzEnabled", "Multi-AZ is off", "set multiAzEnabled: true.")
         elif isinstance(nodes, float) and nodes < 2:
             yield RULE.failed(group, "numCacheClusters", "the group has a single node", "run at least 2 nodes (numCacheClusters: 2).")
-        elif UNKNOWN in (failover, multi) or isinstance(nodes, Unknown):
+        elif any_unknown((failover, multi, nodes)):
             yield RULE.unknown(group, "automaticFailoverEnabled", "failover settings are not known until deployment")
         else:
             yield RULE.passed(group)

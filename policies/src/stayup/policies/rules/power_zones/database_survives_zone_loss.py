@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE
-from ...facts import text, zone_name
-from ...graph_schema import UNKNOWN
+from ...facts import zone_name
 from ...model import Graph
+from ...values import Unknown, flag, text
 from ..base import Finding, Rule
 
 
@@ -21,10 +21,10 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         engine = text(db.get("engine")) or ""
         if engine.startswith("aurora") or db.get("replicateSourceDb"):
             continue  # cluster members and read replicas are judged through their source
-        multi = db.get("multiAz")
+        multi = flag(db.get("multiAz"))
         if multi is True:
             yield RULE.passed(db)
-        elif multi == UNKNOWN:
+        elif isinstance(multi, Unknown):
             yield RULE.unknown(db, "multiAz", "multiAz is not known until deployment")
         else:
             yield RULE.failed(db, "multiAz", "RDS instance runs in a single AZ (multiAz is not true)", "set multiAz: true.")

@@ -16,8 +16,8 @@ from typing import Any
 
 from ...aws_types import CLASSIC_ELB, TARGET_GROUP
 from ...facts import instance_targets, instance_zone
-from ...graph_schema import UNKNOWN
 from ...model import Graph
+from ...values import any_unknown, known
 from ..base import Finding, Rule
 
 _ATTRIBUTE = {TARGET_GROUP: "targetId", CLASSIC_ELB: "instances"}
@@ -30,16 +30,16 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if not instances:
             continue
         zones = [instance_zone(graph, i) for i in instances]
-        known = {z for z in zones if z != UNKNOWN}
-        if len(known) >= need:
+        placed = set(known(zones))
+        if len(placed) >= need:
             yield RULE.passed(group)
-        elif UNKNOWN in zones:
+        elif any_unknown(zones):
             yield RULE.unknown(group, _ATTRIBUTE[group.type], "the AZ of some registered instances is not known")
         else:
             yield RULE.failed(
                 group,
                 _ATTRIBUTE[group.type],
-                f"{len(instances)} instance(s) serve this tier, all in {', '.join(sorted(known))}",
+                f"{len(instances)} instance(s) serve this tier, all in {', '.join(sorted(placed))}",
                 f"run instances in at least {need} AZs, or use an auto scaling group across AZs.",
             )
 

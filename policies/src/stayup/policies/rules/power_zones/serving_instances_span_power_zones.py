@@ -30,9 +30,19 @@ from ...aws_types import (
     SG_RULE,
     SUBNET,
 )
-from ...facts import NOT_KNOWN, Unknown, instance_targets_of, instance_zone, number, text
-from ...graph_schema import UNKNOWN
+from ...facts import instance_targets_of, instance_zone
 from ...model import Graph, Resource
+from ...values import (
+    NOT_KNOWN,
+    Unknown,
+    any_unknown,
+    is_unknown,
+    known,
+    number,
+    text,
+    unknowns,
+    word,
+)
 from ..base import Finding, Rule
 
 ADMIN_PORTS = frozenset({22, 3389})
@@ -44,7 +54,7 @@ def _rule_ports(entry: Mapping[str, Any], protocol_key: str) -> Ports | Unknown:
     if protocol in ("-1", "all", -1):
         return [(0, 65535)]
     low, high = number(entry.get("fromPort")), number(entry.get("toPort"))
-    if isinstance(low, Unknown) or isinstance(high, Unknown) or protocol == UNKNOWN:
+    if isinstance(low, Unknown) or isinstance(high, Unknown) or is_unknown(protocol):
         return NOT_KNOWN
     return [(low or 0, high if high is not None else (low or 0))]
 
@@ -54,9 +64,9 @@ def _inbound(graph: Graph, instance: Resource) -> Ports | Unknown:
     groups: list[Resource] = []
     for key in ("vpcSecurityGroupIds", "securityGroups"):
         value = instance.get(key)
-        if value == UNKNOWN or (
+        if is_unknown(value) or (
             isinstance(value, list)
-            and UNKNOWN in value
+            and any_unknown(value)
             and not instance.property_dependencies.get(key)
         ):
             return NOT_KNOWN
@@ -70,7 +80,7 @@ def _inbound(graph: Graph, instance: Resource) -> Ports | Unknown:
     ports: Ports = []
     for group in groups:
         ingress = group.get("ingress")
-        if ingress == UNKNOWN:
+        if is_unknown(ingress):
             return NOT_KNOWN
         entries: list[tuple[Mapping[str, Any], str]] = [
             (e, "protocol") for e in (ingress or []) if isinstance(e, dict)
@@ -82,7 +92,7 @@ def _inbound(graph: Graph, instance: Resource) -> Ports | Unknown:
         entries += [
             (r.props, "protocol")
             for r in graph.referrers(group, SG_RULE, "securityGroupId")
-            if r.get("type") in ("ingress", UNKNOWN)
+            if word(r.get("type")) in ("ingress", NOT_KNOWN)
         ]
         for entry, protocol_key in entries:
             found = _rule_ports(entry, protocol_key)
@@ -106,7 +116,7 @@ def _exposure(graph: Graph, instance: Resource) -> tuple[list[str], bool]:
         public = subnets[0].get("mapPublicIpOnLaunch") if subnets else None
     if public is True:
         ways.append("public IP")
-    return ways, public == UNKNOWN
+    return ways, is_unknown(public)
 
 
 def _records(graph: Graph) -> dict[str, list[Resource]]:
@@ -166,29 +176,29 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         )
     for members in services.values():
         zones = [instance_zone(graph, i) for i, _ in members]
-        known = {z for z in zones if z != UNKNOWN}
-        at_most = len(known) + zones.count(UNKNOWN)  # each instance is in one AZ
+        placed = set(known(zones))
+        at_most = len(placed) + unknowns(zones)  # each instance is in one AZ
         for (instance, how), zone in zip(members, zones, strict=True):
-            if len(known) >= need:
+            if len(placed) >= need:
                 yield RULE.passed(instance)
-            elif UNKNOWN in zones and at_most < need:
+            elif any_unknown(zones) and at_most < need:
                 yield RULE.failed(
                     instance,
                     "availabilityZone",
                     f"it {how}, and its service of {len(members)} instance(s) runs in at most {at_most} AZ: losing that power zone takes it down",
                     f"run it in at least {need} AZs behind a load balancer or health-checked DNS, or as an auto scaling group across AZs.",
                 )
-            elif UNKNOWN in zones:
+            elif any_unknown(zones):
                 yield RULE.unknown(
                     instance,
                     "availabilityZone",
-                    f"it {how}; the AZ of {'it' if zone == UNKNOWN else 'another instance of its service'} is not known",
+                    f"it {how}; the AZ of {'it' if is_unknown(zone) else 'another instance of its service'} is not known",
                 )
             else:
                 yield RULE.failed(
                     instance,
                     "availabilityZone",
-                    f"it {how}, and its service runs in {len(known)} AZ ({', '.join(sorted(known))}): losing that power zone takes it down",
+                    f"it {how}, and its service runs in {len(placed)} AZ ({', '.join(sorted(placed))}): losing that power zone takes it down",
                     f"run it in at least {need} AZs behind a load balancer or health-checked DNS, or as an auto scaling group across AZs.",
                 )
 

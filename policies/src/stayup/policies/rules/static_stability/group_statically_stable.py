@@ -19,9 +19,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...aws_types import ASG, ECS_SERVICE, EKS_NODE_GROUP
-from ...facts import Unknown, capacity_floor, zones_of
+from ...facts import capacity_floor, zones_of
 from ...model import Graph
 from ...topology import peak
+from ...values import Unknown
 from ..base import Finding, Rule
 from ..shared import statically_stable
 

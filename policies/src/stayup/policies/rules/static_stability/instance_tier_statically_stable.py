@@ -16,9 +16,9 @@ from typing import Any
 
 from ...aws_types import TARGET_GROUP
 from ...facts import instance_targets, instance_zone
-from ...graph_schema import UNKNOWN
 from ...model import Graph
 from ...topology import peak
+from ...values import any_unknown
 from ..base import Finding, Rule
 from ..shared import statically_stable
 
@@ -29,7 +29,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         if not instances:
             continue
         zones = Counter(instance_zone(graph, i) for i in instances)
-        if UNKNOWN in zones:
+        if any_unknown(zones):
             yield RULE.unknown(group, "targetId", "the AZ of some registered instances is not known")
             continue
         yield statically_stable(RULE, group, list(zones.values()), len(instances), len(zones), peak(group), "targetId")
