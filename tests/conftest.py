@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +42,33 @@ def pytest_sessionfinish(session, exitstatus):
         pool.close()
 
 
+# With several workers, a directory they share (set by `_shared_graphs`): a graph captured by one
+# worker serves the others (test files that judge the same variants run on different workers).
+_SHARED: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_graphs(tmp_path_factory, worker_id):
+    global _SHARED
+    if worker_id != "master":
+        _SHARED = tmp_path_factory.getbasetemp().parent / "graphs"
+        _SHARED.mkdir(exist_ok=True)
+
+
 @functools.cache
 def _graph(project: str, stack: str, preview: bool, overrides: tuple[str, ...]) -> dict[str, Any]:
-    return capture(load_stack(Path(project), stack, overrides), preview=preview)
+    if _SHARED is None:
+        return capture(load_stack(Path(project), stack, overrides), preview=preview)
+    key = hashlib.sha256(json.dumps([project, stack, preview, overrides]).encode()).hexdigest()[:24]
+    found = _SHARED / f"{key}.json"
+    with open(_SHARED / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker captures, the others wait and read
+        if not found.exists():
+            graph = capture(load_stack(Path(project), stack, overrides), preview=preview)
+            found.with_suffix(".part").write_text(json.dumps(graph))
+            found.with_suffix(".part").rename(found)
+    loaded: dict[str, Any] = json.loads(found.read_text())
+    return loaded
 
 
 def graph_of(project: Path | str, stack: str = "dev", *, preview: bool = False, overrides=()) -> dict[str, Any]:

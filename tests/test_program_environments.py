@@ -13,17 +13,21 @@ Expected verdicts, written before the programs were first run:
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import importlib.util
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import PROGRAMS, ROOT
+from stayup.policies.cli import main
 
 pytestmark = pytest.mark.slow  # builds program environments and runs stayup per program: `make test` runs it, `make test-fast` does not
 
@@ -44,9 +48,17 @@ def python_for(version: str) -> str:
 
 
 def stayup(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    """stayup's command line in this process, with the environment a CI job gives it (no active
+    virtualenv); the warm capture host of each program environment serves every call."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["STAYUP_CACHE_DIR"] = str(CACHE)
-    return subprocess.run([sys.executable, "-m", "stayup.policies", *args], check=False, capture_output=True, text=True, env=env, timeout=900, cwd=ROOT)
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, env, clear=True), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["stayup", *args], code, out.getvalue(), err.getvalue())
 
 
 def findings(report: dict) -> list[tuple[str, str, str, str | None, int | None]]:
