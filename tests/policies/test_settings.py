@@ -80,3 +80,21 @@ def test_suppression_wildcards():
     assert suppression.matches("urn:pulumi:dev::p::aws:route53/record:Record::legacy-www")
     assert not suppression.matches("urn:pulumi:dev::p::aws:route53/record:Record::www")
     assert suppression.expires == dt.date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matched"),
+    [
+        # `*` is the only wildcard; `?` and brackets are characters of a name.
+        ("urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v?", {"urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v?"}),
+        ("urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v[12]", {"urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v[12]"}),
+        ("urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v*", {"urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v?", "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v[12]",
+                                                   "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v1", "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v"}),
+        ("urn:pulumi:dev::p::aws:ec2/vpc:Vpc::v.", set()),  # regex characters are characters too
+    ],
+)
+def test_suppression_patterns_know_one_wildcard(pattern, matched):
+    urns = {f"urn:pulumi:dev::p::aws:ec2/vpc:Vpc::{name}" for name in ("v?", "v[12]", "v1", "v", "w1")}
+    settings = load_settings({"dns-failover-pair": {"suppress": [{"urn": pattern, "reason": "migrating", "expires": "2027-03-01"}]}}, today=TODAY)
+    (suppression,) = settings.for_rule(BY_ID["HC004"]).suppressions
+    assert {u for u in urns if suppression.matches(u)} == matched

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import fnmatch
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +65,14 @@ class Suppression:
     expires: dt.date | None
 
     def matches(self, urn: str) -> bool:
-        return fnmatch.fnmatchcase(urn, self.urn)
+        return _pattern(self.urn).fullmatch(urn) is not None
+
+
+@functools.cache
+def _pattern(urn: str) -> re.Pattern[str]:
+    """`*` is the only wildcard (any run of characters): `?` and `[...]` are characters of a
+    resource's name, never a way to suppress more than was written."""
+    return re.compile(".*".join(re.escape(part) for part in urn.split("*")), re.DOTALL)
 
 
 @dataclass(frozen=True)
