@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from stayup.policies import availability, blast
 from stayup.policies.engine import evaluate, verdict
 from stayup.policies.model import from_capture
-from stayup.policies.rules import RULES
+from stayup.policies.rules import BY_ID, RULES
 from stayup.policies.settings import load_settings
 from stayup.policies.values import NOT_KNOWN, SECRET, UNKNOWN
 
@@ -191,3 +191,35 @@ def test_a_graph_file_of_any_bytes_is_refused_in_one_line_or_checked(tmp_path_fa
         load_graph_file(path)
     except InputError as exc:
         assert "\n" not in exc.line()
+
+
+# Shapes no AWS property of these has: a list or an object where a name belongs, a flag where a list does.
+MALFORMED = [["A"], {"type": ["A"]}, True]
+
+
+def _happy_with(name: str, type_: str, key: str, value) -> dict:
+    from builder import happy, mutate
+
+    return mutate(happy(), name, type_, **{key: value}).graph()
+
+
+@pytest.mark.parametrize("value", MALFORMED, ids=["list", "object", "flag"])
+def test_every_property_of_every_tier_in_a_wrong_shape_never_raises(value):
+    """Each property of the complete example graph, in turn, given a shape it cannot have: rules,
+    blast radius and budget decide or say unknown (called directly: no safety net)."""
+    from builder import happy
+
+    base = happy()
+    for resource in list(base.resources.values()):
+        for key in resource["outputs"]:
+            graph = from_capture(_happy_with(resource["name"], resource["type"], key, value))
+            for rule in RULES:
+                list(rule.check(graph, DEFAULTS[rule.id]))
+            blast.simulate(graph, 1)
+            availability.budget(graph)
+
+
+def test_a_security_group_whose_ingress_is_not_a_list_leaves_the_servers_reach_unknown():
+    graph = from_capture(_happy_with("web-sg", "aws:ec2/securityGroup:SecurityGroup", "ingress", True))
+    found = {(f.urn.rsplit("::", 1)[-1], f.outcome) for f in BY_ID["PZ005"].check(graph, DEFAULTS["PZ005"]) if f.outcome != "pass"}
+    assert found == {("web-a", "unknown"), ("web-b", "unknown")}

@@ -38,7 +38,7 @@ from .facts import (
 )
 from .model import Graph, Resource
 from .regions import region_of_zone
-from .values import NOT_KNOWN, UNKNOWN, Unknown, number, number_or, text
+from .values import NOT_KNOWN, UNKNOWN, Unknown, as_key, number, number_or, text
 
 PEAK_TAG = "stayup:peak"
 
@@ -409,8 +409,8 @@ def failover_names(graph: Graph, *, by_type: bool = False) -> dict[Any, dict[Any
     for record in graph.of_type(RECORD):
         policies = record.get("failoverRoutingPolicies")
         if isinstance(policies, list) and policies and isinstance(policies[0], dict):
-            key = (str(record.get("name")), record.get("type")) if by_type else str(record.get("name"))
-            names.setdefault(key, {})[policies[0].get("type")] = record
+            key = (str(record.get("name")), as_key(record.get("type"))) if by_type else str(record.get("name"))
+            names.setdefault(key, {})[as_key(policies[0].get("type"))] = record
     return names
 
 

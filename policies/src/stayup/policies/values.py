@@ -15,6 +15,7 @@ Pure: the standard library only, nothing of the pack (it sits on the ground floo
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -138,3 +139,9 @@ def flag(value: Any) -> bool | Unknown | None:
     if is_unknown(value):
         return NOT_KNOWN
     return value if isinstance(value, bool) else None
+
+
+def as_key(value: Any) -> str:
+    """A value as a grouping or sorting key: a string as it is, anything else (absent, a number,
+    a list or object where a name belongs) as its JSON text, so that no shape raises."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=repr)

@@ -19,7 +19,7 @@ from typing import Any
 from ...aws_types import RECORD
 from ...model import Graph, Resource
 from ...topology import failover_role, health_checked
-from ...values import Unknown, is_unknown, text
+from ...values import Unknown, as_key, is_unknown, text
 from ..base import Finding, Rule
 
 
@@ -31,7 +31,7 @@ def _zone_key(record: Resource) -> Any:
 def _may_complete(undecided: list[Resource], zone: Any, name: str, kind: Any) -> bool:
     """Whether a record whose name or failover role is not known may be the missing partner."""
     for record in undecided:
-        other, other_kind, other_zone = text(record.get("name")), record.get("type"), _zone_key(record)
+        other, other_kind, other_zone = text(record.get("name")), as_key(record.get("type")), as_key(_zone_key(record))
         if (
             (other is None or other.rstrip(".").lower() == name)
             and (other_kind == kind or is_unknown(other_kind))
@@ -53,7 +53,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
             undecided.append(record)
             yield RULE.unknown(record, "name", "the record name or failover role is not known")
             continue
-        groups[(_zone_key(record), name.rstrip(".").lower(), record.get("type"))][role] = record
+        groups[(as_key(_zone_key(record)), name.rstrip(".").lower(), as_key(record.get("type")))][role] = record
     for (zone, name, kind), roles in sorted(groups.items(), key=lambda item: str(item[0])):
         primary, secondary = roles.get("PRIMARY"), roles.get("SECONDARY")
         missing = "PRIMARY" if primary is None else "SECONDARY" if secondary is None else None

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...aws_types import HEALTH_CHECK, LOAD_BALANCER
 from ...model import Graph
-from ...values import Unknown, any_unknown, flag, is_unknown, number, text
+from ...values import Unknown, any_unknown, as_key, flag, is_unknown, number, text
 from ..base import Finding, Rule
 
 _PROBES = ("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP")
@@ -33,7 +33,7 @@ def check(graph: Graph, params: Mapping[str, Any]) -> Iterator[Finding]:
         interval = _or_default(number(hc.get("requestInterval")), 30.0)
         threshold = _or_default(number(hc.get("failureThreshold")), 3.0)
         targets = graph.linked(hc, "fqdn", LOAD_BALANCER)
-        kinds = {t.get("loadBalancerType", "application") for t in targets}
+        kinds = {as_key(t.get("loadBalancerType", "application")) for t in targets}
         on_alb = "application" in kinds
         on_unknown = any_unknown(kinds)
         path = hc.get("resourcePath")

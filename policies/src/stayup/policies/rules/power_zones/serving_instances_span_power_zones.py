@@ -80,8 +80,8 @@ def _inbound(graph: Graph, instance: Resource) -> Ports | Unknown:
     ports: Ports = []
     for group in groups:
         ingress = group.get("ingress")
-        if is_unknown(ingress):
-            return NOT_KNOWN
+        if is_unknown(ingress) or (ingress is not None and not isinstance(ingress, list)):
+            return NOT_KNOWN  # a list of rules is all a group's ingress can be
         entries: list[tuple[Mapping[str, Any], str]] = [
             (e, "protocol") for e in (ingress or []) if isinstance(e, dict)
         ]
