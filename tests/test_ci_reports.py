@@ -262,6 +262,21 @@ def test_baseline_of_every_finding_passes(capsys, tmp_path):
     assert (code, report["verdict"], report["rules"]["failed"], report["rules"]["baselined"]) == (0, "pass", [], ["NE001", "NE002"])
 
 
+def test_junit_shows_what_the_baseline_accepted(capsys, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    accepted = {"fingerprint": fingerprint("dev", "NE002", NE002_URN), "stack": "dev", "rule": "NE002", "urn": NE002_URN}
+    baseline.write_text(json.dumps({"stayup-baseline": 1, "findings": [accepted]}))
+    code, out, _ = run(capsys, "check", "--project", str(WEAK), "--stack", "dev", "--format", "junit", "--baseline", str(baseline))
+    suite = ET.fromstring(out).find("testsuite")
+    outcomes = {case.get("name").split()[0]: [(child.tag, child.get("message")) for child in case] for case in suite}
+    assert code == 1
+    assert {rule: found for rule, found in outcomes.items() if found} == {
+        "NE001": [("failure", "1 violation(s)")],
+        "NE002": [("skipped", f"1 finding(s) accepted by the baseline {baseline}")],
+    }
+    assert (suite.get("failures"), suite.get("skipped")) == ("1", "1")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

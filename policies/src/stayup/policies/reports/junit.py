@@ -1,4 +1,5 @@
-"""JUnit XML: one test case per (stack, rule); a rule with violations fails, with unknowns errors.
+"""JUnit XML: one test case per (stack, rule); a rule with violations fails, with unknowns errors;
+one whose findings are all suppressed or accepted by the `--baseline` is skipped, saying which.
 Well-formed XML 1.0 whatever the names: every attribute and every line of text is `visible`."""
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def check_junit(reports: Iterable[StackReport]) -> str:
                 violations = [v for v in report.violations if v.rule == rule.id]
                 unknown = [u for u in report.unknown if u.rule == rule.id]
                 suppressed = [s for s in report.suppressed if s.rule == rule.id]
+                accepted = [e for e in [*report.baselined, *report.baselined_unknown] if e.rule == rule.id]
                 if rule.id in report.disabled:
                     counts["skipped"] += 1
                     ET.SubElement(case, "skipped", message="disabled by the policy config")
@@ -56,6 +58,11 @@ def check_junit(reports: Iterable[StackReport]) -> str:
                     reasons = "; ".join(sorted({s.reason or "" for s in suppressed}))
                     ET.SubElement(case, "skipped", message=f"{len(suppressed)} finding(s) suppressed: {reasons}").text = _text(
                         f"{s.urn}: suppressed ({s.reason}) until {s.expires.isoformat() if s.expires else 'never'}" for s in suppressed
+                    )
+                elif accepted:
+                    counts["skipped"] += 1
+                    ET.SubElement(case, "skipped", message=f"{len(accepted)} finding(s) accepted by the baseline {report.baseline}").text = _text(
+                        f"{e.urn}: {e.message}" for e in accepted
                     )
         for key, value in counts.items():
             suite.set(key, str(value))
