@@ -175,12 +175,44 @@ def test_a_bad_recovery_file_is_one_line_naming_file_and_key(capsys, tmp_path, c
         assert capsys.readouterr().err == f"stayup: error: {path}: {said}\n"
 
 
-def test_recovery_with_the_crossguard_engine_is_refused(capsys, tmp_path):
-    path = tmp_path / "recovery.yaml"
-    path.write_text("ec2_launch: 90\n")
-    assert main(["check", "--project", str(LAB), "--stack", "dev", "--recovery", str(path), "--engine", "crossguard"]) == 2
-    assert capsys.readouterr().err == (f"stayup: error: {path}: --recovery: the analyzer protocol carries only the policy config: "
-                                       "check with --engine inprocess to use it\n")
+@pytest.mark.parametrize("engine", ["inprocess", "crossguard"])
+@pytest.mark.parametrize("given", ["--recovery", "policy config"])
+def test_recovery_reaches_rt001_on_both_engines_from_a_file_or_the_policy_config(capsys, tmp_path, engine, given):
+    """What `pulumi up --policy-pack-config` reads (the policy config) decides RT001 as the
+    `--recovery` file does: `ec2_launch: 90` makes the short group's 150 s a failure."""
+    if given == "--recovery":
+        (tmp_path / "recovery.yaml").write_text("ec2_launch: 90\n")
+        extra = ["--recovery", str(tmp_path / "recovery.yaml")]
+    else:
+        (tmp_path / "policy.json").write_text(json.dumps({"recovery-time-meets-rto": {"recovery": {"ec2_launch": 90}}}))
+        extra = ["--policy-config", str(tmp_path / "policy.json")]
+    argv = ["check", "--project", str(LAB), "--stack", "dev", "--config", "parts=short", "--config", "rto=120", "--format", "json", "--engine", engine]
+    assert main([*argv, *extra]) == 1
+    assert outcomes(json.loads(capsys.readouterr().out)) == {("SS001", "short", "fail"), ("RT001", "short", "fail")}
+
+
+@pytest.mark.parametrize(
+    ("recovery", "key", "said"),
+    [
+        ({"rds_multi_az_min": 200}, "recovery-time-meets-rto.recovery.rds_multi_az_min", "rds_multi_az_min (200) is above rds_multi_az_max (120)"),
+        ({"ec2_launch": -1}, "recovery-time-meets-rto.recovery.ec2_launch", "-1 is less than the minimum of 0"),
+        ({"elb_ttl": 30}, "recovery-time-meets-rto.recovery", "Additional properties are not allowed ('elb_ttl' was unexpected)"),
+    ],
+    ids=["min above max", "negative", "unknown key"],
+)
+def test_a_bad_recovery_setting_in_the_policy_config_is_one_line(capsys, tmp_path, recovery, key, said):
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"recovery-time-meets-rto": {"recovery": recovery}}))
+    assert main(["check", "--project", str(LAB), "--stack", "nope", "--policy-config", str(path)]) == 2
+    assert capsys.readouterr().err == f"stayup: error: {path}: {key}: {said}\n"
+
+
+def test_a_recovery_file_is_checked_together_with_the_policy_configs_setting(capsys, tmp_path):
+    (tmp_path / "policy.json").write_text(json.dumps({"recovery-time-meets-rto": {"recovery": {"aurora_failover_min": 100}}}))
+    (tmp_path / "recovery.yaml").write_text("aurora_failover_max: 90\n")
+    argv = ["check", "--project", str(LAB), "--stack", "dev", "--policy-config", str(tmp_path / "policy.json"), "--recovery", str(tmp_path / "recovery.yaml")]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"stayup: error: {tmp_path / 'recovery.yaml'}: aurora_failover_min: aurora_failover_min (100) is above aurora_failover_max (90)\n"
 
 
 def test_downtime_budget_and_recovery_in_every_blast_radius_format():

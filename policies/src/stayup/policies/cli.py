@@ -233,9 +233,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     baseline = load_baseline(args.baseline) if args.baseline is not None else None
     recovery = _recovery_file(args)
     if recovery is not None:
-        if args.engine == "crossguard":
-            raise InputError("the analyzer protocol carries only the policy config: check with --engine inprocess to use it", file=str(args.recovery), key="--recovery")
-        settings = with_recovery(settings, recovery)
+        settings = with_recovery(settings, recovery, file=str(args.recovery))  # through the policy config: both engines read it
+    recovery = settings.rules["RT001"].params.get("recovery")
     if args.graph is not None:
         reports = [check_graph(load_graph_file(args.graph), settings=settings, engine=args.engine)]
     elif args.state:
@@ -337,14 +336,16 @@ def _recovery_file(args: argparse.Namespace) -> dict[str, float] | None:
     return load_recovery(args.recovery) if getattr(args, "recovery", None) is not None else None
 
 
-def with_recovery(settings: PolicySettings, recovery: dict[str, float]) -> PolicySettings:
-    """RT001 reads the recovery model's constants from its params (in process only)."""
+def with_recovery(settings: PolicySettings, recovery: dict[str, float], *, file: str) -> PolicySettings:
+    """RT001's `recovery` setting with a `--recovery` file's constants over the policy config's."""
     import dataclasses
 
+    from .recovery import overrides
     from .settings import PolicySettings
 
     rules = dict(settings.rules)
-    rules["RT001"] = dataclasses.replace(rules["RT001"], params={**rules["RT001"].params, "recovery": recovery})
+    merged = overrides({**(rules["RT001"].params.get("recovery") or {}), **recovery}, file=file)
+    rules["RT001"] = dataclasses.replace(rules["RT001"], params={**rules["RT001"].params, "recovery": merged})
     return PolicySettings(rules)
 
 

@@ -202,14 +202,33 @@ def load_recovery(path: Path) -> dict[str, float]:
 
     data = read_yaml(path, key="--recovery")
     validate("recovery", data, file=str(path))
+    return overrides(data, file=str(path))
+
+
+def overrides(data: Mapping[str, Any], *, file: str, key: str | None = None) -> dict[str, float]:
+    """Validated constants (a `--recovery` file, or RT001's `recovery` policy config under `key`):
+    each lower bound at most its upper bound, the defaults included."""
     found = {k: float(v) for k, v in data.items()}
     merged = constants(found)
     for low, high in RANGES:
         lo, hi = merged[low], merged[high]
         if lo is not None and hi is not None and lo > hi:
-            key = low if low in found else high
-            raise InputError(f"{low} ({lo:g}) is above {high} ({hi:g})", file=str(path), key=key)
+            named = low if low in found else high
+            raise InputError(f"{low} ({lo:g}) is above {high} ({hi:g})", file=file, key=f"{key}.{named}" if key else named)
     return found
+
+
+def option_schema() -> dict[str, Any]:
+    """RT001's `recovery` policy-config setting: the `--recovery` file's schema with its references
+    written out (CrossGuard hands each setting's schema to the engine on its own)."""
+    from .schemas import schema
+
+    whole = schema("recovery")
+    definitions = whole["$defs"]
+    properties = {
+        key: {**definitions[spec["$ref"].rsplit("/", 1)[-1]], "description": spec["description"]} for key, spec in whole["properties"].items()
+    }
+    return {"type": "object", "description": whole["title"], "properties": properties, "additionalProperties": False}
 
 
 def constants_markdown() -> str:

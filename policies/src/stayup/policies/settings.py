@@ -55,6 +55,7 @@ def rule_schema(rule: Rule) -> dict[str, Any]:
     for key, default in rule.defaults.items():
         # Fewer than two AZs is no redundancy at all.
         properties[key] = {"type": "number" if isinstance(default, float) else "integer", "minimum": 2 if key == "minZones" else 1, "default": default}
+    properties.update({key: dict(option.schema) for key, option in rule.options.items()})
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
@@ -148,6 +149,7 @@ def rule_settings(
         raise InputError(message, file=source, key=f"{rule.name}{'.' + path if path else ''}")
     level = value.get("enforcementLevel") or default_level or ("mandatory" if rule.core else "advisory")
     params = {key: value.get(key, default) for key, default in rule.defaults.items()}
+    params.update({key: option.read(value[key], source, f"{rule.name}.{key}") for key, option in rule.options.items() if key in value})
     suppressions = []
     for index, item in enumerate(value.get("suppress", [])):
         key = f"{rule.name}.suppress[{index}].expires"

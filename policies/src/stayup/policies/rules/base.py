@@ -53,6 +53,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A policy-config setting beyond the numeric thresholds: its JSON schema (handed to CrossGuard
+    too) and how its validated value is read; absent from the params unless configured."""
+
+    schema: Mapping[str, Any]
+    read: Callable[[Any, str, str], Any]  # (value, file, key) -> the param; InputError naming both
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     name: str
@@ -63,6 +72,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     core: bool = True  # core rules are mandatory by default
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Option] = field(default_factory=dict)
     scenarios: tuple[str, ...] = ("pass", "fail", "not-applicable", "unknown", "suppressed")
 
     @property

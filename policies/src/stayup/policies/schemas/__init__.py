@@ -16,11 +16,23 @@ HERE = Path(__file__).resolve().parent
 
 
 @functools.cache
+def _schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((HERE / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def schema(name: str) -> dict[str, Any]:
+    """A copy of one input file's schema."""
+    copied: dict[str, Any] = json.loads(json.dumps(_schema(name)))
+    return copied
+
+
+@functools.cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
-    schema = json.loads((HERE / f"{name}.schema.json").read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
+    found = _schema(name)
+    cls = jsonschema.validators.validator_for(found)
+    cls.check_schema(found)
+    return cls(found)
 
 
 def _key(error: jsonschema.ValidationError) -> str:

@@ -10,7 +10,9 @@ fronts. A recovery that depends on a value not known is unknown, unless its know
 already exceeds the RTO.
 
 Constants (every figure from AWS documentation; `stayup blast-radius --recovery FILE` and
-`stayup check --recovery FILE` override them):
+`stayup check --recovery FILE` override them, and so does this policy's `recovery` setting in the
+policy config, e.g. `{"recovery-time-meets-rto": {"recovery": {"ec2_launch": 90}}}`, which
+`pulumi up --policy-pack-config` reads too):
 
 {constants}
 
@@ -27,9 +29,18 @@ from typing import Any
 from ...aws_types import STACK
 from ...blast import ServiceOutcome, simulate
 from ...model import Graph, Resource
-from ...recovery import DOWN, NEVER_RECOVERS, NOT_DECIDED, Step, constants_markdown, seconds_range
+from ...recovery import (
+    DOWN,
+    NEVER_RECOVERS,
+    NOT_DECIDED,
+    Step,
+    constants_markdown,
+    option_schema,
+    overrides,
+    seconds_range,
+)
 from ...values import Unknown, number
-from ..base import Finding, Rule
+from ..base import Finding, Option, Rule
 
 # docs/rules.md shows the docstring: the constants table comes from the recovery model itself.
 __doc__ = (__doc__ or "").replace("{constants}", constants_markdown())
@@ -143,4 +154,5 @@ RULE = Rule(
     remediation="Detect failure faster (health checks, DNS TTLs), fail over to a standby in another AZ, or declare an RTO the design can meet.",
     check=check,
     tags=("disaster-recovery", "recovery-time", "rto"),
+    options={"recovery": Option(option_schema(), lambda value, file, key: overrides(value, file=file, key=key))},
 )
