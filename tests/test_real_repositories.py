@@ -99,6 +99,25 @@ def test_an_inferred_environment_is_named_in_the_text_report(tmp_path, empty_cac
     assert "(no dependency file: inferred from the program's imports (pulumi, pulumi-aws))" in header
 
 
+def test_an_install_build_says_each_step_and_a_cached_one_none(tmp_path):
+    cache = tmp_path / "cache"
+    first, _ = checked("no_dependency_file", tmp_path / "first", cache, "--progress", "--format", "json")
+    assert (first.returncode, first.stderr.splitlines()) == (0, [
+        "stayup: preparing the program's environment (--install: built once, then cached)",
+        "stayup: --install: creating the program's environment",
+        "stayup: --install: installing pip and setuptools into it",
+        "stayup: --install: installing what the program imports (pulumi, pulumi-aws)",
+        "stayup: running the program of stack dev",
+        "stayup: dev: PASS",
+    ])
+    again, _ = checked("no_dependency_file", tmp_path / "again", cache, "--progress", "--format", "json")
+    assert (again.returncode, again.stderr.splitlines()) == (0, [
+        "stayup: preparing the program's environment (--install: built once, then cached)",
+        "stayup: running the program of stack dev",
+        "stayup: dev: PASS",
+    ])
+
+
 def test_a_poetry_project_without_a_lock_is_judged_on_its_config(tmp_path, empty_cache):
     result, _ = checked("poetry_no_lock", tmp_path, empty_cache, "--format", "json", "--config", "multiAz=false")
     assert (result.returncode, result.stderr) == (1, "")

@@ -14,6 +14,7 @@ from .engine import evaluate, masked_finding
 from .errors import StayupError
 from .graph_schema import masked, opaque_components
 from .host import DEFAULT_TIMEOUT, Deadline
+from .install import PROGRESS
 from .languages import Runner, capture_stack, runners
 from .model import from_capture
 from .preview.catalogue import NOT_MODELLED
@@ -124,18 +125,27 @@ def check_all(
             return _failed(stack, exc)
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(stacks)))
-    say("preparing the program's environment" + (" (--install: building it from its lock file)" if install else ""))
-    with runners(first, facts, python=python, install=install, timeout=timeout) as pool:
-        if jobs == 1:
-            return [one(stack, pool) for stack in stacks]
-        workers = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
-        try:
-            return list(workers.map(lambda stack: one(stack, pool), stacks))
-        except BaseException:
-            pool.close()  # interrupted: stop the programs first, so the workers return at once
-            raise
-        finally:
-            workers.shutdown(wait=True, cancel_futures=True)
+    say("preparing the program's environment" + (" (--install: built once, then cached)" if install else ""))
+    heard = PROGRESS.set(say)  # an --install build says each of its steps
+    try:
+        with runners(first, facts, python=python, install=install, timeout=timeout) as pool:
+            return _run_all(stacks, pool, jobs, one)
+    finally:
+        PROGRESS.reset(heard)
+
+
+def _run_all(stacks: list[str], pool: Runner, jobs: int, one: Callable[[str, Runner], StackReport]) -> list[StackReport]:
+    """The stacks' reports in order, `jobs` at a time."""
+    if jobs == 1:
+        return [one(stack, pool) for stack in stacks]
+    workers = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
+        return list(workers.map(lambda stack: one(stack, pool), stacks))
+    except BaseException:
+        pool.close()  # interrupted: stop the programs first, so the workers return at once
+        raise
+    finally:
+        workers.shutdown(wait=True, cancel_futures=True)
 
 
 def not_modelled(captured: dict[str, Any]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ naming the file, the requirement and the resolver's reason (exit 6), never "prog
 from __future__ import annotations
 
 import ast
+import contextvars
 import hashlib
 import os
 import re
@@ -323,6 +324,16 @@ def environment(project_dir: Path, runtime: Runtime, *, base: Path, timeout: flo
     return target / "bin" / "python", origin
 
 
+# Who hears what a build is doing (a terminal's progress lines): nobody unless a command says so.
+PROGRESS: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar("install_progress", default=None)
+
+
+def say(message: str) -> None:
+    heard = PROGRESS.get()
+    if heard is not None:
+        heard(message)
+
+
 def build_once(target: Path, build: Callable[[Path], None]) -> None:
     """Builds a cache entry in a scratch directory beside it and renames it into place when
     complete: a failed or interrupted build leaves nothing to reuse, concurrent runs one entry."""
@@ -351,9 +362,11 @@ def _build(plan: Recipe, project_dir: Path, venv: Path, base: Path) -> None:
     def pip(*args: str) -> list[str]:
         return [*uv, "pip", "install", "--quiet", "--python", python, *args] if uv else [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *args]
 
-    steps: list[tuple[list[str], Path, str | None]] = [
-        ([*uv, "venv", "--quiet", "--allow-existing", "--python", str(base), str(venv)] if uv else [str(base), "-m", "venv", str(venv)], project_dir, None),
-        (pip(*SEED), project_dir, None),
+    # (command, where, the file a failure names, what the step does in words)
+    steps: list[tuple[list[str], Path, str | None, str]] = [
+        ([*uv, "venv", "--quiet", "--allow-existing", "--python", str(base), str(venv)] if uv else [str(base), "-m", "venv", str(venv)], project_dir, None,
+         "creating the program's environment"),
+        (pip(*SEED), project_dir, None, "installing pip and setuptools into it"),
     ]
     scratch = Path(tempfile.mkdtemp(prefix="stayup-lock-"))
     try:
@@ -361,7 +374,8 @@ def _build(plan: Recipe, project_dir: Path, venv: Path, base: Path) -> None:
             if uv is None:
                 raise InputError("uv.lock or toolchain uv, but uv is not installed", file=str(project_dir), key="--install")
             env["UV_PROJECT_ENVIRONMENT"] = str(venv)
-            steps.append(([*uv, "sync", "--quiet", "--frozen", "--inexact", "--no-install-project", "--python", str(base), "--project", str(project_dir)], project_dir, "uv.lock"))
+            steps.append(([*uv, "sync", "--quiet", "--frozen", "--inexact", "--no-install-project", "--python", str(base), "--project", str(project_dir)], project_dir, "uv.lock",
+                          "installing uv.lock (uv sync)"))
         elif plan.kind == "poetry":
             tool = poetry()
             if tool is None:
@@ -371,16 +385,19 @@ def _build(plan: Recipe, project_dir: Path, venv: Path, base: Path) -> None:
                 (scratch / path.name).write_text(plan.texts[path.name], encoding="utf-8")
             env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
             env["POETRY_VIRTUALENVS_CREATE"] = "false"
-            if not any(p.name == "poetry.lock" for p in plan.files):
-                steps.append(([*tool, "lock", "--no-interaction"], scratch, "pyproject.toml"))
-            steps.append(([*tool, "install", "--no-root", "--no-interaction", "--quiet"], scratch, "poetry.lock" if any(p.name == "poetry.lock" for p in plan.files) else "pyproject.toml"))
+            locked = any(p.name == "poetry.lock" for p in plan.files)
+            if not locked:
+                steps.append(([*tool, "lock", "--no-interaction"], scratch, "pyproject.toml", "locking pyproject.toml in a scratch copy (poetry lock)"))
+            steps.append(([*tool, "install", "--no-root", "--no-interaction", "--quiet"], scratch, "poetry.lock" if locked else "pyproject.toml",
+                          "installing the Poetry dependencies (poetry install)"))
         elif plan.kind == "requirements":
-            steps.append((pip("-r", str(project_dir / "requirements.txt")), project_dir, "requirements.txt"))
+            steps.append((pip("-r", str(project_dir / "requirements.txt")), project_dir, "requirements.txt", "installing requirements.txt"))
         elif plan.kind == "pyproject":
-            steps.append((pip("-r", str(project_dir / "pyproject.toml")), project_dir, "pyproject.toml"))
+            steps.append((pip("-r", str(project_dir / "pyproject.toml")), project_dir, "pyproject.toml", "installing pyproject.toml's dependencies"))
         else:
-            steps.append((pip(*plan.inferred), project_dir, None))
-        for argv, cwd, source in steps:
+            steps.append((pip(*plan.inferred), project_dir, None, f"installing what the program imports ({', '.join(plan.inferred)})"))
+        for argv, cwd, source, what in steps:
+            say(f"--install: {what}")
             done = run(argv, cwd=cwd, timeout=INSTALL_TIMEOUT, env=env)
             if done.returncode != 0:
                 raise _failed(plan, project_dir, source, done.stderr or done.stdout)

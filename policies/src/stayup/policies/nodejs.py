@@ -46,7 +46,7 @@ from urllib.parse import unquote, urlparse
 from . import inputs, regions
 from .errors import InputError, ProgramError, SetupError
 from .host import Deadline, Forward, _early_exit, _say, job_for
-from .install import COMPLETE, INSTALL_TIMEOUT, build_once, cache_dir
+from .install import COMPLETE, INSTALL_TIMEOUT, build_once, cache_dir, say
 from .install import run as run_tool
 from .processes import stop_group
 from .project import NodeOptions, StackConfig
@@ -151,6 +151,7 @@ def installed(project_dir: Path, options: NodeOptions) -> tuple[Path, str]:
             (building / name).write_text(text, encoding="utf-8")
         argv = [tool, *(_INSTALL[manager] if lock in texts else ["install", "--ignore-scripts", "--no-audit", "--no-fund"])]
         env = {**os.environ, "NO_COLOR": "1", "npm_config_update_notifier": "false"}
+        say(f"--install: installing node_modules {how} ({manager} {argv[1]})")
         done = run_tool(argv, cwd=building, timeout=INSTALL_TIMEOUT, env=env)
         if done.returncode != 0:
             lines = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()]
