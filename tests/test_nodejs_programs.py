@@ -43,6 +43,7 @@ import pytest
 from conftest import PROGRAMS, ROOT
 from stayup.policies.cli import main
 from stayup.policies.values import UNKNOWN
+from test_isolation import all_gone
 
 pytestmark = pytest.mark.slow  # installs npm packages and runs Node.js programs: `make test` runs it, `make test-fast` does not
 
@@ -254,31 +255,36 @@ def test_a_program_that_exits_early_is_one_line(capsys, tmp_path):
 
 
 def test_a_program_that_hangs_is_stopped_with_everything_it_started(capsys, tmp_path):
-    pid_file = tmp_path / "child.pid"
+    started_file = tmp_path / "child.started"
     project = program(tmp_path, (
         'import * as aws from "@pulumi/aws";\nimport { spawn } from "child_process";\nimport { writeFileSync } from "fs";\n\n'
         'new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });\n'
-        f'writeFileSync({json.dumps(str(pid_file))}, String(spawn("sleep", ["600"]).pid));\n'
+        f'writeFileSync({json.dumps(str(started_file))}, String(spawn("sleep", ["600"]).pid));\n'
         "setInterval(() => undefined, 1000);\n"
     ))
     started = time.monotonic()
     code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev", "--timeout", "8")
     assert (code, out, err) == (3, "", f"stayup: error: {project / 'index.ts'}: the program did not finish within 8 s (stopped; a hang, or a wait on something unreachable offline)\n")
     assert time.monotonic() - started < 20
-    child = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _alive(child):
-        time.sleep(0.1)
-    assert not _alive(child)
+    assert started_file.read_text()  # the child was started
+    assert all_gone(project)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its parent is gone too
-        return stat.read().split(")")[-1].split()[0] != "Z"
+@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs CAP_SYS_ADMIN here (README: what a program's daemons can reach)")
+def test_a_detached_daemon_dies_with_the_run(capsys, tmp_path):
+    """A child the program detaches (its own session) would rewrite the report after stayup
+    exits; in the program's own PID namespace it ends with the program."""
+    forged = tmp_path / "REPORT"
+    project = program(tmp_path, (
+        'import * as aws from "@pulumi/aws";\nimport { spawn } from "child_process";\n\n'
+        'new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });\n'
+        f'spawn("sh", ["-c", "sleep 3; echo forged > {forged}"], {{ detached: true, stdio: "ignore" }}).unref();\n'
+    ))
+    code, out, err = stayup(capsys, "check", "--project", str(project), "--stack", "dev", "--format", "json")
+    assert (code, json.loads(out)["verdict"], err) == (0, "pass", "")
+    assert all_gone(project, within=2.0)
+    time.sleep(3.5)
+    assert not forged.exists()
 
 
 def test_a_region_stayup_has_no_zones_for_is_one_line(capsys, tmp_path):
@@ -304,11 +310,10 @@ def test_sigterm_to_stayup_stops_the_program_too(tmp_path):
     while not started.exists() or not started.read_text():
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
-    node = int(started.read_text())
     process.terminate()
     out, err = process.communicate(timeout=30)
     assert (process.returncode, out, err) == (130, "", "stayup: interrupted\n")
-    assert not _alive(node)
+    assert all_gone(project)
 
 
 def test_the_pre_commit_hook_runs_on_typescript_and_javascript_changes():

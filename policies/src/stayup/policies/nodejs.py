@@ -34,6 +34,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -54,6 +55,15 @@ from .project import NodeOptions, StackConfig
 ORGANIZATION = "organization"  # what the CLI's local backend passes
 PRELOAD = Path(__file__).resolve().parent / "nodejs_preload.js"
 RUN_MODULE = Path("@pulumi", "pulumi", "cmd", "run", "index.js")
+# Node runs in a PID namespace of its own where Linux allows it, set up as for Python programs (the
+# capture host's `_in_own_pid_namespace`, loaded by path from the standard library alone): a
+# daemon it leaves behind, detached or not, ends with it.
+SERVE = Path(__file__).resolve().parent / "preview" / "serve.py"
+_IN_OWN_NAMESPACE = (
+    "import importlib.util, os, sys; spec = importlib.util.spec_from_file_location('stayup_serve', sys.argv[1]); "
+    "serve = importlib.util.module_from_spec(spec); spec.loader.exec_module(serve); serve._in_own_pid_namespace(); "
+    "import signal; signal.signal(signal.SIGPIPE, signal.SIG_DFL); os.execv(sys.argv[2], sys.argv[2:])"
+)
 # Lock files, in the order pulumi-language-nodejs prefers them (packagemanager: auto).
 LOCKS = {"npm": "package-lock.json", "yarn": "yarn.lock", "pnpm": "pnpm-lock.yaml"}
 _INSTALL = {
@@ -417,7 +427,8 @@ def _run(
         # Node loads its SDK (most of a run) while stayup loads the protocol and starts serving;
         # the preload holds the SDK's first call until `ready` exists.
         process = subprocess.Popen(
-            _argv(config, node, f"127.0.0.1:{port}", preview), cwd=program_dir, env=_env(config, node, notes, port, preview),
+            [sys.executable, "-I", "-S", "-c", _IN_OWN_NAMESPACE, str(SERVE), *_argv(config, node, f"127.0.0.1:{port}", preview)],
+            cwd=program_dir, env=_env(config, node, notes, port, preview),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     except OSError as exc:
