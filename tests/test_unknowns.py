@@ -170,8 +170,10 @@ aws.lb.TargetGroup("tg", port=443, protocol="HTTPS", vpc_id=vpc.id,
         (WEB + 'pulumi.export("slo", 0)\n', "stack outputs: slo: the declared SLO 0 is not a percentage in (0, 100]"),
         (WEB + 'pulumi.export("slo", 100.5)\n', "stack outputs: slo: the declared SLO 100.5 is not a percentage in (0, 100]"),
         (WEB + 'pulumi.export("slo", pulumi.Output.secret("99.99%"))\n', "stack outputs: slo: the declared SLO (a secret) is not a number (write the percentage, e.g. 99.95)"),
+        (WEB + 'pulumi.export("rto", "2 minutes")\n', "stack outputs: rto: the declared RTO '2 minutes' is not a number of seconds"),
+        (WEB + 'pulumi.export("rto", 0)\n', "stack outputs: rto: the declared RTO 0 is not a positive number of seconds"),
     ],
-    ids=["zone-name", "zone-id", "slo-zero", "slo-over-100", "secret-slo-with-percent"],
+    ids=["zone-name", "zone-id", "slo-zero", "slo-over-100", "secret-slo-with-percent", "rto-words", "rto-zero"],
 )
 @pytest.mark.parametrize("engine", ENGINES)
 def test_names_and_numbers_that_cannot_be_meant_are_exit_2(capsys, tmp_path, body, expected, engine):

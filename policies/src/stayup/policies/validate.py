@@ -70,6 +70,10 @@ def check_names(graph: Graph) -> None:
     problem = slo_problem(graph)
     if problem is not None:
         raise InputError(problem, file="stack outputs", key="slo")
+    for stack in graph.of_type(STACK):
+        problem = rto_problem(stack)
+        if problem is not None:
+            raise InputError(problem, file="stack outputs", key="rto")
 
 
 def slo_problem(graph: Graph) -> str | None:
@@ -87,4 +91,19 @@ def slo_problem(graph: Graph) -> str | None:
             return f"the declared SLO {shown} is not a number (write the percentage, e.g. 99.95)"
         if not 0 < value <= 100:
             return f"the declared SLO {shown} is not a percentage in (0, 100]"
+    return None
+
+
+def rto_problem(stack: Resource) -> str | None:
+    """Why the declared RTO (stack output `rto`) is not a positive number of seconds; None when it
+    is, is absent or is not known."""
+    raw = stack.get("rto")
+    value = number(raw)
+    if raw is None or isinstance(value, Unknown):
+        return None
+    shown = "(a secret)" if "rto" in stack.secrets else (repr(raw) if value is None else f"{value:g}")
+    if value is None:
+        return f"the declared RTO {shown} is not a number of seconds"
+    if value <= 0:
+        return f"the declared RTO {shown} is not a positive number of seconds"
     return None

@@ -39,6 +39,7 @@ from ...recovery import (
     overrides,
     seconds_range,
 )
+from ...validate import rto_problem
 from ...values import Unknown, number
 from ..base import Finding, Option, Rule
 
@@ -58,19 +59,13 @@ FIXES = {
 
 
 def _rto(stack: Resource) -> float | str | Unknown | None:
-    """The declared RTO in seconds; a message when it is not a positive number."""
+    """The declared RTO in seconds; a message when it is not a positive number (`stayup check`
+    refuses such a stack first, exit 2: the pack at `pulumi up` fails this rule instead)."""
     raw = stack.get("rto")
     if raw is None:
         return None
     value = number(raw)
-    if isinstance(value, Unknown):
-        return value
-    shown = "(a secret)" if "rto" in stack.secrets else repr(raw)
-    if value is None:
-        return f"the declared RTO {shown} is not a number of seconds"
-    if value <= 0:
-        return f"the declared RTO {shown} is not a positive number of seconds"
-    return value
+    return rto_problem(stack) or value
 
 
 def _dominant(service: ServiceOutcome) -> Step | None:
