@@ -98,3 +98,18 @@ def test_invalid_policy_config_exit_2(capsys, monkeypatch, tmp_path):
     config.write_text(json.dumps({"tier-spans-power-zones": {"minZones": -1}}))
     code, out, err = run(capsys, "check", "--stack", "crm-paris", "--policy-config", str(config))
     assert (code, out, err) == (2, "", f"stayup: error: {config}: tier-spans-power-zones.minZones: -1 is less than the minimum of 2\n")
+
+
+def test_a_kept_host_stopped_meanwhile_is_replaced(capsys):
+    """Commands in this process share warm hosts (conftest's keep_hosts); one that was stopped
+    since (an interrupted --all closes its pool) is never handed to the next command."""
+    from stayup.policies import host
+
+    assert host._KEPT is not None
+    argv = ["check", "--project", str(PROGRAMS / "weak_egress"), "--stack", "dev", "--format", "json"]
+    assert main(argv) == 1
+    first = capsys.readouterr().out
+    for pool in host._KEPT.values():
+        pool.close()
+    assert main(argv) == 1
+    assert capsys.readouterr().out == first

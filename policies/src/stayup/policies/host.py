@@ -359,7 +359,10 @@ class Pool:
 
     def _run(self, config: StackConfig, *, preview: bool, deadline: Deadline, label: str | None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
         with self.lock:
-            host = self.idle.pop() if self.idle else None
+            host = None
+            while self.idle and host is None:
+                host = self.idle.pop()
+                host = host if host.alive else None  # a kept host stopped since (an interrupted --all)
         if host is None:
             host = Host(self.interpreter, deadline)
             with self.lock:
