@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stayup.policies.cli import main
 from stayup.policies.environment import resolve
 from stayup.policies.host import Deadline, Pool, keep_hosts
 from stayup.policies.project import load_stack
@@ -77,6 +78,18 @@ def graph_of(project: Path | str, stack: str = "dev", *, preview: bool = False, 
     if not path.is_absolute():
         path = PROGRAMS / path
     return _graph(str(path), stack, preview, tuple(overrides))
+
+
+def run(capsys, argv: list[str]) -> tuple[int, str, str]:
+    """A stayup command in this process: (exit code, stdout, stderr)."""
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def outcomes(report: dict) -> set[tuple[str, str, str]]:
+    """(rule, resource name, fail | unknown) of a JSON report's findings."""
+    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
 
 
 def by_type(graph: dict[str, Any], type_: str) -> list[dict[str, Any]]:

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMS, ROOT
-from stayup.policies.cli import main
+from conftest import PROGRAMS, ROOT, run
 from stayup.policies.rules import RULES
 
 sys.path.insert(0, str(ROOT / "tests" / "policies"))
@@ -173,12 +172,6 @@ FILE_CASES = (
     + [(role, name) for role in YAML_ROLES for name in YAML_FILE]
     + [(role, name) for role in JSON_ROLES for name in JSON_FILE]
 )
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def one_line(err: str) -> str:

@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMS, ROOT
+from conftest import PROGRAMS, ROOT, outcomes
 from stayup.policies.cli import main
 from stayup.policies.values import UNKNOWN
 from test_isolation import all_gone
@@ -75,10 +75,6 @@ def stayup(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
     return code, out.out, out.err
-
-
-def outcomes(report: dict) -> set[tuple[str, str, str]]:
-    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
 
 
 def check(capsys, program: str, stack: str, mode: str = "update", engine: str = "inprocess") -> tuple[int, dict, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PROGRAMS
+from conftest import PROGRAMS, outcomes
 from stayup.policies.cli import main
 
 pytestmark = pytest.mark.slow  # runs stayup on each program, in update and preview mode: `make test` runs it, `make test-fast` does not
@@ -65,10 +65,6 @@ UNANSWERED = {
     "acm_dns_validation": ["aws:route53/getZone:getZone"],
 }
 CASES = [(program, mode) for program, modes in EXPECTED.items() for mode in modes]
-
-
-def outcomes(report: dict) -> set[tuple[str, str, str]]:
-    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
 
 
 @pytest.mark.parametrize(("program", "mode"), CASES, ids=[f"{p}-{m}" for p, m in CASES])

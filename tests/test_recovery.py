@@ -9,7 +9,7 @@ import json
 import sys
 
 import pytest
-from conftest import PROGRAMS, ROOT, graph_of
+from conftest import PROGRAMS, ROOT, graph_of, outcomes
 from stayup.policies.blast import simulate
 from stayup.policies.check import check_graph
 from stayup.policies.cli import main
@@ -110,10 +110,6 @@ def test_two_zones_down_carries_recovery_per_pair():
 
 PAIRS = [pytest.param("80", 0, set(), id="RTO 80 s: pass"), pytest.param("70", 1, {("RT001", "fast", "fail")}, id="RTO 70 s: fail")]
 FAST = "urn:pulumi:dev::recovery-lab::pulumi:pulumi:Stack$aws:lb/loadBalancer:LoadBalancer::fast"
-
-
-def outcomes(report: dict) -> set[tuple[str, str, str]]:
-    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
 
 
 @pytest.mark.parametrize("engine", ["inprocess", "crossguard"])

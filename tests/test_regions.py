@@ -10,9 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMS, ROOT, by_type, graph_of, named
+from conftest import PROGRAMS, ROOT, by_type, graph_of, named, run
 from stayup.policies import regions
-from stayup.policies.cli import main
 from stayup.policies.graph_schema import masked
 from stayup.policies.host import job_for
 from stayup.policies.model import from_capture
@@ -32,12 +31,6 @@ def mocks():
     job = json.loads(json.dumps(job_for(load_stack(AZS_LOOP, "dev"), False)))
     aws_mocks.load_world(job["world"])
     return aws_mocks
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 # --- the data -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run
 from stayup.policies import cli
 from stayup.policies.cli import main
 from stayup.policies.rules import RULES
@@ -48,12 +48,6 @@ FILE = "odd dir/x:y#z%?|`·\n\x07.py"
 SHOWN_FILE = r"odd dir/x:y#z%?|`·\n\x07.py"
 # XML 1.0 `Char`: anything else makes a document not well-formed.
 XML_CHAR = re.compile("[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 # --- hostile inputs -------------------------------------------------------------------------

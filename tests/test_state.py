@@ -15,8 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, graph_of
-from stayup.policies.cli import main
+from conftest import ROOT, graph_of, outcomes, run
 
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 from synthetic import deployment_of
@@ -76,22 +75,12 @@ FAULTS: dict[str, tuple[Callable[[dict], None], int, set[tuple[str, str, str]]]]
 }
 
 
-def export(tmp_path: Path, change: Callable[[dict], None]) -> Path:
+def export(tmp_path: Path, change: Callable[[dict], object], name: str = "export.json") -> Path:
     doc = load()
     change(doc)
-    path = tmp_path / "export.json"
+    path = tmp_path / name
     path.write_text(json.dumps(doc))
     return path
-
-
-def outcomes(report: dict) -> set[tuple[str, str, str]]:
-    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -26,30 +26,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from stayup.policies.cli import main
+from conftest import ROOT, outcomes, run
 from stayup.policies.values import UNKNOWN
+from test_state import SOUND, export, load
 
 sys.path.insert(0, str(ROOT / "tests" / "policies"))
 from builder import happy
 
-SOUND = ROOT / "tests" / "data" / "state" / "shop-prod.json"
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 NAME_RULE = "(letters, digits, '-', '_' and '.', at most 100)"
 # Other spellings of "not known yet" a file may hold (the engine's typed sentinels, the Terraform
 # bridge's hcl2shim.UnknownVariableValue): each must judge exactly as the engine's own sentinel.
 OTHER_UNKNOWNS = ["1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", "74D93920-ED26-11E3-AC10-0800200C9A66"]
 PLACEHOLDERS = ["<computed>", "(known after apply)", "(sensitive value)", "output<string>", "[unknown]", "${Token[TOKEN.123]}"]
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def outcomes(report: dict) -> set[tuple[str, str, str]]:
-    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
 
 
 def check_json(capsys, argv: list[str]) -> tuple[int, str, set[tuple[str, str, str]]]:
@@ -60,23 +49,11 @@ def check_json(capsys, argv: list[str]) -> tuple[int, str, set[tuple[str, str, s
 # --- state exports -------------------------------------------------------------------------
 
 
-def load() -> dict:
-    return json.loads(SOUND.read_text())
-
-
 def index_of(doc: dict, type_: str, name: str) -> int:
     return next(i for i, r in enumerate(doc["deployment"]["resources"]) if r["type"] == type_ and r["urn"].endswith("::" + name))
 
 
 NAT, SUBNET, STACK = "aws:ec2/natGateway:NatGateway", "aws:ec2/subnet:Subnet", "pulumi:pulumi:Stack"
-
-
-def export(tmp_path: Path, change: Callable[[dict], object], name: str = "export.json") -> Path:
-    doc = load()
-    change(doc)
-    path = tmp_path / name
-    path.write_text(json.dumps(doc))
-    return path
 
 
 def twin(**flags) -> Callable[[dict], object]:

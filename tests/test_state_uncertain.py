@@ -19,19 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from stayup.policies.cli import main
+from conftest import outcomes, run
 from stayup.policies.state import graph_of_state
 from stayup.policies.values import UNKNOWN
+from test_state import export
 
-SOUND = ROOT / "tests" / "data" / "state" / "shop-prod.json"
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 NAT, SUBNET, ROUTE_ASSOCIATION = "aws:ec2/natGateway:NatGateway", "aws:ec2/subnet:Subnet", "aws:ec2/routeTableAssociation:RouteTableAssociation"
 ASG, TG, ALB, STACK = "aws:autoscaling/group:Group", "aws:lb/targetGroup:TargetGroup", "aws:lb/loadBalancer:LoadBalancer", "pulumi:pulumi:Stack"
-
-
-def load() -> dict:
-    return json.loads(SOUND.read_text())
 
 
 def resource(doc: dict, type_: str, name: str) -> dict:
@@ -57,24 +52,6 @@ def new_nat_c(doc: dict) -> None:
     for key in ("id", "outputs"):
         record.pop(key)
     doc["deployment"]["pending_operations"].append({"type": "creating", "resource": record})
-
-
-def export(tmp_path: Path, change: Callable[[dict], None]) -> Path:
-    doc = load()
-    change(doc)
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps(doc))
-    return path
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def outcomes(report: dict) -> set[tuple[str, str, str]]:
-    return {(e["rule"], e["urn"].rsplit("::", 1)[-1], kind) for kind, key in (("fail", "violations"), ("unknown", "unknown")) for e in report[key]}
 
 
 NAT_B_UNCERTAIN = {("NE001", "net-private-b", "unknown"), ("NE002", "net-vpc", "unknown")}
